@@ -1,0 +1,633 @@
+package hpa
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ConditionType is an HPA status condition type.
+type ConditionType string
+
+// The HPA condition types of autoscaling/v2.
+const (
+	AbleToScale    ConditionType = "AbleToScale"
+	ScalingActive  ConditionType = "ScalingActive"
+	ScalingLimited ConditionType = "ScalingLimited"
+)
+
+// Condition statuses.
+const (
+	ConditionTrue  = "True"
+	ConditionFalse = "False"
+)
+
+// Condition is one entry of status.conditions.
+type Condition struct {
+	Type               ConditionType
+	Status             string
+	Reason             string
+	Message            string
+	LastTransitionTime time.Time
+}
+
+// Event types.
+const (
+	EventNormal  = "Normal"
+	EventWarning = "Warning"
+)
+
+// Event is one Kubernetes event the controller records on the HPA.
+type Event struct {
+	Type    string
+	Reason  string
+	Message string
+}
+
+// Decision paths: which branch of reconcileAutoscaler ran.
+const (
+	PathScalingDisabled = "ScalingDisabled"
+	PathAboveMax        = "AboveMaxReplicas"
+	PathBelowMin        = "BelowMinReplicas"
+	PathMetrics         = "Metrics"
+	PathMetricsFailed   = "MetricsFailed"
+	PathInvalidInput    = "InvalidInput"
+)
+
+// MetricResult is the outcome of one spec metric at one reconcile.
+type MetricResult struct {
+	Type MetricSourceType
+	// Description is the metric's name as the controller words it in
+	// reasons and messages, e.g. "cpu resource utilization (percentage of
+	// request)" or "external metric s0-prometheus(&LabelSelector{...})".
+	Description string
+	Proposal    int32
+	UsageRatio  float64
+	// CurrentValue is the status value in kubectl form ("50%", "250m",
+	// "5"), "<unknown>" when the metric failed.
+	CurrentValue string
+	// Details is the calculator output behind the proposal.
+	Details Proposal
+	// Err is the error as wrapped for the reconcile error; ConditionReason
+	// the FailedGet...Metric reason.
+	Err             error
+	ConditionReason string
+}
+
+// Decision is the full breakdown of one reconcile.
+type Decision struct {
+	Time time.Time
+	// Path is the reconcile branch taken (Path... constants).
+	Path string
+	// CurrentReplicas is scale.spec.replicas at the start; StatusReplicas
+	// scale.status.replicas.
+	CurrentReplicas int32
+	StatusReplicas  int32
+	MinReplicas     int32
+	MaxReplicas     int32
+	// DesiredReplicas is what the scale subresource is set to; it equals
+	// CurrentReplicas when nothing is rescaled.
+	DesiredReplicas int32
+	Rescale         bool
+	// Reason is the rescale reason of the SuccessfulRescale event.
+	Reason     string
+	Tolerances Tolerances
+	Metrics    []MetricResult
+	// MetricName is the Description of the metric that set MetricsDesired.
+	MetricName string
+	// MetricsDesired is the largest valid proposal (0 when none).
+	MetricsDesired int32
+	// Legacy is true on the behavior-less normalization path.
+	Legacy bool
+	// Stabilized is the recommendation after stabilization.
+	Stabilized          int32
+	StabilizationReason string
+	// StabilizationWindow are the stored recommendations that were inside a
+	// stabilization window (before this reconcile's one was recorded).
+	StabilizationWindow []Recommendation
+	// LimitReason and LimitMessage are the ScalingLimited reason/message.
+	LimitReason  string
+	LimitMessage string
+	// PolicyBound is the behavior policy bound in the change's direction
+	// and PolicyProposals what each policy allowed (behavior path only).
+	PolicyBound     int32
+	PolicyProposals []PolicyProposal
+	// Conditions is status.conditions after this reconcile.
+	Conditions []Condition
+	// Events are the events recorded during this reconcile, in order.
+	Events []Event
+	// Err is the error reconcileAutoscaler returns (a failed or partially
+	// failed metric computation), nil otherwise.
+	Err error
+}
+
+// Input is what the controller reads from the API at one reconcile.
+type Input struct {
+	SpecReplicas   int32 // scale.spec.replicas
+	StatusReplicas int32 // scale.status.replicas
+	Pods           []Pod
+	// Metrics has one entry per spec metric, same order.
+	Metrics []MetricInput
+}
+
+// State is the controller memory of one HPA plus its status conditions.
+type State struct {
+	// Initialized is false until the first reconcile after creation or
+	// Restart records the initial recommendation.
+	Initialized     bool
+	Recommendations []Recommendation
+	ScaleUpEvents   []ScaleEvent
+	ScaleDownEvents []ScaleEvent
+	Conditions      []Condition
+	LastScaleTime   *time.Time
+}
+
+// Autoscaler is one HPA together with the per-HPA memory that
+// kube-controller-manager keeps for it (horizontal.go: HorizontalController
+// recommendations, scaleUpEvents, scaleDownEvents).
+type Autoscaler struct {
+	spec     Spec
+	cfg      Config
+	behavior *Behavior // defaulted; nil selects the legacy path
+	tol      Tolerances
+	state    State
+}
+
+// NewAutoscaler validates spec and cfg as the API server and the
+// controller would and returns an Autoscaler with empty memory. A spec
+// without metrics gets the API default (cpu at 80% utilization).
+func NewAutoscaler(spec Spec, cfg Config) (*Autoscaler, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	s := cloneSpec(spec)
+	if len(s.Metrics) == 0 {
+		// pkg/apis/autoscaling/v2/defaults.go: SetDefaults_HorizontalPodAutoscaler.
+		u := int32(80)
+		s.Metrics = []MetricSpec{{Type: ResourceMetricSourceType, Name: "cpu",
+			Target: MetricTarget{Type: UtilizationMetricType, AverageUtilization: &u}}}
+	}
+	if err := ValidateSpec(s, cfg.ScaleToZero); err != nil {
+		return nil, fmt.Errorf("invalid HorizontalPodAutoscaler %q: %w", s.Name, err)
+	}
+	return &Autoscaler{
+		spec:     s,
+		cfg:      cfg,
+		behavior: DefaultBehavior(s.Behavior, cfg.DownscaleStabilization),
+		tol:      cfg.TolerancesFor(s.Behavior),
+	}, nil
+}
+
+func cloneSpec(s Spec) Spec {
+	out := s
+	if s.MinReplicas != nil {
+		v := *s.MinReplicas
+		out.MinReplicas = &v
+	}
+	out.Metrics = nil
+	for _, m := range s.Metrics {
+		c := m
+		c.Target.ValueMilli = clonePtr(m.Target.ValueMilli)
+		c.Target.AverageValueMilli = clonePtr(m.Target.AverageValueMilli)
+		c.Target.AverageUtilization = clonePtr(m.Target.AverageUtilization)
+		out.Metrics = append(out.Metrics, c)
+	}
+	if s.Behavior != nil {
+		b := Behavior{}
+		if s.Behavior.ScaleUp != nil {
+			r := copyRules(s.Behavior.ScaleUp, ScalingRules{})
+			b.ScaleUp = &r
+		}
+		if s.Behavior.ScaleDown != nil {
+			r := copyRules(s.Behavior.ScaleDown, ScalingRules{})
+			b.ScaleDown = &r
+		}
+		out.Behavior = &b
+	}
+	return out
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// Spec returns a copy of the validated spec.
+func (a *Autoscaler) Spec() Spec { return cloneSpec(a.spec) }
+
+// EffectiveBehavior returns a copy of the defaulted behavior the
+// controller uses, nil on the legacy path.
+func (a *Autoscaler) EffectiveBehavior() *Behavior {
+	return DefaultBehavior(a.behavior, a.cfg.DownscaleStabilization)
+}
+
+// Restart models a kube-controller-manager restart: the in-memory
+// recommendations and scale events are lost (status conditions live in the
+// API server and stay), so the initial-recommendation rule applies again.
+func (a *Autoscaler) Restart() {
+	a.state.Initialized = false
+	a.state.Recommendations = nil
+	a.state.ScaleUpEvents = nil
+	a.state.ScaleDownEvents = nil
+}
+
+// Snapshot returns a deep copy of the controller memory and conditions.
+func (a *Autoscaler) Snapshot() State {
+	s := a.state
+	s.Recommendations = append([]Recommendation(nil), a.state.Recommendations...)
+	s.ScaleUpEvents = append([]ScaleEvent(nil), a.state.ScaleUpEvents...)
+	s.ScaleDownEvents = append([]ScaleEvent(nil), a.state.ScaleDownEvents...)
+	s.Conditions = append([]Condition(nil), a.state.Conditions...)
+	s.LastScaleTime = clonePtr(a.state.LastScaleTime)
+	return s
+}
+
+// setCondition mirrors horizontal.go: setConditionInList: the transition
+// time moves only when the status changes; new types are appended.
+func (a *Autoscaler) setCondition(now time.Time, t ConditionType, status, reason, message string) {
+	for i := range a.state.Conditions {
+		c := &a.state.Conditions[i]
+		if c.Type != t {
+			continue
+		}
+		if c.Status != status {
+			c.LastTransitionTime = now
+		}
+		c.Status, c.Reason, c.Message = status, reason, message
+		return
+	}
+	a.state.Conditions = append(a.state.Conditions, Condition{t, status, reason, message, now})
+}
+
+func (a *Autoscaler) minReplicas() int32 {
+	if a.spec.MinReplicas != nil {
+		return *a.spec.MinReplicas
+	}
+	return 1
+}
+
+func (a *Autoscaler) namespace() string {
+	if a.spec.Namespace == "" {
+		return "default"
+	}
+	return a.spec.Namespace
+}
+
+func (a *Autoscaler) reference() string {
+	kind, name := a.spec.ScaleTargetRef.Kind, a.spec.ScaleTargetRef.Name
+	if kind == "" {
+		kind = "Deployment"
+	}
+	if name == "" {
+		name = a.spec.Name
+	}
+	return fmt.Sprintf("%s/%s/%s", kind, a.namespace(), name)
+}
+
+// Reconcile runs one reconcileAutoscaler (horizontal.go) at instant now,
+// which is the only clock it reads, and updates the HPA's memory.
+func (a *Autoscaler) Reconcile(now time.Time, in Input) Decision {
+	d := Decision{
+		Time:            now,
+		CurrentReplicas: in.SpecReplicas,
+		StatusReplicas:  in.StatusReplicas,
+		MinReplicas:     a.minReplicas(),
+		MaxReplicas:     a.spec.MaxReplicas,
+		DesiredReplicas: in.SpecReplicas,
+		Tolerances:      a.tol,
+	}
+	if in.SpecReplicas < 0 || in.StatusReplicas < 0 {
+		d.Path = PathInvalidInput
+		d.Err = fmt.Errorf("invalid input: replicas must not be negative (spec %d, status %d)", in.SpecReplicas, in.StatusReplicas)
+		d.Conditions = append([]Condition(nil), a.state.Conditions...)
+		return d
+	}
+	a.setCondition(now, AbleToScale, ConditionTrue, "SucceededGetScale", "the HPA controller was able to get the target's current scale")
+	current := in.SpecReplicas
+	// recordInitialRecommendation: with no history (new HPA, or after a
+	// controller restart) the current count is remembered as a
+	// recommendation.
+	if !a.state.Initialized {
+		a.state.Initialized = true
+		a.state.Recommendations = []Recommendation{{current, now}}
+	}
+	minR := d.MinReplicas
+	desired := int32(0)
+	rescale := true
+	switch {
+	case current == 0 && minR != 0:
+		d.Path = PathScalingDisabled
+		rescale = false
+		a.setCondition(now, ScalingActive, ConditionFalse, "ScalingDisabled", "scaling is disabled since the replica count of the target is zero")
+	case current > a.spec.MaxReplicas:
+		d.Path = PathAboveMax
+		d.Reason = "Current number of replicas above Spec.MaxReplicas"
+		desired = a.spec.MaxReplicas
+	case current < minR:
+		d.Path = PathBelowMin
+		d.Reason = "Current number of replicas below Spec.MinReplicas"
+		desired = minR
+	default:
+		d.Path = PathMetrics
+		ok := a.computeMetrics(now, in, &d)
+		if !ok {
+			d.Path = PathMetricsFailed
+			d.Conditions = append([]Condition(nil), a.state.Conditions...)
+			return d
+		}
+		rescaleMetric := ""
+		if d.MetricsDesired > desired {
+			desired = d.MetricsDesired
+			rescaleMetric = d.MetricName
+		}
+		if desired > current {
+			d.Reason = fmt.Sprintf("%s above target", rescaleMetric)
+		}
+		if desired < current {
+			d.Reason = "All metrics below target"
+		}
+		desired = a.normalize(now, current, desired, minR, &d)
+		rescale = desired != current
+	}
+	if d.Path != PathMetrics {
+		d.Stabilized = desired
+	}
+	if rescale {
+		a.setCondition(now, AbleToScale, ConditionTrue, "SucceededRescale", fmt.Sprintf("the HPA controller was able to update the target scale to %d", desired))
+		d.Events = append(d.Events, Event{EventNormal, "SuccessfulRescale", fmt.Sprintf("New size: %d; reason: %s", desired, d.Reason)})
+		ev := RecordScale(now, a.behavior, ScaleEvents{a.state.ScaleUpEvents, a.state.ScaleDownEvents}, current, desired)
+		a.state.ScaleUpEvents, a.state.ScaleDownEvents = ev.Up, ev.Down
+		t := now
+		a.state.LastScaleTime = &t
+		d.DesiredReplicas = desired
+		d.Rescale = true
+	} else {
+		d.DesiredReplicas = current
+	}
+	d.Conditions = append([]Condition(nil), a.state.Conditions...)
+	return d
+}
+
+// normalize runs the legacy or behavior normalization and sets the
+// AbleToScale and ScalingLimited conditions.
+func (a *Autoscaler) normalize(now time.Time, current, desired, minR int32, d *Decision) int32 {
+	var st Stabilization
+	if a.behavior == nil {
+		d.Legacy = true
+		st = StabilizeLegacy(now, a.cfg.DownscaleStabilization, a.state.Recommendations, desired)
+	} else {
+		st = StabilizeWithBehavior(now, windowOf(a.behavior.ScaleUp), windowOf(a.behavior.ScaleDown), a.state.Recommendations, current, desired)
+	}
+	a.state.Recommendations = st.History
+	d.Stabilized = st.Replicas
+	d.StabilizationReason = st.Reason
+	d.StabilizationWindow = st.Considered
+	a.setCondition(now, AbleToScale, ConditionTrue, st.Reason, st.Message)
+
+	var lim Limit
+	if a.behavior == nil {
+		lim = ConvertDesiredReplicasWithRules(current, st.Replicas, minR, a.spec.MaxReplicas, DefaultScaleUpLimitFactor, DefaultScaleUpLimitMinimum)
+	} else {
+		rl := ConvertDesiredReplicasWithBehaviorRate(now, RateArgs{
+			CurrentReplicas: current,
+			DesiredReplicas: st.Replicas,
+			MinReplicas:     minR,
+			MaxReplicas:     a.spec.MaxReplicas,
+			ScaleUp:         *a.behavior.ScaleUp,
+			ScaleDown:       *a.behavior.ScaleDown,
+			UpEvents:        a.state.ScaleUpEvents,
+			DownEvents:      a.state.ScaleDownEvents,
+		})
+		lim = rl.Limit
+		d.PolicyBound = rl.Bound
+		d.PolicyProposals = rl.Policies
+	}
+	d.LimitReason, d.LimitMessage = lim.Reason, lim.Message
+	status := ConditionFalse
+	if lim.Replicas != st.Replicas {
+		status = ConditionTrue
+	}
+	a.setCondition(now, ScalingLimited, status, lim.Reason, lim.Message)
+	return lim.Replicas
+}
+
+// computeMetrics mirrors computeReplicasForMetrics: the maximum valid
+// proposal wins; if every metric failed, or one failed and the valid ones
+// would scale down, nothing is scaled. It returns false in that case.
+func (a *Autoscaler) computeMetrics(now time.Time, in Input, d *Decision) bool {
+	calc := ReplicaCalculator{
+		Now:                     now,
+		Tolerances:              a.tol,
+		CPUInitializationPeriod: a.cfg.CPUInitializationPeriod,
+		InitialReadinessDelay:   a.cfg.InitialReadinessDelay,
+		PodLevelResources:       a.cfg.PodLevelResources,
+	}
+	var (
+		replicas     int32
+		metricName   string
+		invalid      int
+		firstErr     error
+		firstCond    Condition
+		haveFirstErr bool
+	)
+	for i, m := range a.spec.Metrics {
+		var mi MetricInput
+		if i < len(in.Metrics) {
+			mi = in.Metrics[i]
+		} else {
+			mi = MetricInput{Err: fmt.Errorf("no input supplied for spec.metrics[%d] (got %d inputs for %d metrics)", i, len(in.Metrics), len(a.spec.Metrics))}
+		}
+		r := a.computeMetric(calc, m, mi, in)
+		d.Metrics = append(d.Metrics, r.MetricResult)
+		if r.Err != nil {
+			d.Events = append(d.Events, Event{EventWarning, r.ConditionReason, r.inner.Error()})
+			if !haveFirstErr {
+				haveFirstErr = true
+				firstErr = r.Err
+				firstCond = Condition{Type: ScalingActive, Status: ConditionFalse, Reason: r.ConditionReason,
+					Message: fmt.Sprintf("the HPA was unable to compute the replica count: %v", r.inner)}
+			}
+			invalid++
+			continue
+		}
+		if replicas == 0 || r.Proposal > replicas {
+			replicas = r.Proposal
+			metricName = r.Description
+		}
+	}
+	var invalidErr error
+	if firstErr != nil {
+		invalidErr = fmt.Errorf("invalid metrics (%v invalid out of %v), first error is: %v", invalid, len(a.spec.Metrics), firstErr)
+	}
+	if invalid >= len(a.spec.Metrics) || (invalid > 0 && replicas < in.SpecReplicas) {
+		a.setCondition(now, firstCond.Type, firstCond.Status, firstCond.Reason, firstCond.Message)
+		d.Events = append(d.Events, Event{EventWarning, "FailedComputeMetricsReplicas", invalidErr.Error()})
+		d.Err = fmt.Errorf("failed to compute desired number of replicas based on listed metrics for %s: %v", a.reference(), invalidErr)
+		d.MetricsDesired = 0
+		d.Stabilized = in.SpecReplicas
+		return false
+	}
+	a.setCondition(now, ScalingActive, ConditionTrue, "ValidMetricFound", fmt.Sprintf("the HPA was able to successfully calculate a replica count from %s", metricName))
+	d.MetricsDesired = replicas
+	d.MetricName = metricName
+	// A partial failure still scales (up), but the reconcile reports it.
+	d.Err = invalidErr
+	return true
+}
+
+type metricOutcome struct {
+	MetricResult
+	inner error // the error in the condition message and the event
+}
+
+// Describe returns the metric's name as the controller words it in the
+// rescale reason and the ValidMetricFound message
+// (horizontal.go: computeStatusFor*Metric).
+func Describe(m MetricSpec) string {
+	switch m.Type {
+	case ResourceMetricSourceType, ContainerResourceMetricSourceType:
+		if m.Target.AverageValueMilli != nil {
+			return fmt.Sprintf("%s resource", m.Name)
+		}
+		if m.Type == ContainerResourceMetricSourceType {
+			return fmt.Sprintf("%s container resource utilization (percentage of request)", m.Name)
+		}
+		return fmt.Sprintf("%s resource utilization (percentage of request)", m.Name)
+	case PodsMetricSourceType:
+		return fmt.Sprintf("pods metric %s", m.Name)
+	case ObjectMetricSourceType:
+		if m.Target.Type == ValueMetricType {
+			return fmt.Sprintf("%s metric %s", m.DescribedObject.Kind, m.Name)
+		}
+		// Upstream words Object AverageValue metrics as "external" too.
+		return fmt.Sprintf("external metric %s(%s)", m.Name, FormatLabelSelector(m.Selector))
+	case ExternalMetricSourceType:
+		return fmt.Sprintf("external metric %s(%s)", m.Name, FormatLabelSelector(m.Selector))
+	}
+	return string(m.Type)
+}
+
+// computeMetric mirrors computeReplicasForMetric and the
+// computeStatusFor*Metric functions, including their error wrapping.
+func (a *Autoscaler) computeMetric(calc ReplicaCalculator, m MetricSpec, mi MetricInput, in Input) metricOutcome {
+	out := metricOutcome{MetricResult: MetricResult{Type: m.Type, Description: Describe(m), CurrentValue: "<unknown>"}}
+	ns := a.namespace()
+	t := m.Target
+	var (
+		p              Proposal
+		inner, outer   error
+		reason         string
+		utilizationOut bool
+	)
+	switch m.Type {
+	case ResourceMetricSourceType, ContainerResourceMetricSourceType:
+		container := ""
+		reason = "FailedGetResourceMetric"
+		if m.Type == ContainerResourceMetricSourceType {
+			container = m.Container
+			reason = "FailedGetContainerResourceMetric"
+		}
+		var err error
+		switch {
+		case t.AverageValueMilli != nil:
+			p, err = calc.RawResourceReplicas(in.SpecReplicas, *t.AverageValueMilli, m.Name, container, mi, in.Pods)
+			if err != nil {
+				inner = fmt.Errorf("failed to get %s usage: %v", m.Name, err)
+			}
+		case t.AverageUtilization == nil:
+			inner = errors.New("invalid resource metric source: neither an average utilization target nor an average value (usage) target was set")
+		default:
+			utilizationOut = true
+			p, err = calc.ResourceReplicas(in.SpecReplicas, *t.AverageUtilization, m.Name, container, mi, in.Pods)
+			if err != nil {
+				inner = fmt.Errorf("failed to get %s utilization: %v", m.Name, err)
+			}
+		}
+		if inner != nil {
+			if m.Type == ContainerResourceMetricSourceType {
+				outer = fmt.Errorf("failed to get %s container metric value: %v", m.Container, inner)
+			} else {
+				outer = fmt.Errorf("failed to get %s resource metric value: %v", m.Name, inner)
+			}
+		}
+	case PodsMetricSourceType:
+		reason = "FailedGetPodsMetric"
+		var err error
+		if t.AverageValueMilli == nil {
+			err = errors.New("invalid pods metric source: no average value target was set")
+		} else {
+			p, err = calc.PodsMetricReplicas(in.SpecReplicas, *t.AverageValueMilli, m.Name, mi, in.Pods)
+		}
+		if err != nil {
+			inner = err
+			outer = fmt.Errorf("failed to get pods metric value: %v", err)
+		}
+	case ObjectMetricSourceType:
+		reason = "FailedGetObjectMetric"
+		var err error
+		switch {
+		case t.Type == ValueMetricType && t.ValueMilli != nil:
+			p, err = calc.ObjectMetricReplicas(in.SpecReplicas, *t.ValueMilli, m.Name, m.DescribedObject, ns, mi, in.Pods)
+			if err != nil {
+				inner, outer = err, err
+			}
+		case t.Type == AverageValueMetricType && t.AverageValueMilli != nil:
+			p, err = calc.ObjectPerPodMetricReplicas(in.StatusReplicas, *t.AverageValueMilli, m.Name, m.DescribedObject, ns, mi)
+			if err != nil {
+				inner, outer = err, fmt.Errorf("failed to get %s object metric: %v", m.Name, err)
+			}
+		default:
+			inner = errors.New("invalid object metric source: neither a value target nor an average value target was set")
+			outer = inner
+		}
+		if outer != nil {
+			outer = fmt.Errorf("failed to get object metric value: %v", outer)
+		}
+	case ExternalMetricSourceType:
+		reason = "FailedGetExternalMetric"
+		var err error
+		switch {
+		case t.AverageValueMilli != nil:
+			p, err = calc.ExternalPerPodMetricReplicas(in.StatusReplicas, *t.AverageValueMilli, m.Name, ns, m.Selector, mi)
+			if err != nil {
+				inner, outer = err, fmt.Errorf("failed to get %s external metric: %v", m.Name, err)
+			}
+		case t.ValueMilli != nil:
+			p, err = calc.ExternalMetricReplicas(in.SpecReplicas, *t.ValueMilli, m.Name, ns, m.Selector, mi, in.Pods)
+			if err != nil {
+				inner, outer = err, fmt.Errorf("failed to get external metric %s: %v", m.Name, err)
+			}
+		default:
+			inner = errors.New("invalid external metric source: neither a value target nor an average value target was set")
+			outer = inner
+		}
+		if outer != nil {
+			outer = fmt.Errorf("failed to get %s external metric value: %v", m.Name, outer)
+		}
+	default:
+		reason = "InvalidMetricSourceType"
+		inner = fmt.Errorf("unknown metric source type %q", string(m.Type))
+		outer = inner
+	}
+	if inner != nil {
+		out.Err = outer
+		out.inner = inner
+		out.ConditionReason = reason
+		return out
+	}
+	out.Proposal = p.Replicas
+	out.UsageRatio = p.UsageRatio
+	out.Details = p
+	switch {
+	case utilizationOut && p.Utilization != nil:
+		out.CurrentValue = fmt.Sprintf("%d%%", *p.Utilization)
+	case p.ValueMilli != nil:
+		out.CurrentValue = FormatMilli(*p.ValueMilli)
+	case p.AverageValueMilli != nil:
+		out.CurrentValue = FormatMilli(*p.AverageValueMilli)
+	}
+	return out
+}
