@@ -1,0 +1,693 @@
+package keda
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/autoscale-sim/autoscale-sim/hpa"
+)
+
+// Workload is what KEDA reads from the scale target and its HPA.
+type Workload struct {
+	// Current is the target's spec.replicas (resolver.GetCurrentReplicas).
+	Current int32
+	// Ready counts running and ready pods; fallback for a Value metric
+	// divides by it (pkg/fallback/fallback.go getReadyReplicasCount).
+	Ready int32
+	// HPAScalingActive is the HPA's ScalingActive condition. It only
+	// matters for DevVersion, where the scale loop reuses the HPA's metric
+	// observations only while the HPA is actively querying.
+	HPAScalingActive bool
+}
+
+// TriggerObservation is the outcome of querying one trigger's source: the
+// scaler's metric value and activity, or its error.
+type TriggerObservation struct {
+	// Name identifies the trigger in messages (its name or metric name).
+	Name   string
+	Value  float64
+	Active bool
+	Err    error
+}
+
+// Condition is one ScaledObject status condition.
+type Condition struct {
+	Status  string // "True", "False" or "Unknown"
+	Reason  string
+	Message string
+}
+
+// Conditions are the status conditions KEDA's scale loop sets
+// (apis/keda/v1alpha1/condition_types.go). A zero Condition means unset.
+type Conditions struct {
+	Ready    Condition
+	Active   Condition
+	Fallback Condition
+	Paused   Condition
+}
+
+// PollResult is the outcome of one scale loop tick.
+type PollResult struct {
+	// Active is the ScaledObject's activity (any trigger active, or the
+	// scalingModifiers composite above activationTarget).
+	Active bool
+	// Error reports that at least one trigger failed this tick.
+	Error bool
+	// ScaleTo is the replica count KEDA writes to the target; nil means
+	// KEDA leaves replicas to the HPA.
+	ScaleTo *int32
+	// Reason explains the decision in one sentence.
+	Reason string
+	// ActiveTriggers names the metrics that made the ScaledObject active.
+	ActiveTriggers []string
+	// FallbackActive reports that at least one trigger served fallback
+	// metrics this tick.
+	FallbackActive bool
+	// Paused reports that the ScaledObject is paused: KEDA has deleted the
+	// HPA, so the engine must not run it.
+	Paused     bool
+	Conditions Conditions
+	// LastActiveTime is status.lastActiveTime after the tick.
+	LastActiveTime *time.Time
+}
+
+// HealthStatus is one entry of status.health, kept per External metric
+// name; both the scale loop and the HPA's metric requests update it.
+type HealthStatus struct {
+	NumberOfFailures int32
+	Failing          bool
+}
+
+// record is a metricscache.MetricsRecord: the metric values after fallback
+// processing, the activity, whether fallback produced them, and the error.
+type record struct {
+	values         []int64
+	active         bool
+	fallbackActive bool
+	err            error
+}
+
+// Loop is the per-ScaledObject state of the KEDA operator and metrics
+// server: status.lastActiveTime, status.health, the metric records cache,
+// the creation time and the compiled formula. It is not safe for
+// concurrent use; the simulation drives it from one goroutine.
+type Loop struct {
+	so          ScaledObject
+	version     string
+	f           features
+	created     time.Time
+	prom        []*PrometheusTrigger // nil for cpu/memory triggers
+	metricNames []string             // "" for cpu/memory triggers
+	targets     []hpa.MetricTarget   // External target per trigger
+	formula     *vm.Program
+	hpaSpec     hpa.Spec
+
+	lastActive *time.Time
+	health     map[string]HealthStatus
+	records    map[string]record
+}
+
+// NewLoop validates the ScaledObject for the KEDA version ("" means
+// DefaultVersion) and returns its scale loop, created at the given time
+// (metadata.creationTimestamp, the start of initialCooldownPeriod).
+func NewLoop(so *ScaledObject, version string, created time.Time) (*Loop, error) {
+	if so == nil {
+		return nil, errors.New("nil ScaledObject")
+	}
+	v, f, err := lookupVersion(version)
+	if err != nil {
+		return nil, err
+	}
+	errs, _ := so.ValidateVersion(v)
+	if len(errs) > 0 {
+		return nil, &ValidationError{Name: so.Name, Errors: errs}
+	}
+	l := &Loop{so: *so, version: v, f: f, created: created, health: map[string]HealthStatus{}, records: map[string]record{}}
+	l.so.Annotations = maps.Clone(so.Annotations)
+	l.so.Triggers = append([]Trigger(nil), so.Triggers...)
+	l.hpaSpec = buildHPA(&l.so, f)
+	for i, t := range l.so.Triggers {
+		if isResourceTrigger(t) {
+			l.prom = append(l.prom, nil)
+			l.metricNames = append(l.metricNames, "")
+			l.targets = append(l.targets, hpa.MetricTarget{})
+			continue
+		}
+		p, _ := ParsePrometheusTrigger(t.Metadata)
+		p.NaNPassesThrough = !f.nanIsNull
+		l.prom = append(l.prom, p)
+		l.metricNames = append(l.metricNames, externalMetricName(i, t))
+		l.targets = append(l.targets, externalTarget(triggerMetricType(t), metricToMilli(f, p.Threshold)))
+	}
+	if l.so.UsingModifiers() {
+		// Compiled once, as the scalers cache does (scale_handler.go
+		// performGetScalersCache).
+		l.formula, _ = compileFormula(&l.so)
+	}
+	return l, nil
+}
+
+// Version is the resolved KEDA version.
+func (l *Loop) Version() string { return l.version }
+
+// HPA is the generated HPA spec (GenerateHPAVersion).
+func (l *Loop) HPA() hpa.Spec { return l.hpaSpec }
+
+// PollingInterval is the scale loop period.
+func (l *Loop) PollingInterval() time.Duration {
+	return time.Duration(l.so.PollingIntervalSeconds()) * time.Second
+}
+
+// PrometheusTrigger returns the parsed trigger i, nil for cpu/memory.
+func (l *Loop) PrometheusTrigger(i int) *PrometheusTrigger {
+	if i < 0 || i >= len(l.prom) {
+		return nil
+	}
+	return l.prom[i]
+}
+
+// ExternalMetricNames lists the External metric names of the triggers in
+// order (status.externalMetricNames).
+func (l *Loop) ExternalMetricNames() []string {
+	var out []string
+	for _, n := range l.metricNames {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// LastActiveTime is status.lastActiveTime; nil until the first activity.
+func (l *Loop) LastActiveTime() *time.Time {
+	if l.lastActive == nil {
+		return nil
+	}
+	t := *l.lastActive
+	return &t
+}
+
+// Health returns a copy of status.health.
+func (l *Loop) Health() map[string]HealthStatus { return maps.Clone(l.health) }
+
+// Observe evaluates trigger i's query result into an observation, with the
+// version's NaN rule. cpu/memory triggers are always active.
+func (l *Loop) Observe(i int, r QueryResult) TriggerObservation {
+	if i < 0 || i >= len(l.prom) {
+		return TriggerObservation{Err: fmt.Errorf("no trigger at index %d", i)}
+	}
+	if l.prom[i] == nil {
+		return TriggerObservation{Name: l.so.Triggers[i].Type, Active: true}
+	}
+	v, a, err := l.prom[i].Evaluate(r)
+	return TriggerObservation{Name: l.metricNames[i], Value: v, Active: a, Err: err}
+}
+
+// HPARequeries reports whether the HPA's request for trigger i's metric
+// makes KEDA query the source (true) or serve the record the scale loop
+// stored at its last poll (false). Only triggers with useCachedMetrics are
+// served from the record, and only while one exists: before the first
+// poll, and in v2.20.x after any trigger error cleared the records
+// (scale_handler.go GetScaledObjectMetrics, ClearScalersCache), the source
+// is queried. cpu/memory triggers never reach KEDA (false).
+func (l *Loop) HPARequeries(triggerIndex int) bool {
+	if triggerIndex < 0 || triggerIndex >= len(l.metricNames) || l.metricNames[triggerIndex] == "" {
+		return false
+	}
+	if l.so.Triggers[triggerIndex].UseCachedMetrics {
+		_, ok := l.records[l.metricNames[triggerIndex]]
+		return !ok
+	}
+	return true
+}
+
+// PollRequeries reports whether the scale loop tick queries trigger i's
+// source. Up to v2.20.2 it always does. In DevVersion (kedacore/keda#8031),
+// when pollingInterval is not relevant and no scalingModifiers are used,
+// the tick reuses the HPA's last observation of the metric while the HPA
+// is actively querying and an observation exists (scale_handler.go
+// hpaObservedRecord).
+func (l *Loop) PollRequeries(triggerIndex int, hpaScalingActive bool) bool {
+	if triggerIndex < 0 || triggerIndex >= len(l.metricNames) || l.metricNames[triggerIndex] == "" {
+		return false
+	}
+	if l.pollFromHPA(hpaScalingActive) {
+		_, ok := l.records[l.metricNames[triggerIndex]]
+		return !ok
+	}
+	return true
+}
+
+func (l *Loop) pollFromHPA(hpaScalingActive bool) bool {
+	return l.f.pollFromHPA && l.stateFromHPAAllowed() && hpaScalingActive
+}
+
+// stateFromHPAAllowed is scale_handler.go stateFromHPAObservationsAllowed.
+func (l *Loop) stateFromHPAAllowed() bool {
+	return !l.so.PollingIntervalRelevant() && !l.so.UsingModifiers()
+}
+
+// HPATriggers lists the triggers KEDA consults to answer the HPA's request
+// for metricName: all External triggers for the composite metric of
+// scalingModifiers, else the one trigger (scale_handler.go
+// getTrueMetricArray).
+func (l *Loop) HPATriggers(metricName string) []int {
+	var out []int
+	all := l.so.UsingModifiers() && l.so.Advanced.ScalingModifiers.Target != ""
+	for i, n := range l.metricNames {
+		if n != "" && (all || strings.EqualFold(n, metricName)) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// fallbackConfigured is isFallbackEnabled && HasValidFallback
+// (pkg/fallback/fallback.go). With scalingModifiers the target must parse
+// as an integer above 0, so a fractional target silently disables fallback.
+func (l *Loop) fallbackConfigured() bool {
+	fb := l.so.Fallback
+	if fb == nil {
+		return false
+	}
+	if l.so.UsingModifiers() {
+		v, err := strconv.ParseInt(l.so.Advanced.ScalingModifiers.Target, 10, 64)
+		if err != nil || v <= 0 {
+			return false
+		}
+	}
+	return fb.FailureThreshold >= 0 && fb.Replicas >= 0
+}
+
+// withFallback is fallback.go GetMetricsWithFallback: a success resets the
+// metric's failure count, a failure increments it, and once the count
+// exceeds failureThreshold the metric is replaced by the fallback value.
+func (l *Loop) withFallback(i int, values []int64, rawErr error, w Workload) ([]int64, bool, error) {
+	name := l.metricNames[i]
+	if rawErr == nil {
+		if l.fallbackConfigured() {
+			l.health[name] = HealthStatus{}
+		}
+		return values, false, nil
+	}
+	if !l.fallbackConfigured() {
+		return nil, false, rawErr
+	}
+	h := l.health[name]
+	h.NumberOfFailures++
+	h.Failing = true
+	l.health[name] = h
+	fb := l.so.Fallback
+	if h.NumberOfFailures <= fb.FailureThreshold {
+		return nil, false, rawErr
+	}
+	if l.so.FallbackBehavior() == FallbackBehaviorScalingModifiers {
+		// A -1 placeholder the formula sees as nil.
+		return []int64{-1000}, false, nil
+	}
+	v, err := l.fallbackValue(i, w)
+	if err != nil {
+		return nil, false, err
+	}
+	return []int64{v}, true, nil
+}
+
+// fallbackValue is fallback.go doFallback: the replica count of the
+// behavior times the target, divided by ready replicas for a Value
+// target, so that the HPA computes exactly that replica count.
+func (l *Loop) fallbackValue(i int, w Workload) (int64, error) {
+	fb := l.so.Fallback
+	replicas := float64(fb.Replicas)
+	switch l.so.FallbackBehavior() {
+	case FallbackBehaviorCurrentReplicas:
+		replicas = float64(w.Current)
+	case FallbackBehaviorCurrentReplicasIfHigher:
+		if w.Current > fb.Replicas {
+			replicas = float64(w.Current)
+		}
+	case FallbackBehaviorCurrentReplicasIfLower:
+		if w.Current < fb.Replicas {
+			replicas = float64(w.Current)
+		}
+	}
+	valueTarget := l.targets[i].Type == hpa.ValueMetricType
+	var norm float64
+	if l.so.UsingModifiers() {
+		sm := l.so.Advanced.ScalingModifiers
+		valueTarget = sm.MetricType == string(hpa.ValueMetricType)
+		norm, _ = strconv.ParseFloat(sm.Target, 64)
+	} else if valueTarget {
+		norm = milliToFloat(*l.targets[i].ValueMilli)
+	} else {
+		norm = milliToFloat(*l.targets[i].AverageValueMilli)
+	}
+	if valueTarget {
+		if w.Ready == 0 {
+			return 0, errors.New("error performing fallback: readyReplicas is zero, cannot do fallback for a Value metric")
+		}
+		replicas /= float64(w.Ready)
+	}
+	// Same operation order as upstream: int64(norm*1000*replicas).
+	return truncMilli(norm * 1000 * replicas), nil
+}
+
+// composite applies scalingModifiers (pkg/scaling/modifiers/formula.go
+// HandleScalingModifiers): with any fallback active the composite metric is
+// the first fallback value (upstream takes whichever goroutine answered
+// first; all fallback values of a composite are equal), otherwise the
+// formula over the trigger values. An error means no metric is produced.
+func (l *Loop) composite(vals map[int][]int64, fallbackVals []int64) (int64, error) {
+	if len(fallbackVals) > 0 {
+		return fallbackVals[0], nil
+	}
+	data := map[string]any{}
+	for i, v := range vals {
+		for _, m := range v {
+			data[l.so.Triggers[i].Name] = l.formulaInput(i, m)
+		}
+	}
+	out, err := runFormula(&l.so, l.formula, data)
+	if err != nil {
+		return 0, err
+	}
+	return milliTrunc(out), nil
+}
+
+// formulaInput is formula.go scalingModifierTriggerValue: under fallback
+// behavior scalingModifiers a metric past its failure threshold is nil.
+func (l *Loop) formulaInput(i int, m int64) any {
+	v := milliToFloat(m)
+	if l.so.FallbackBehavior() != FallbackBehaviorScalingModifiers || l.so.Fallback == nil {
+		return v
+	}
+	h, ok := l.health[l.metricNames[i]]
+	if !ok || h.NumberOfFailures <= l.so.Fallback.FailureThreshold {
+		return v
+	}
+	return nil
+}
+
+// fallbackCondition is fallback.go updateStatus / fallbackExceededThreshold.
+func (l *Loop) fallbackCondition() Condition {
+	if !l.fallbackConfigured() {
+		return Condition{}
+	}
+	for _, h := range l.health {
+		if h.Failing && h.NumberOfFailures > l.so.Fallback.FailureThreshold {
+			return Condition{"True", "FallbackExists", "At least one trigger is falling back on this scaled object"}
+		}
+	}
+	return Condition{"False", "NoFallbackFound", "No fallbacks are active on this scaled object"}
+}
+
+// Poll runs one scale loop tick at now: the trigger observations (one per
+// spec.triggers entry, in order; entries of cpu/memory triggers and of
+// triggers PollRequeries says are not queried are ignored) go through
+// fallback and scalingModifiers into the ScaledObject's activity, and
+// RequestScale decides whether KEDA writes replicas
+// (scale_handler.go checkScalers/getScaledObjectState,
+// executor/scale_scaledobjects.go RequestScale).
+func (l *Loop) Poll(now time.Time, w Workload, obs []TriggerObservation) (PollResult, error) {
+	if len(obs) != len(l.so.Triggers) {
+		return PollResult{}, fmt.Errorf("got %d trigger observations for %d triggers", len(obs), len(l.so.Triggers))
+	}
+	res := PollResult{}
+	res.Conditions.Ready = Condition{"True", "ScaledObjectReady", "ScaledObject is defined correctly and is ready for scaling"}
+	if l.so.Paused() {
+		return l.paused(w, res), nil
+	}
+
+	fromHPA := l.pollFromHPA(w.HPAScalingActive)
+	active, isError := false, false
+	var activeTriggers []string
+	vals := map[int][]int64{}
+	var fallbackVals []int64
+	newRecords := map[string]record{}
+	resourceOnly := true
+	var firstErr error
+	for i, t := range l.so.Triggers {
+		if isResourceTrigger(t) {
+			continue
+		}
+		resourceOnly = false
+		name := l.metricNames[i]
+		rec, ok := record{}, false
+		if fromHPA {
+			rec, ok = l.records[name]
+		}
+		if !ok {
+			o := obs[i]
+			var raw []int64
+			if o.Err == nil {
+				raw = []int64{metricToMilli(l.f, o.Value)}
+			}
+			v, fb, err := l.withFallback(i, raw, o.Err, w)
+			rec = record{values: v, active: o.Active, fallbackActive: fb, err: err}
+		}
+		if rec.fallbackActive {
+			res.FallbackActive = true
+			fallbackVals = append(fallbackVals, rec.values...)
+		}
+		if rec.values != nil {
+			vals[i] = rec.values
+		}
+		if t.UseCachedMetrics {
+			newRecords[name] = rec
+		}
+		if rec.err != nil {
+			isError = true
+			if firstErr == nil {
+				firstErr = fmt.Errorf("%s: %w", triggerDisplayName(t), rec.err)
+			}
+			continue
+		}
+		if rec.fallbackActive || rec.active {
+			active = true
+			activeTriggers = append(activeTriggers, name)
+		}
+	}
+	if isError && !l.f.keepRecordsOnError {
+		clear(l.records)
+	}
+	if len(newRecords) > 0 {
+		l.records = newRecords
+	}
+
+	if l.so.UsingModifiers() {
+		active, activeTriggers = false, nil
+		if !isError {
+			if c, err := l.composite(vals, fallbackVals); err == nil {
+				at := 0.0
+				if s := l.so.Advanced.ScalingModifiers.ActivationTarget; s != "" {
+					at, _ = strconv.ParseFloat(s, 64)
+				}
+				if milliToFloat(c) > at {
+					active = true
+					activeTriggers = []string{CompositeMetricName}
+				}
+			} else if firstErr == nil {
+				firstErr = err
+			}
+		}
+	}
+	if resourceOnly && !isError {
+		active = true
+	}
+	res.Active, res.Error, res.ActiveTriggers = active, isError, activeTriggers
+	l.requestScale(now, w.Current, active, isError, firstErr, &res)
+	res.Conditions.Fallback = l.fallbackCondition()
+	res.LastActiveTime = l.LastActiveTime()
+	return res, nil
+}
+
+func (l *Loop) paused(w Workload, res PollResult) PollResult {
+	res.Paused = true
+	res.Conditions.Paused = Condition{"True", "ScaledObjectPaused", "ScaledObject is paused"}
+	n, _ := l.so.PausedReplicas()
+	switch {
+	case n != nil && *n != w.Current:
+		res.ScaleTo = n
+		res.Reason = fmt.Sprintf("paused by %s: HPA deleted, scaling from %d to %d", PausedReplicasAnnotation, w.Current, *n)
+	case n != nil:
+		res.Reason = fmt.Sprintf("paused by %s at %d replicas: HPA deleted", PausedReplicasAnnotation, *n)
+	default:
+		res.Reason = fmt.Sprintf("paused by %s: HPA deleted, replicas stay at %d", PausedAnnotation, w.Current)
+	}
+	res.LastActiveTime = l.LastActiveTime()
+	return res
+}
+
+// requestScale is executor/scale_scaledobjects.go RequestScale.
+func (l *Loop) requestScale(now time.Time, current int32, active, isError bool, cause error, res *PollResult) {
+	so := &l.so
+	min := so.MinReplicas()
+	force := so.ForceActivation()
+	causeText := ""
+	if cause != nil {
+		causeText = " (" + cause.Error() + ")"
+	}
+	if active || force {
+		res.Conditions.Active = Condition{"True", "ScalerActive", "Scaling is performed because triggers are active"}
+		by := "triggered by " + strings.Join(res.ActiveTriggers, ";")
+		if force && !active {
+			res.Conditions.Active.Message = "Scaling is performed because activation is being forced by annotation"
+			by = "caused by the " + ForceActivationAnnotation + " annotation"
+		}
+		switch {
+		case (so.IdleReplicaCount != nil && current < min) || current == 0:
+			if so.PausedScaleOut() {
+				res.Reason = fmt.Sprintf("ScaledObject is active but %s is set: not scaling from %d", PausedScaleOutAnnotation, current)
+				return
+			}
+			to := so.HPAMinReplicas()
+			res.ScaleTo = &to
+			l.setActive(now)
+			res.Reason = fmt.Sprintf("ScaledObject is active: scaling from %d to %d, %s", current, to, by)
+		case isError:
+			res.Conditions.Ready = Condition{"Unknown", "PartialTriggerError", "Some triggers defined in ScaledObject are not working correctly"}
+			res.Reason = fmt.Sprintf("ScaledObject is active but some triggers failed%s: lastActiveTime not updated, the HPA owns replicas", causeText)
+		default:
+			l.setActive(now)
+			res.Reason = fmt.Sprintf("ScaledObject is active (%s): the HPA owns replicas at %d", strings.TrimPrefix(by, "triggered by "), current)
+		}
+		return
+	}
+	res.Conditions.Active = Condition{"False", "ScalerNotActive", "Scaling is not performed because triggers are not active"}
+	switch {
+	case isError && so.Fallback != nil && so.Fallback.Replicas != 0:
+		// Scaling to zero here would put the HPA in maintenance mode and
+		// keep it from applying the fallback.
+		res.Reason = fmt.Sprintf("triggers failed%s and fallback is configured: replicas left to the HPA", causeText)
+	case isError && so.Fallback == nil:
+		res.Conditions.Ready = Condition{"False", "TriggerError", "Triggers defined in ScaledObject are not working correctly"}
+		res.Reason = fmt.Sprintf("triggers failed%s and no fallback is configured: replicas unchanged", causeText)
+	case (so.IdleReplicaCount != nil && current > *so.IdleReplicaCount) || (current > 0 && min == 0):
+		l.scaleToZeroOrIdle(now, current, res)
+	case so.IdleReplicaCount == nil && current < min:
+		to := min
+		res.ScaleTo = &to
+		res.Reason = fmt.Sprintf("ScaledObject is not active and %d replicas are below minReplicaCount: scaling to %d", current, to)
+	default:
+		res.Reason = fmt.Sprintf("ScaledObject is not active: nothing to do at %d replicas", current)
+	}
+}
+
+func (l *Loop) setActive(now time.Time) {
+	t := now
+	l.lastActive = &t
+}
+
+// scaleToZeroOrIdle is scale_scaledobjects.go scaleToZeroOrIdle: the
+// target goes to idleReplicaCount (or minReplicaCount) once
+// lastActiveTime+cooldownPeriod is strictly before now, or, if the
+// ScaledObject was never active, once creation+initialCooldownPeriod is.
+func (l *Loop) scaleToZeroOrIdle(now time.Time, current int32, res *PollResult) {
+	so := &l.so
+	if so.PausedScaleIn() {
+		res.Reason = fmt.Sprintf("ScaledObject is not active but %s is set: not scaling in from %d", PausedScaleInAnnotation, current)
+		return
+	}
+	to, which := so.MinReplicas(), "minReplicaCount"
+	if so.IdleReplicaCount != nil {
+		to, which = *so.IdleReplicaCount, "idleReplicaCount"
+	}
+	period := time.Duration(so.CooldownPeriodSeconds()) * time.Second
+	since, what, setting := l.created, "creation (never active)", "initialCooldownPeriod"
+	if l.lastActive != nil {
+		since, what, setting = *l.lastActive, "last active", "cooldownPeriod"
+	} else {
+		period = time.Duration(so.InitialCooldownPeriodSeconds()) * time.Second
+	}
+	if since.Add(period).Before(now) {
+		res.ScaleTo = &to
+		res.Reason = fmt.Sprintf("%s %s elapsed since %s at %s: scaling from %d to %s %d",
+			setting, period, what, fmtTime(since), current, which, to)
+		return
+	}
+	res.Conditions.Active = Condition{"False", "ScalerCooldown", "Scaler cooling down because triggers are not active"}
+	res.Reason = fmt.Sprintf("ScaledObject is not active; waiting for %s %s since %s at %s (scales to %s %d after %s)",
+		setting, period, what, fmtTime(since), which, to, fmtTime(since.Add(period)))
+}
+
+func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// MetricsForHPA is what the KEDA metrics server answers when the HPA asks
+// for the External metric metricName (scale_handler.go
+// GetScaledObjectMetrics): for each trigger of HPATriggers(metricName) the
+// cached record (useCachedMetrics) or the fresh observation (fresh is
+// indexed like spec.triggers; other entries are ignored), fallback
+// processing (which counts failures in the same status.health as the scale
+// loop), then scalingModifiers. Values are milli-units as the HPA reads
+// them. An error is what the HPA sees as a failed metric fetch.
+func (l *Loop) MetricsForHPA(metricName string, fresh []TriggerObservation, w Workload) ([]int64, error) {
+	if l.so.Paused() {
+		return nil, errors.New("the HPA does not exist while the ScaledObject is paused")
+	}
+	if len(fresh) != len(l.so.Triggers) {
+		return nil, fmt.Errorf("got %d trigger observations for %d triggers", len(fresh), len(l.so.Triggers))
+	}
+	idx := l.HPATriggers(metricName)
+	store := l.f.pollFromHPA && l.stateFromHPAAllowed()
+	var matching, fallbackVals []int64
+	vals := map[int][]int64{}
+	fallbackActive, scalerErr := false, false
+	var firstErr error
+	for _, i := range idx {
+		name := l.metricNames[i]
+		var raw []int64
+		var rawErr error
+		active := false
+		if rec, ok := l.records[name]; ok && l.so.Triggers[i].UseCachedMetrics {
+			// The record holds metrics after fallback; they go through
+			// fallback again, so a cached success resets the failure count.
+			raw, rawErr, active = rec.values, rec.err, rec.active
+		} else {
+			o := fresh[i]
+			rawErr, active = o.Err, o.Active
+			if o.Err == nil {
+				raw = []int64{metricToMilli(l.f, o.Value)}
+			}
+		}
+		v, fb, err := l.withFallback(i, raw, rawErr, w)
+		if store {
+			l.records[name] = record{values: v, active: active, fallbackActive: fb, err: err}
+		}
+		if fb {
+			fallbackActive = true
+			fallbackVals = append(fallbackVals, v...)
+		}
+		if err != nil {
+			scalerErr = true
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+		if v != nil {
+			vals[i] = v
+		}
+		matching = append(matching, v...)
+	}
+	if scalerErr && !l.f.keepRecordsOnError {
+		clear(l.records)
+	}
+	if !fallbackActive && scalerErr {
+		return nil, fmt.Errorf("metric:%s encountered error: %w", metricName, firstErr)
+	}
+	if len(matching) == 0 {
+		return nil, fmt.Errorf("no matching metrics found for %s", metricName)
+	}
+	if l.so.UsingModifiers() {
+		c, err := l.composite(vals, fallbackVals)
+		if err != nil {
+			return nil, fmt.Errorf("no metrics returned for %s: %w", metricName, err)
+		}
+		return []int64{c}, nil
+	}
+	return matching, nil
+}

@@ -1,0 +1,151 @@
+package keda
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// metricToMilli turns a metric value (or a trigger threshold) into the
+// milli-units the HPA reads with Quantity.MilliValue.
+//
+// Mirrors pkg/scalers/scaler.go GenerateMetricInMili and
+// GetMetricTargetMili: from v2.20.0 the value goes through
+// resource.MustParse(fmt.Sprintf("%.3f", v)), which rounds to the nearest
+// thousandth; NaN and Inf become 0, and from v2.20.2 negative values become
+// 0 as well. Before v2.20.0 it was int64(v*1000), a truncation toward zero
+// (NaN there converts to math.MinInt64 on amd64, which we reproduce).
+// Values beyond the int64 range saturate: a real Quantity holds them, but
+// its MilliValue overflows and the HPA would read garbage.
+func metricToMilli(f features, v float64) int64 {
+	if !f.roundedMilli {
+		return truncMilli(v * 1000)
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	if v < 0 && f.negativeAsZero {
+		return 0
+	}
+	// %.3f rounds the exact binary value correctly, as upstream does before
+	// parsing the string back.
+	s := strconv.FormatFloat(v, 'f', 3, 64)
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return 0
+	}
+	r.Mul(r, big.NewRat(1000, 1))
+	return ratToInt64(r)
+}
+
+// truncMilli is Go's float64 to int64 conversion as it behaves on amd64:
+// out-of-range values and NaN give math.MinInt64.
+func truncMilli(x float64) int64 {
+	if math.IsNaN(x) || x >= math.MaxInt64 || x < math.MinInt64 {
+		return math.MinInt64
+	}
+	return int64(x)
+}
+
+// milliTrunc is resource.NewMilliQuantity(int64(x*1000)), the conversion
+// fallback (pkg/fallback/fallback.go doFallback), the scalingModifiers
+// formula (pkg/scaling/modifiers/formula.go calculateScalingModifiersFormula)
+// and the composite target (controllers/keda/hpa.go) use in every version.
+func milliTrunc(x float64) int64 { return truncMilli(x * 1000) }
+
+func ratToInt64(r *big.Rat) int64 {
+	n := new(big.Int).Quo(r.Num(), r.Denom())
+	if !n.IsInt64() {
+		if n.Sign() > 0 {
+			return math.MaxInt64
+		}
+		return math.MinInt64
+	}
+	return n.Int64()
+}
+
+// milliToFloat is Quantity.AsApproximateFloat64 of a milli quantity.
+func milliToFloat(m int64) float64 { return float64(m) / 1000 }
+
+var quantityRE = regexp.MustCompile(`^([+-]?[0-9]*\.?[0-9]*)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$`)
+
+var quantitySuffix = map[string]*big.Rat{
+	"": big.NewRat(1, 1), "n": big.NewRat(1, 1e9), "u": big.NewRat(1, 1e6), "m": big.NewRat(1, 1e3),
+	"k": big.NewRat(1e3, 1), "M": big.NewRat(1e6, 1), "G": big.NewRat(1e9, 1), "T": big.NewRat(1e12, 1),
+	"P": big.NewRat(1e15, 1), "E": big.NewRat(1e18, 1),
+	"Ki": big.NewRat(1<<10, 1), "Mi": big.NewRat(1<<20, 1), "Gi": big.NewRat(1<<30, 1), "Ti": big.NewRat(1<<40, 1),
+	"Pi": big.NewRat(1<<50, 1), "Ei": big.NewRat(1<<60, 1),
+}
+
+// parseQuantityMilli parses a Kubernetes quantity ("500m", "1Gi", "2e3")
+// and returns ceil(q*1000), what Quantity.MilliValue returns
+// (k8s.io/apimachinery/pkg/api/resource ParseQuantity).
+func parseQuantityMilli(s string) (int64, error) {
+	m := quantityRE.FindStringSubmatch(s)
+	if m == nil || m[1] == "" || m[1] == "+" || m[1] == "-" || m[1] == "." || strings.HasSuffix(m[1], "-.") || strings.HasSuffix(m[1], "+.") {
+		return 0, fmt.Errorf("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
+	}
+	num := m[1]
+	if strings.HasSuffix(num, ".") {
+		num += "0"
+	}
+	if strings.HasPrefix(num, ".") || strings.HasPrefix(num, "+.") || strings.HasPrefix(num, "-.") {
+		num = strings.Replace(num, ".", "0.", 1)
+	}
+	r, ok := new(big.Rat).SetString(num)
+	if !ok {
+		return 0, fmt.Errorf("unable to parse quantity's number %q", m[1])
+	}
+	suffix := m[2]
+	if mult, ok := quantitySuffix[suffix]; ok {
+		r.Mul(r, mult)
+	} else {
+		exp, err := strconv.Atoi(suffix[1:])
+		if err != nil || exp > 30 || exp < -30 {
+			return 0, fmt.Errorf("unable to parse quantity's exponent %q", suffix)
+		}
+		p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs(exp))), nil)
+		if exp >= 0 {
+			r.Mul(r, new(big.Rat).SetInt(p))
+		} else {
+			r.Quo(r, new(big.Rat).SetInt(p))
+		}
+	}
+	r.Mul(r, big.NewRat(1000, 1))
+	// Ceiling, as MilliValue rounds up.
+	q, rem := new(big.Int).QuoRem(r.Num(), r.Denom(), new(big.Int))
+	if rem.Sign() > 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	if !q.IsInt64() {
+		return 0, fmt.Errorf("quantity %q is too large", s)
+	}
+	return q.Int64(), nil
+}
+
+func abs(i int) int {
+	if i < 0 {
+		return -i
+	}
+	return i
+}
+
+// jsonNumberRE is the JSON number grammar. KEDA's typed metadata parser
+// reads float fields with json.Unmarshal
+// (pkg/scalers/scalersconfig/typed_config.go setConfigValueHelper), so
+// "1e3" and "-2.5" are numbers but ".5", "+1", "0x10" and "NaN" are not.
+var jsonNumberRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+
+func parseJSONFloat(s string) (float64, error) {
+	if !jsonNumberRE.MatchString(s) {
+		return 0, fmt.Errorf("not a JSON number")
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("out of range")
+	}
+	return v, nil
+}

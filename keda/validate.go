@@ -1,0 +1,251 @@
+package keda
+
+import (
+	"fmt"
+)
+
+// maxLabelLength is the Kubernetes label value limit; the ScaledObject name
+// is a label value and the HPA name a DNS-1123 label
+// (scaledobject_webhook.go maxK8sLabelValueLength).
+const maxLabelLength = 63
+
+// Validate reports everything the KEDA CRD schema, the admission webhook
+// and the scaler builders of DefaultVersion reject, as field errors. It
+// returns all errors, not only the first.
+func (so *ScaledObject) Validate() []FieldError {
+	errs, _ := so.ValidateVersion(DefaultVersion)
+	return errs
+}
+
+// ValidateVersion is Validate for a given KEDA version; the error is only
+// for an unknown version.
+//
+// Sources: the kubebuilder markers of scaledobject_types.go and
+// scaletriggers_types.go (CRD schema), scaledobject_webhook.go
+// validateWorkload (verifyName, verifyReplicaCount, verifyFallback,
+// verifyTriggers, verifyScaledObjects, verifyCPUMemoryScalers), and the
+// scaler constructors that fail when the operator builds the ScaledObject
+// (prometheus_scaler.go NewPrometheusScaler, cpu_memory_scaler.go
+// parseResourceMetadata) plus the HPA API validation the generated HPA
+// must pass. The CRD minimums are enforced for every version although
+// they were added to the CRD in v2.20.0 (#7533): before that the API
+// server accepted, for example, pollingInterval 0, which the simulation
+// cannot run. Checks that need a live cluster (other ScaledObjects or HPAs
+// on the same target, container resource requests) are not made.
+func (so *ScaledObject) ValidateVersion(version string) ([]FieldError, error) {
+	_, f, err := lookupVersion(version)
+	if err != nil {
+		return nil, err
+	}
+	var errs []FieldError
+	add := func(path, format string, args ...any) {
+		errs = append(errs, FieldError{path, fmt.Sprintf(format, args...)})
+	}
+
+	// verifyName (v2.20.0+).
+	if so.Name == "" {
+		add("metadata.name", "is required")
+	} else if f.nameLength {
+		if len(so.Name) > maxLabelLength {
+			add("metadata.name", "must be no more than %d characters because it is used as the %s label value, got %d", maxLabelLength, ScaledObjectOwnerLabel, len(so.Name))
+		}
+		if n := so.HPAName(); len(n) > maxLabelLength && len(so.Name) <= maxLabelLength {
+			add("spec.advanced.horizontalPodAutoscalerConfig.name", "the HPA name %q is %d characters long; must be no more than %d: set a shorter name here or shorten the ScaledObject name", n, len(n), maxLabelLength)
+		}
+	}
+	if _, err := so.PausedReplicas(); err != nil {
+		add("metadata.annotations["+PausedReplicasAnnotation+"]", "must be an integer, got %q", so.Annotations[PausedReplicasAnnotation])
+	}
+
+	// CRD schema (kubebuilder markers).
+	if so.ScaleTargetRef.Name == "" {
+		add("spec.scaleTargetRef.name", "is required")
+	}
+	minimum := func(path string, p *int32, lo int32) {
+		if p != nil && *p < lo {
+			add(path, "must be greater than or equal to %d, got %d", lo, *p)
+		}
+	}
+	minimum("spec.pollingInterval", so.PollingInterval, 1)
+	minimum("spec.initialCooldownPeriod", so.InitialCooldownPeriod, 0)
+	minimum("spec.cooldownPeriod", so.CooldownPeriod, 0)
+	minimum("spec.idleReplicaCount", so.IdleReplicaCount, 0)
+	minimum("spec.minReplicaCount", so.MinReplicaCount, 0)
+	minimum("spec.maxReplicaCount", so.MaxReplicaCount, 1)
+
+	// CEL rule on the spec and CheckReplicaCountBoundsAreValid.
+	if so.MinReplicaCount != nil && *so.MinReplicaCount > so.MaxReplicas() {
+		add("spec.minReplicaCount", "must be less than or equal to maxReplicaCount (%d), got %d", so.MaxReplicas(), *so.MinReplicaCount)
+	}
+	if so.IdleReplicaCount != nil {
+		// The webhook compares against the HPA's minReplicas (1 for an
+		// explicit minReplicaCount 0) and against 0 when minReplicaCount is
+		// unset, so idleReplicaCount 0 with minReplicaCount 0 passes.
+		webhookMin := int32(0)
+		if so.MinReplicaCount != nil {
+			webhookMin = so.HPAMinReplicas()
+		}
+		if *so.IdleReplicaCount >= webhookMin {
+			add("spec.idleReplicaCount", "must be less than minReplicaCount (%d), got %d", webhookMin, *so.IdleReplicaCount)
+		}
+	}
+
+	// Fallback: CRD minimums and enum, CheckFallbackValid.
+	if fb := so.Fallback; fb != nil {
+		if fb.FailureThreshold < 0 {
+			add("spec.fallback.failureThreshold", "must be greater than or equal to 0, got %d", fb.FailureThreshold)
+		}
+		if fb.Replicas < 0 {
+			add("spec.fallback.replicas", "must be greater than or equal to 0, got %d", fb.Replicas)
+		}
+		switch fb.Behavior {
+		case "", FallbackBehaviorStatic, FallbackBehaviorCurrentReplicas, FallbackBehaviorCurrentReplicasIfHigher, FallbackBehaviorCurrentReplicasIfLower:
+		case FallbackBehaviorScalingModifiers:
+			if !f.fallbackScalingModifiers {
+				add("spec.fallback.behavior", "scalingModifiers is not available before KEDA v2.20.0")
+			} else if !so.UsingModifiers() || so.Advanced.ScalingModifiers.Formula == "" {
+				// verifyScaledObjects
+				add("spec.fallback.behavior", "scalingModifiers requires spec.advanced.scalingModifiers.formula")
+			}
+		default:
+			add("spec.fallback.behavior", "must be one of static, currentReplicas, currentReplicasIfHigher, currentReplicasIfLower, scalingModifiers, got %q", fb.Behavior)
+		}
+		if !so.UsingModifiers() {
+			ok := false
+			for _, t := range so.Triggers {
+				if !isResourceTrigger(t) {
+					ok = true
+					break
+				}
+			}
+			if !ok && len(so.Triggers) > 0 {
+				add("spec.fallback", "needs at least one trigger that is not cpu or memory")
+			}
+		}
+	}
+
+	// ValidateTriggers and the CRD's MinItems.
+	if len(so.Triggers) == 0 {
+		add("spec.triggers", "must have at least one trigger")
+	}
+	names := map[string]int{}
+	onlyResource := len(so.Triggers) > 0
+	for i, t := range so.Triggers {
+		p := fmt.Sprintf("spec.triggers[%d]", i)
+		if !isResourceTrigger(t) {
+			onlyResource = false
+		}
+		if t.UseCachedMetrics && (isResourceTrigger(t) || t.Type == "cron") {
+			add(p+".useCachedMetrics", "is not supported for %q triggers", t.Type)
+		}
+		if t.Name != "" {
+			if j, dup := names[t.Name]; dup {
+				add(p+".name", "%q is already the name of spec.triggers[%d]; trigger names must be unique", t.Name, j)
+			} else {
+				names[t.Name] = i
+			}
+		}
+		if t.AuthenticationRef != nil {
+			switch t.AuthenticationRef.Kind {
+			case "", "TriggerAuthentication", "ClusterTriggerAuthentication":
+			default:
+				add(p+".authenticationRef.kind", "must be TriggerAuthentication or ClusterTriggerAuthentication, got %q", t.AuthenticationRef.Kind)
+			}
+		}
+		errs = append(errs, validateTrigger(p, t, f)...)
+	}
+
+	// verifyCPUMemoryScalers: with only cpu/memory triggers KEDA could never
+	// scale back from 0.
+	if onlyResource && so.MinReplicas() == 0 {
+		add("spec.minReplicaCount", "must be at least 1 when every trigger is cpu or memory (scale to zero cannot work without another trigger)")
+	}
+
+	// verifyScaledObjects: scalingModifiers.
+	if so.UsingModifiers() {
+		sm := so.Advanced.ScalingModifiers
+		switch sm.MetricType {
+		case "", "AverageValue", "Value", "Utilization":
+		default:
+			add("spec.advanced.scalingModifiers.metricType", "must be AverageValue or Value, got %q", sm.MetricType)
+		}
+		_, ferrs := compileFormula(so)
+		errs = append(errs, ferrs...)
+	}
+	return errs, nil
+}
+
+// validateTrigger checks what the scaler constructor and the HPA API would
+// reject for one trigger.
+func validateTrigger(p string, t Trigger, f features) []FieldError {
+	var errs []FieldError
+	switch t.Type {
+	case "":
+		return []FieldError{{p + ".type", "is required"}}
+	case "cpu", "memory":
+		_, rerrs := ParseResourceTrigger(t)
+		for _, e := range rerrs {
+			errs = append(errs, FieldError{p + "." + e.Path, e.Message})
+		}
+	case "prometheus":
+		switch t.MetricType {
+		case "", "AverageValue", "Value":
+		case "Utilization":
+			// scaler.go ErrScalerUnsupportedUtilizationMetricType
+			errs = append(errs, FieldError{p + ".metricType", "'Utilization' metric type is unsupported for external metrics, allowed values are 'Value' or 'AverageValue'"})
+		default:
+			errs = append(errs, FieldError{p + ".metricType", fmt.Sprintf("must be AverageValue or Value, got %q", t.MetricType)})
+		}
+		pt, perrs := ParsePrometheusTrigger(t.Metadata)
+		for _, e := range perrs {
+			errs = append(errs, FieldError{p + ".metadata." + e.Path, e.Message})
+		}
+		// The HPA API requires a positive target quantity.
+		if pt != nil && metricToMilli(f, pt.Threshold) <= 0 {
+			v, _ := metaValue(t.Metadata, "threshold")
+			errs = append(errs, FieldError{p + ".metadata.threshold", fmt.Sprintf("must be a number greater than 0 (at least 0.001), got %q", v)})
+		}
+	default:
+		errs = append(errs, FieldError{p + ".type", fmt.Sprintf("%q cannot be simulated; supported trigger types are prometheus, cpu and memory", t.Type)})
+	}
+	return errs
+}
+
+// Warnings returns the admission warnings of the webhook
+// (scaledobject_webhook.go verifyScaledObjects, v2.20.0+): pollingInterval
+// or cooldownPeriod set where they have no effect.
+func (so *ScaledObject) Warnings(version string) ([]string, error) {
+	v, f, err := lookupVersion(version)
+	if err != nil {
+		return nil, err
+	}
+	if !f.nameLength { // the warnings arrived with the same release
+		return nil, nil
+	}
+	var out []string
+	cached := false
+	for _, t := range so.Triggers {
+		cached = cached || t.UseCachedMetrics
+	}
+	idleNotZero := so.IdleReplicaCount == nil || *so.IdleReplicaCount != 0
+	relevantWarn := so.MinReplicas() > 0 && idleNotZero && !cached
+	if v == DevVersion {
+		// #7984/#8031: idle mode of any value keeps both settings relevant.
+		relevantWarn = !so.PollingIntervalRelevant()
+	}
+	pollMsg := "PollingInterval is configured but is not relevant. PollingInterval is only relevant when minReplicaCount = 0 or idleReplicaCount = 0 or useCachedMetrics is enabled"
+	coolMsg := "CooldownPeriod is configured but is not relevant. CooldownPeriod is only relevant when minReplicaCount = 0 or idleReplicaCount = 0"
+	coolWarn := so.MinReplicas() > 0 && idleNotZero
+	if v == DevVersion {
+		pollMsg = "PollingInterval is configured but is not relevant. PollingInterval is only relevant when minReplicaCount = 0, idleReplicaCount is set, or useCachedMetrics is enabled"
+		coolMsg = "CooldownPeriod is configured but is not relevant. CooldownPeriod is only relevant when minReplicaCount = 0 or idleReplicaCount is set"
+		coolWarn = so.MinReplicas() > 0 && so.IdleReplicaCount == nil
+	}
+	if so.PollingInterval != nil && relevantWarn {
+		out = append(out, pollMsg)
+	}
+	if so.CooldownPeriod != nil && coolWarn {
+		out = append(out, coolMsg)
+	}
+	return out, nil
+}
