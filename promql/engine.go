@@ -1,0 +1,235 @@
+package promql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/prometheus/prometheus/model/value"
+	promqlengine "github.com/prometheus/prometheus/promql"
+	"github.com/prometheus/prometheus/promql/parser"
+)
+
+// EngineOptions are the knobs of the embedded engine that a scenario may
+// set; every other option is fixed in NewEngine.
+type EngineOptions struct {
+	// LookbackDelta is how far back an instant query looks for the last
+	// sample of a series (default 5m, as Prometheus).
+	LookbackDelta time.Duration
+}
+
+// Engine evaluates PromQL with the real Prometheus engine.
+type Engine struct {
+	ng     *promqlengine.Engine
+	parser parser.Parser
+}
+
+// NewEngine returns an engine configured as a Prometheus 3 server would
+// evaluate queries. Each option is explicit because the zero values of
+// promql.EngineOpts break queries (v0.316.0): a zero Timeout times out
+// every query, a zero MaxSamples rejects every query that loads a sample,
+// a nil NoStepSubqueryIntervalFn panics on `[5m:]` subqueries, and @ and
+// negative offsets are off unless enabled.
+func NewEngine(opts EngineOptions) *Engine {
+	lookback := opts.LookbackDelta
+	if lookback == 0 {
+		lookback = 5 * time.Minute
+	}
+	p := parser.NewParser(parser.Options{})
+	return &Engine{
+		parser: p,
+		ng: promqlengine.NewEngine(promqlengine.EngineOpts{
+			// The timeout guards against runaway queries; it never affects
+			// values.
+			Timeout:       time.Hour,
+			MaxSamples:    50_000_000,
+			LookbackDelta: lookback,
+			// Prometheus' default global evaluation_interval.
+			NoStepSubqueryIntervalFn: func(int64) int64 { return time.Minute.Milliseconds() },
+			EnableAtModifier:         true,
+			EnableNegativeOffset:     true,
+			Parser:                   p,
+			// No Registerer: two engines on one registry would panic, and
+			// the simulator exports no metrics.
+		}),
+	}
+}
+
+// Sample is one element of a query result.
+type Sample struct {
+	Labels Labels
+	Value  float64
+}
+
+// Result is the value of an instant query, copied out of the engine.
+type Result struct {
+	// Type is "vector", "scalar", "matrix" or "string".
+	Type string
+	// Samples holds the vector elements in the engine's order; a scalar is
+	// one sample without labels. Empty for strings and matrices.
+	Samples []Sample
+}
+
+// Instant evaluates query at t against st.
+func (e *Engine) Instant(ctx context.Context, st *Store, query string, t time.Time) (Result, error) {
+	q, err := e.ng.NewInstantQuery(ctx, st, nil, query, t)
+	if err != nil {
+		return Result{}, err
+	}
+	// The engine pools result slices: copy everything before Close.
+	defer q.Close()
+	res := q.Exec(ctx)
+	if res.Err != nil {
+		return Result{}, res.Err
+	}
+	switch v := res.Value.(type) {
+	case promqlengine.Vector:
+		out := Result{Type: "vector", Samples: make([]Sample, 0, len(v))}
+		for _, s := range v {
+			if s.H != nil {
+				return Result{}, fmt.Errorf("query %q returned a histogram, which the simulator does not model", query)
+			}
+			out.Samples = append(out.Samples, Sample{Labels: fromPromLabels(s.Metric), Value: s.F})
+		}
+		return out, nil
+	case promqlengine.Scalar:
+		return Result{Type: "scalar", Samples: []Sample{{Labels: Labels{}, Value: v.V}}}, nil
+	case promqlengine.Matrix:
+		return Result{Type: "matrix"}, nil
+	case promqlengine.String:
+		return Result{Type: "string"}, nil
+	}
+	return Result{}, fmt.Errorf("query %q returned an unexpected %T", query, res.Value)
+}
+
+// Point is one sample of a range result.
+type Point struct {
+	T time.Time
+	V float64
+}
+
+// Series is one series of a range result.
+type Series struct {
+	Labels Labels
+	Points []Point
+}
+
+// Range evaluates query at every step from start to end, as
+// /api/v1/query_range does.
+func (e *Engine) Range(ctx context.Context, st *Store, query string, start, end time.Time, step time.Duration) ([]Series, error) {
+	q, err := e.ng.NewRangeQuery(ctx, st, nil, query, start, end, step)
+	if err != nil {
+		return nil, err
+	}
+	defer q.Close()
+	res := q.Exec(ctx)
+	if res.Err != nil {
+		return nil, res.Err
+	}
+	m, ok := res.Value.(promqlengine.Matrix)
+	if !ok {
+		return nil, fmt.Errorf("range query %q returned %T", query, res.Value)
+	}
+	out := make([]Series, 0, len(m))
+	for _, s := range m {
+		ser := Series{Labels: fromPromLabels(s.Metric), Points: make([]Point, len(s.Floats))}
+		for i, p := range s.Floats {
+			ser.Points[i] = Point{T: time.UnixMilli(p.T).UTC(), V: p.F}
+		}
+		out = append(out, ser)
+	}
+	return out, nil
+}
+
+// ParseError locates a problem inside a query or a series notation string.
+type ParseError struct {
+	// Input is the text that failed to parse.
+	Input string
+	// Offset is the byte offset of the problem in Input.
+	Offset int
+	// Line and Column are 1-based positions within Input.
+	Line, Column int
+	Msg          string
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg)
+}
+
+// ParseQuery checks a query without running it, so that a scenario can be
+// rejected at load time with the position of the mistake.
+func ParseQuery(query string) error {
+	_, err := parser.NewParser(parser.Options{}).ParseExpr(query)
+	return locate(query, 0, err)
+}
+
+// locate turns a parser error into a *ParseError; shift is subtracted from
+// offsets (for inputs the caller prefixed).
+func locate(input string, shift int, err error) error {
+	if err == nil {
+		return nil
+	}
+	var errs parser.ParseErrors
+	var one *parser.ParseErr
+	switch {
+	case errors.As(err, &errs) && len(errs) > 0:
+		one = &errs[0]
+	case errors.As(err, &one):
+	default:
+		return &ParseError{Input: input, Line: 1, Column: 1, Msg: err.Error()}
+	}
+	off := int(one.PositionRange.Start) - shift
+	if off < 0 {
+		off = 0
+	}
+	if off > len(input) {
+		off = len(input)
+	}
+	line, col := 1, 1
+	for _, r := range input[:off] {
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return &ParseError{Input: input, Offset: off, Line: line, Column: col, Msg: one.Err.Error()}
+}
+
+// SeriesValue is one slot of an expanded series notation.
+type SeriesValue struct {
+	Value float64
+	// Omitted marks "_": no sample in this slot.
+	Omitted bool
+	// Stale marks "stale": a staleness marker in this slot.
+	Stale bool
+}
+
+// seriesPrefix is a metric name put in front of the values, because the
+// parser reads a whole series description.
+const seriesPrefix = "x "
+
+// ParseSeriesValues expands promtool's series notation ("0+20x10 200x40 _
+// stale") with the Prometheus parser, one entry per slot.
+func ParseSeriesValues(values string) ([]SeriesValue, error) {
+	_, seq, err := parser.NewParser(parser.Options{}).ParseSeriesDesc(seriesPrefix + values)
+	if err != nil {
+		return nil, locate(values, len(seriesPrefix), err)
+	}
+	out := make([]SeriesValue, len(seq))
+	for i, v := range seq {
+		switch {
+		case v.Histogram != nil:
+			return nil, &ParseError{Input: values, Line: 1, Column: 1, Msg: "histogram values are not supported in load series"}
+		case v.Omitted:
+			out[i] = SeriesValue{Omitted: true}
+		case value.IsStaleNaN(v.Value):
+			out[i] = SeriesValue{Stale: true, Value: math.NaN()}
+		default:
+			out[i] = SeriesValue{Value: v.Value}
+		}
+	}
+	return out, nil
+}
