@@ -1,0 +1,163 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/autoscale-sim/autoscale-sim/sim"
+)
+
+// The JSON document is built from explicit structs so that the field order
+// is the declaration order and never depends on map iteration.
+
+type jsonResult struct {
+	Name            string       `json:"name"`
+	Start           string       `json:"start"`
+	DurationSeconds jsonSeconds  `json:"durationSeconds"`
+	Seed            int64        `json:"seed"`
+	Autoscaler      string       `json:"autoscaler"`
+	Workload        string       `json:"workload"`
+	InitialReplicas int32        `json:"initialReplicas"`
+	MinReplicas     int32        `json:"minReplicas"`
+	MaxReplicas     int32        `json:"maxReplicas"`
+	Metrics         []jsonMetric `json:"metrics"`
+	Samples         []jsonSample `json:"samples"`
+	Events          []jsonEvent  `json:"events"`
+}
+
+type jsonMetric struct {
+	Name             string     `json:"name"`
+	Query            string     `json:"query"`
+	Target           jsonNumber `json:"target"`
+	TargetType       string     `json:"targetType"`
+	ActivationTarget jsonNumber `json:"activationTarget"`
+}
+
+type jsonSample struct {
+	T               jsonSeconds  `json:"t"`
+	DesiredReplicas int32        `json:"desiredReplicas"`
+	Replicas        int32        `json:"replicas"`
+	ReadyReplicas   int32        `json:"readyReplicas"`
+	Load            jsonNumber   `json:"load"`
+	Metrics         jsonMetricKV `json:"metrics"`
+}
+
+type jsonEvent struct {
+	T       jsonSeconds `json:"t"`
+	Source  string      `json:"source"`
+	Type    string      `json:"type"`
+	Reason  string      `json:"reason"`
+	From    int32       `json:"from"`
+	To      int32       `json:"to"`
+	Message string      `json:"message"`
+}
+
+// jsonSeconds is a duration written as a JSON number of seconds, exactly
+// (see seconds).
+type jsonSeconds time.Duration
+
+func (s jsonSeconds) MarshalJSON() ([]byte, error) {
+	return []byte(seconds(time.Duration(s))), nil
+}
+
+// jsonNumber is a float64 written in its shortest form, or null when it is
+// NaN or ±Inf (JSON has no spelling for them).
+type jsonNumber float64
+
+func (n jsonNumber) MarshalJSON() ([]byte, error) {
+	if s, ok := number(float64(n)); ok {
+		return []byte(s), nil
+	}
+	return []byte("null"), nil
+}
+
+// jsonMetricKV is a JSON object whose keys are the metric names in the
+// order of sim.Result.Metrics (a Go map would sort them instead).
+type jsonMetricKV struct {
+	names  []string
+	values []float64
+}
+
+func (kv jsonMetricKV) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, name := range kv.names {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		key, err := json.Marshal(name)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(key)
+		b.WriteByte(':')
+		v, _ := jsonNumber(kv.values[i]).MarshalJSON()
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// WriteJSON writes r as one indented JSON document (two spaces, trailing
+// newline). See the package documentation for the schema.
+func WriteJSON(w io.Writer, r *sim.Result) error {
+	if err := validate(r); err != nil {
+		return err
+	}
+	doc := jsonResult{
+		Name:            r.Name,
+		Start:           r.Start.UTC().Format(time.RFC3339Nano),
+		DurationSeconds: jsonSeconds(r.Duration),
+		Seed:            r.Seed,
+		Autoscaler:      r.Autoscaler,
+		Workload:        r.Workload,
+		InitialReplicas: r.InitialReplicas,
+		MinReplicas:     r.MinReplicas,
+		MaxReplicas:     r.MaxReplicas,
+		Metrics:         make([]jsonMetric, len(r.Metrics)),
+		Samples:         make([]jsonSample, len(r.Samples)),
+		Events:          make([]jsonEvent, len(r.Events)),
+	}
+	names := make([]string, len(r.Metrics))
+	for i, m := range r.Metrics {
+		names[i] = m.Name
+		doc.Metrics[i] = jsonMetric{
+			Name:             m.Name,
+			Query:            m.Query,
+			Target:           jsonNumber(m.Target),
+			TargetType:       m.TargetType,
+			ActivationTarget: jsonNumber(m.ActivationTarget),
+		}
+	}
+	for i, s := range r.Samples {
+		doc.Samples[i] = jsonSample{
+			T:               jsonSeconds(s.T),
+			DesiredReplicas: s.DesiredReplicas,
+			Replicas:        s.Replicas,
+			ReadyReplicas:   s.ReadyReplicas,
+			Load:            jsonNumber(s.Load),
+			Metrics:         jsonMetricKV{names: names, values: s.Metrics},
+		}
+	}
+	for i, e := range r.Events {
+		doc.Events[i] = jsonEvent{
+			T:       jsonSeconds(e.T),
+			Source:  e.Source,
+			Type:    e.Type,
+			Reason:  e.Reason,
+			From:    e.From,
+			To:      e.To,
+			Message: e.Message,
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // keep "->" and "<" readable in messages and queries
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("report: writing JSON: %w", err)
+	}
+	return nil
+}
