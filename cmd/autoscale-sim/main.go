@@ -1,0 +1,182 @@
+// Command autoscale-sim simulates KEDA ScaledObjects and Kubernetes
+// HorizontalPodAutoscalers against synthetic Prometheus metrics on a
+// virtual clock. See the README for the scenario format.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/autoscale-sim/autoscale-sim/report"
+	"github.com/autoscale-sim/autoscale-sim/scenarios"
+	"github.com/autoscale-sim/autoscale-sim/sim"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // expectations failed
+	exitInvalid = 2 // bad usage or invalid input
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `autoscale-sim simulates Kubernetes autoscaling (KEDA ScaledObjects and
+autoscaling/v2 HPAs on Prometheus metrics) on a virtual clock.
+
+Usage:
+  autoscale-sim run SCENARIO.yaml [--out DIR]   run a scenario, print the timeline, write outputs
+  autoscale-sim help                            show this help
+
+Run "autoscale-sim run -h" for the flags of run.
+`
+
+// usageError is bad usage: the message is followed by a hint.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// run is the whole command; main only maps its result to the process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitInvalid
+	}
+	var err error
+	switch args[0] {
+	case "run":
+		err = runCommand(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		err = usageError{fmt.Sprintf("unknown command %q", args[0])}
+	}
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "autoscale-sim: %s\nTry: autoscale-sim help\n", ue.msg)
+		return exitInvalid
+	}
+	fmt.Fprintf(stderr, "autoscale-sim: %s\n", indentAfterFirst(err.Error()))
+	return exitInvalid
+}
+
+// indentAfterFirst keeps multi-problem errors readable: one problem a line.
+func indentAfterFirst(s string) string {
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	return "invalid input:\n  " + strings.ReplaceAll(s, "\n", "\n  ")
+}
+
+func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "directory for trace.csv, trace.json, plot.png and plot.svg (none when empty)")
+	quiet := fs.Bool("quiet", false, "do not print the timeline")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: autoscale-sim run SCENARIO.yaml [--out DIR] [--quiet]\n\n")
+		fs.PrintDefaults()
+	}
+	file, rest := splitPositional(args)
+	if err := fs.Parse(rest); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if file == "" || fs.NArg() > 0 {
+		return usageError{"run needs exactly one scenario file"}
+	}
+	sc, err := scenarios.Load(file)
+	if err != nil {
+		return err
+	}
+	res, err := sim.Run(ctx, sc.Spec)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if !*quiet {
+		if err := report.WriteTimeline(stdout, res); err != nil {
+			return err
+		}
+	}
+	if *out != "" {
+		if err := writeOutputs(*out, res); err != nil {
+			return err
+		}
+		if !*quiet {
+			fmt.Fprintf(stdout, "wrote %s\n", strings.Join([]string{
+				filepath.Join(*out, "trace.csv"), filepath.Join(*out, "trace.json"),
+				filepath.Join(*out, "plot.png"), filepath.Join(*out, "plot.svg"),
+			}, ", "))
+		}
+	}
+	return nil
+}
+
+// splitPositional lets flags follow the scenario path, as users type
+// `autoscale-sim run scenario.yaml --out out/`.
+func splitPositional(args []string) (string, []string) {
+	var file string
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case strings.HasPrefix(a, "-"):
+			rest = append(rest, a)
+			if !strings.Contains(a, "=") && i+1 < len(args) && flagTakesValue(a) {
+				rest = append(rest, args[i+1])
+				i++
+			}
+		case file == "":
+			file = a
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return file, rest
+}
+
+func flagTakesValue(a string) bool {
+	name := strings.TrimLeft(a, "-")
+	return name == "out"
+}
+
+func writeOutputs(dir string, res *sim.Result) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	write := func(name string, f func(io.Writer, *sim.Result) error) error {
+		fh, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		if err := f(fh, res); err != nil {
+			fh.Close()
+			return err
+		}
+		return fh.Close()
+	}
+	if err := write("trace.csv", report.WriteCSV); err != nil {
+		return err
+	}
+	if err := write("trace.json", report.WriteJSON); err != nil {
+		return err
+	}
+	return report.SavePlots(dir, res)
+}

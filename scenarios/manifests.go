@@ -1,0 +1,455 @@
+package scenarios
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/autoscale-sim/autoscale-sim/hpa"
+	"github.com/autoscale-sim/autoscale-sim/keda"
+	"github.com/autoscale-sim/autoscale-sim/promql"
+)
+
+// Manifests are the Kubernetes objects of a file the way users
+// `kubectl apply` it: ScaledObjects and HorizontalPodAutoscalers are
+// decoded strictly; other kinds (TriggerAuthentication, Deployment,
+// ServiceMonitor, ...) are accepted and ignored.
+type Manifests struct {
+	ScaledObjects []*keda.ScaledObject
+	HPAs          []*HPAObject
+	// Ignored lists "Kind/name" of the documents that were skipped.
+	Ignored []string
+}
+
+// HPAObject is an autoscaling/v2 HorizontalPodAutoscaler.
+type HPAObject struct {
+	Name, Namespace string
+	// TargetKind and TargetName are spec.scaleTargetRef.
+	TargetKind, TargetName string
+	Spec                   hpa.Spec
+}
+
+var yamlLineError = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// syntaxProblem turns a yaml.v3 syntax error into a located Problem.
+// yaml.v3 often reports the line where the enclosing block began (for a
+// mis-indented key, the "spec:" line), so the line is refined to the first
+// line from which no longer prefix of the file parses: that is where the
+// file stops being YAML.
+func syntaxProblem(file string, data []byte, err error) Problem {
+	msg := err.Error()
+	line := 0
+	if m := yamlLineError.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	if l := firstBrokenLine(data); l > 0 {
+		line = l
+	}
+	return Problem{File: file, Line: line, Message: "YAML syntax error: " + msg + "; check the indentation of this line and of the line above it"}
+}
+
+// firstBrokenLine returns the line after the longest prefix of data that
+// is valid YAML, or 0 when that cannot be told cheaply.
+func firstBrokenLine(data []byte) int {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	if len(lines) > 2000 {
+		return 0
+	}
+	for n := len(lines) - 1; n >= 0; n-- {
+		if validYAML(bytes.Join(lines[:n], nil)) {
+			return n + 1
+		}
+	}
+	return 0
+}
+
+func validYAML(data []byte) bool {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+	}
+}
+
+// ParseManifests decodes a multi-document manifest file. file names the
+// source in error messages.
+func ParseManifests(file string, data []byte) (*Manifests, error) {
+	ps := &problems{file: file}
+	out := &Manifests{}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			ps.list = append(ps.list, syntaxProblem(file, data, err))
+			break
+		}
+		if len(doc.Content) == 0 {
+			continue
+		}
+		root := node{n: doc.Content[0], ps: ps}
+		if root.isNull() {
+			continue
+		}
+		if root.n.Kind != yaml.MappingNode {
+			root.fail("a manifest must be a mapping with apiVersion and kind, got %s", kindName(root.n))
+			continue
+		}
+		apiVersion, kind, name := header(root)
+		switch {
+		case kind == "ScaledObject" && apiVersion == "keda.sh/v1alpha1":
+			if so := parseScaledObject(root); so != nil {
+				out.ScaledObjects = append(out.ScaledObjects, so)
+			}
+		case kind == "HorizontalPodAutoscaler" && apiVersion == "autoscaling/v2":
+			if h := parseHPA(root); h != nil {
+				out.HPAs = append(out.HPAs, h)
+			}
+		case kind == "HorizontalPodAutoscaler":
+			root.child("apiVersion", root.n).fail("HorizontalPodAutoscaler %q is not supported; use autoscaling/v2", apiVersion)
+		case kind == "ScaledObject":
+			root.child("apiVersion", root.n).fail("ScaledObject %q is not supported; use keda.sh/v1alpha1", apiVersion)
+		case kind == "":
+			root.fail("kind must be set")
+		default:
+			out.Ignored = append(out.Ignored, kind+"/"+name)
+		}
+	}
+	return out, ps.err()
+}
+
+// header reads apiVersion, kind and metadata.name without judging the
+// rest of the document.
+func header(root node) (apiVersion, kind, name string) {
+	for i := 0; i+1 < len(root.n.Content); i += 2 {
+		k, v := root.n.Content[i].Value, root.n.Content[i+1]
+		switch k {
+		case "apiVersion":
+			apiVersion = v.Value
+		case "kind":
+			kind = v.Value
+		case "metadata":
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				if v.Content[j].Value == "name" {
+					name = v.Content[j+1].Value
+				}
+			}
+		}
+	}
+	return apiVersion, kind, name
+}
+
+// objectMeta reads the fields of metadata that matter here and accepts
+// the others that kubectl accepts.
+func objectMeta(n node) (name, namespace string, labels, annotations map[string]string) {
+	n.fields([]string{"name", "namespace", "labels", "annotations", "generation", "uid", "resourceVersion", "creationTimestamp", "finalizers", "ownerReferences", "managedFields", "generateName"}, func(key string, v node) {
+		switch key {
+		case "name":
+			name = v.str()
+		case "namespace":
+			namespace = v.str()
+		case "labels":
+			labels = v.stringMap()
+		case "annotations":
+			annotations = v.stringMap()
+		}
+	})
+	if name == "" {
+		n.fail("metadata.name must be set")
+	}
+	return name, namespace, labels, annotations
+}
+
+func parseScaledObject(root node) *keda.ScaledObject {
+	so := &keda.ScaledObject{}
+	var specSeen bool
+	root.fields([]string{"apiVersion", "kind", "metadata", "spec", "status"}, func(key string, v node) {
+		switch key {
+		case "metadata":
+			so.Name, so.Namespace, _, so.Annotations = objectMeta(v)
+		case "spec":
+			specSeen = true
+			scaledObjectSpec(v, so)
+		}
+	})
+	if !specSeen {
+		root.fail("spec must be set")
+	}
+	// KEDA's admission webhook and CRD validation, with the same meaning.
+	for _, fe := range so.Validate() {
+		root.ps.add(lineOf(root, fe.Path), fe.Path, "%s", fe.Message)
+	}
+	// The query is checked now, so that a typo is reported with its line
+	// rather than as a failing poll.
+	for i, t := range so.Triggers {
+		if q, ok := t.Metadata["query"]; ok && t.Type == "prometheus" && q != "" {
+			path := fmt.Sprintf("spec.triggers[%d].metadata.query", i)
+			if err := promql.ParseQuery(q); err != nil {
+				msg := err.Error()
+				var pe *promql.ParseError
+				if errors.As(err, &pe) {
+					msg = fmt.Sprintf("column %d: %s", pe.Column, pe.Msg)
+				}
+				root.ps.add(lineOf(root, path), path, "invalid PromQL: %s", msg)
+			}
+		}
+	}
+	return so
+}
+
+func scaledObjectSpec(n node, so *keda.ScaledObject) {
+	n.fields([]string{"scaleTargetRef", "pollingInterval", "cooldownPeriod", "initialCooldownPeriod", "idleReplicaCount", "minReplicaCount", "maxReplicaCount", "fallback", "advanced", "triggers"}, func(key string, v node) {
+		switch key {
+		case "scaleTargetRef":
+			v.fields([]string{"apiVersion", "kind", "name", "envSourceContainerName"}, func(key string, v node) {
+				switch key {
+				case "apiVersion":
+					so.ScaleTargetRef.APIVersion = v.str()
+				case "kind":
+					so.ScaleTargetRef.Kind = v.str()
+				case "name":
+					so.ScaleTargetRef.Name = v.str()
+				case "envSourceContainerName":
+					so.ScaleTargetRef.EnvSourceContainerName = v.str()
+				}
+			})
+		case "pollingInterval":
+			so.PollingInterval = v.int32p()
+		case "cooldownPeriod":
+			so.CooldownPeriod = v.int32p()
+		case "initialCooldownPeriod":
+			so.InitialCooldownPeriod = v.int32p()
+		case "idleReplicaCount":
+			so.IdleReplicaCount = v.int32p()
+		case "minReplicaCount":
+			so.MinReplicaCount = v.int32p()
+		case "maxReplicaCount":
+			so.MaxReplicaCount = v.int32p()
+		case "fallback":
+			fb := &keda.Fallback{}
+			v.fields([]string{"failureThreshold", "replicas", "behavior"}, func(key string, v node) {
+				switch key {
+				case "failureThreshold":
+					fb.FailureThreshold = v.int32()
+				case "replicas":
+					fb.Replicas = v.int32()
+				case "behavior":
+					fb.Behavior = v.str()
+				}
+			})
+			so.Fallback = fb
+		case "advanced":
+			so.Advanced = advanced(v)
+		case "triggers":
+			v.items(func(i int, v node) { so.Triggers = append(so.Triggers, trigger(v)) })
+		}
+	})
+}
+
+func advanced(n node) *keda.Advanced {
+	a := &keda.Advanced{}
+	n.fields([]string{"restoreToOriginalReplicaCount", "horizontalPodAutoscalerConfig", "scalingModifiers"}, func(key string, v node) {
+		switch key {
+		case "restoreToOriginalReplicaCount":
+			a.RestoreToOriginalReplicaCount = v.boolean()
+		case "horizontalPodAutoscalerConfig":
+			c := &keda.HPAConfig{}
+			v.fields([]string{"name", "behavior"}, func(key string, v node) {
+				switch key {
+				case "name":
+					c.Name = v.str()
+				case "behavior":
+					c.Behavior = behavior(v)
+				}
+			})
+			a.HorizontalPodAutoscalerConfig = c
+		case "scalingModifiers":
+			m := &keda.ScalingModifiers{}
+			v.fields([]string{"formula", "target", "activationTarget", "metricType"}, func(key string, v node) {
+				switch key {
+				case "formula":
+					m.Formula = v.str()
+				case "target":
+					m.Target = v.str()
+				case "activationTarget":
+					m.ActivationTarget = v.str()
+				case "metricType":
+					m.MetricType = v.str()
+				}
+			})
+			a.ScalingModifiers = m
+		}
+	})
+	return a
+}
+
+func trigger(n node) keda.Trigger {
+	var t keda.Trigger
+	n.fields([]string{"type", "name", "metadata", "metricType", "useCachedMetrics", "authenticationRef"}, func(key string, v node) {
+		switch key {
+		case "type":
+			t.Type = v.str()
+		case "name":
+			t.Name = v.str()
+		case "metadata":
+			t.Metadata = v.stringMap()
+		case "metricType":
+			t.MetricType = v.str()
+		case "useCachedMetrics":
+			t.UseCachedMetrics = v.boolean()
+		case "authenticationRef":
+			ref := &keda.AuthRef{}
+			v.fields([]string{"name", "kind"}, func(key string, v node) {
+				switch key {
+				case "name":
+					ref.Name = v.str()
+				case "kind":
+					ref.Kind = v.str()
+				}
+			})
+			t.AuthenticationRef = ref
+		}
+	})
+	return t
+}
+
+// behavior reads spec.behavior of autoscaling/v2 (also used by KEDA's
+// advanced.horizontalPodAutoscalerConfig.behavior).
+func behavior(n node) *hpa.Behavior {
+	b := &hpa.Behavior{}
+	n.fields([]string{"scaleUp", "scaleDown"}, func(key string, v node) {
+		r := scalingRules(v)
+		if key == "scaleUp" {
+			b.ScaleUp = r
+		} else {
+			b.ScaleDown = r
+		}
+	})
+	return b
+}
+
+func scalingRules(n node) *hpa.ScalingRules {
+	r := &hpa.ScalingRules{}
+	n.fields([]string{"stabilizationWindowSeconds", "selectPolicy", "policies", "tolerance"}, func(key string, v node) {
+		switch key {
+		case "stabilizationWindowSeconds":
+			r.StabilizationWindowSeconds = v.int32p()
+		case "selectPolicy":
+			sp := hpa.ScalingPolicySelect(v.str())
+			switch sp {
+			case hpa.MaxChangePolicySelect, hpa.MinChangePolicySelect, hpa.DisabledPolicySelect:
+			default:
+				v.fail("unsupported value %q; allowed: Max, Min, Disabled", sp)
+			}
+			r.SelectPolicy = &sp
+		case "tolerance":
+			t := v.quantityFloat()
+			r.Tolerance = &t
+		case "policies":
+			v.items(func(i int, v node) {
+				var p hpa.ScalingPolicy
+				v.fields([]string{"type", "value", "periodSeconds"}, func(key string, v node) {
+					switch key {
+					case "type":
+						p.Type = hpa.ScalingPolicyType(v.str())
+						if p.Type != hpa.PodsScalingPolicy && p.Type != hpa.PercentScalingPolicy {
+							v.fail("unsupported value %q; allowed: Pods, Percent", p.Type)
+						}
+					case "value":
+						p.Value = v.int32()
+					case "periodSeconds":
+						p.PeriodSeconds = v.int32()
+					}
+				})
+				r.Policies = append(r.Policies, p)
+			})
+		}
+	})
+	return r
+}
+
+// lineOf finds the line of a field path such as
+// "spec.triggers[0].metadata.threshold" in a document, falling back to the
+// deepest existing ancestor, so that semantic errors point at the right
+// line.
+func lineOf(root node, path string) int {
+	cur := root.n
+	line := cur.Line
+	for _, seg := range splitPath(path) {
+		var next *yaml.Node
+		switch {
+		case seg.index >= 0 && cur.Kind == yaml.SequenceNode && seg.index < len(cur.Content):
+			next = cur.Content[seg.index]
+			line = next.Line
+		case seg.index < 0 && cur.Kind == yaml.MappingNode:
+			for i := 0; i+1 < len(cur.Content); i += 2 {
+				if cur.Content[i].Value == seg.key {
+					next = cur.Content[i+1]
+					line = cur.Content[i].Line
+				}
+			}
+		}
+		if next == nil {
+			return line
+		}
+		cur = next
+	}
+	return line
+}
+
+type pathSeg struct {
+	key   string
+	index int
+}
+
+func splitPath(path string) []pathSeg {
+	var out []pathSeg
+	cur := ""
+	flush := func() {
+		if cur != "" {
+			out = append(out, pathSeg{key: cur, index: -1})
+			cur = ""
+		}
+	}
+	for i := 0; i < len(path); i++ {
+		switch c := path[i]; c {
+		case '.':
+			flush()
+		case '[':
+			flush()
+			j := i + 1
+			for j < len(path) && path[j] != ']' {
+				j++
+			}
+			n, err := strconv.Atoi(path[i+1 : j])
+			if err == nil {
+				out = append(out, pathSeg{index: n})
+			} else {
+				out = append(out, pathSeg{key: path[i+1 : j], index: -1})
+			}
+			i = j
+		default:
+			cur += string(c)
+		}
+	}
+	flush()
+	return out
+}

@@ -1,0 +1,496 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/autoscale-sim/autoscale-sim/hpa"
+	"github.com/autoscale-sim/autoscale-sim/promql"
+	"github.com/autoscale-sim/autoscale-sim/sim"
+)
+
+// APIVersion and Kind identify a scenario file.
+const (
+	APIVersion = "autoscale-sim.dev/v1alpha1"
+	Kind       = "Scenario"
+)
+
+// Scenario is a loaded scenario file, ready to run.
+type Scenario struct {
+	// File is the path the scenario was loaded from.
+	File        string
+	Name        string
+	Description string
+	// Spec is the simulation, with the autoscaler taken from the
+	// referenced manifests.
+	Spec sim.Spec
+}
+
+// Load reads a scenario file and the manifests it references (paths are
+// relative to the scenario file). Every problem found is returned at once
+// in an *Error, each located by file, line and field path.
+func Load(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data, func(name string) ([]byte, error) {
+		return os.ReadFile(filepath.Join(filepath.Dir(path), name))
+	})
+}
+
+// ReadFunc reads a file referenced by a scenario.
+type ReadFunc func(name string) ([]byte, error)
+
+// Parse decodes a scenario. file names it in error messages; read loads
+// the manifests it references.
+func Parse(file string, data []byte, read ReadFunc) (*Scenario, error) {
+	ps := &problems{file: file}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, &Error{Problems: []Problem{syntaxProblem(file, data, err)}}
+	}
+	if len(doc.Content) == 0 {
+		return nil, &Error{Problems: []Problem{{File: file, Message: "empty scenario file; want apiVersion: " + APIVersion + ", kind: " + Kind}}}
+	}
+	sc := &Scenario{File: file}
+	var ms manifestRefs
+	root := node{n: doc.Content[0], ps: ps}
+	root.fields([]string{"apiVersion", "kind", "metadata", "spec"}, func(key string, v node) {
+		switch key {
+		case "apiVersion":
+			if s := v.str(); s != APIVersion {
+				v.fail("unsupported value %q; allowed: %s", s, APIVersion)
+			}
+		case "kind":
+			if s := v.str(); s != Kind {
+				v.fail("unsupported value %q; allowed: %s", s, Kind)
+			}
+		case "metadata":
+			v.fields([]string{"name", "description"}, func(key string, v node) {
+				switch key {
+				case "name":
+					sc.Name = v.str()
+				case "description":
+					sc.Description = v.str()
+				}
+			})
+		case "spec":
+			ms = scenarioSpec(v, sc)
+		}
+	})
+	if root.n.Kind == yaml.MappingNode {
+		for _, k := range []string{"apiVersion", "kind", "spec"} {
+			if !hasKey(root.n, k) {
+				root.fail("%s must be set", k)
+			}
+		}
+	}
+	sc.Spec.Name = sc.Name
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	ms.resolve(sc, read, ps)
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	if err := sc.Spec.Defaulted().Validate(); err != nil {
+		return nil, &Error{Problems: []Problem{{File: file, Message: err.Error()}}}
+	}
+	return sc, nil
+}
+
+func hasKey(m *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+// manifestRefs is what spec.autoscaler says about the manifests, resolved
+// after the scenario itself is known to be well formed.
+type manifestRefs struct {
+	files      []node
+	kind, name string
+	kedaVer    string
+	node       node
+	namespace  string
+	replicas   *int32
+	rules      []sim.AdapterRule
+}
+
+func scenarioSpec(n node, sc *Scenario) manifestRefs {
+	var refs manifestRefs
+	refs.node = n
+	s := &sc.Spec
+	s.Controller = hpa.DefaultConfig()
+	kubeVersion := ""
+	n.fields([]string{"duration", "autoscaler", "adapter", "versions", "controller", "prometheus", "workload", "load", "sim"}, func(key string, v node) {
+		switch key {
+		case "adapter":
+			v.fields([]string{"rules"}, func(key string, v node) {
+				v.items(func(i int, v node) {
+					var r sim.AdapterRule
+					v.fields([]string{"name", "query"}, func(key string, v node) {
+						switch key {
+						case "name":
+							r.Name = v.str()
+						case "query":
+							r.Query = v.str()
+							checkQuery(v, r.Query)
+						}
+					})
+					if r.Name == "" || r.Query == "" {
+						v.fail("name and query must be set")
+					}
+					refs.rules = append(refs.rules, r)
+				})
+			})
+		case "duration":
+			s.Duration = v.duration()
+			if s.Duration == 0 {
+				v.fail("must be positive")
+			}
+		case "autoscaler":
+			v.fields([]string{"manifests", "kind", "name"}, func(key string, v node) {
+				switch key {
+				case "manifests":
+					if v.n.Kind == yaml.ScalarNode {
+						v.str()
+						refs.files = append(refs.files, v)
+					} else {
+						v.items(func(i int, v node) { v.str(); refs.files = append(refs.files, v) })
+					}
+				case "kind":
+					refs.kind = v.str()
+					if refs.kind != "ScaledObject" && refs.kind != "HorizontalPodAutoscaler" {
+						v.fail("unsupported value %q; allowed: ScaledObject, HorizontalPodAutoscaler", refs.kind)
+					}
+				case "name":
+					refs.name = v.str()
+				}
+			})
+		case "versions":
+			v.fields([]string{"kubernetes", "keda"}, func(key string, v node) {
+				switch key {
+				case "kubernetes":
+					kubeVersion = v.str()
+					cfg, err := hpa.ConfigForKubernetesVersion(kubeVersion)
+					if err != nil {
+						v.fail("%v", err)
+					} else {
+						s.Controller = cfg
+					}
+				case "keda":
+					refs.kedaVer = v.str()
+				}
+			})
+		case "controller":
+			// Applied after versions, whatever the order in the file.
+		case "prometheus":
+			v.fields([]string{"scrapeInterval", "lookbackDelta", "job"}, func(key string, v node) {
+				switch key {
+				case "scrapeInterval":
+					s.Prometheus.ScrapeInterval = v.duration()
+				case "lookbackDelta":
+					s.Prometheus.LookbackDelta = v.duration()
+				case "job":
+					s.Prometheus.Job = v.str()
+				}
+			})
+		case "workload":
+			v.fields([]string{"namespace", "replicas", "podStartup", "podTermination"}, func(key string, v node) {
+				switch key {
+				case "namespace":
+					refs.namespace = v.str()
+				case "replicas":
+					refs.replicas = v.int32p()
+					if *refs.replicas < 0 {
+						v.fail("must not be negative, got %d", *refs.replicas)
+					}
+				case "podStartup":
+					s.Workload.PodStartup = v.duration()
+				case "podTermination":
+					s.Workload.PodTermination = v.duration()
+				}
+			})
+		case "load":
+			v.items(func(i int, v node) {
+				if l, ok := load(v); ok {
+					s.Loads = append(s.Loads, l)
+				}
+			})
+		case "sim":
+			v.fields([]string{"tick", "traceInterval", "seed", "start"}, func(key string, v node) {
+				switch key {
+				case "tick":
+					s.Tick = v.duration()
+				case "traceInterval":
+					s.TraceInterval = v.duration()
+				case "seed":
+					s.Seed = int64(v.int32())
+				case "start":
+					str := v.str()
+					t, err := time.Parse(time.RFC3339, str)
+					if err != nil {
+						v.fail("must be an RFC 3339 time such as 2026-01-01T00:00:00Z, got %q", str)
+					}
+					s.Start = t.UTC()
+				}
+			})
+		}
+	})
+	// Controller flags override the version defaults.
+	for i := 0; i+1 < len(n.n.Content) && n.n.Kind == yaml.MappingNode; i += 2 {
+		if n.n.Content[i].Value == "controller" {
+			controller(n.child("controller", n.n.Content[i+1]), &s.Controller)
+		}
+	}
+	if len(refs.files) == 0 {
+		n.fail("autoscaler.manifests must name the ScaledObject or HorizontalPodAutoscaler file")
+	}
+	if s.Duration == 0 && !hasKey(n.n, "duration") {
+		n.fail("duration must be set, e.g. 20m")
+	}
+	return refs
+}
+
+func controller(n node, c *hpa.Config) {
+	n.fields([]string{"syncPeriod", "tolerance", "downscaleStabilization", "cpuInitializationPeriod", "initialReadinessDelay"}, func(key string, v node) {
+		switch key {
+		case "syncPeriod":
+			c.SyncPeriod = v.duration()
+			if c.SyncPeriod == 0 {
+				v.fail("must be positive")
+			}
+		case "tolerance":
+			c.Tolerance = v.float()
+			if c.Tolerance < 0 {
+				v.fail("must not be negative, got %g", c.Tolerance)
+			}
+		case "downscaleStabilization":
+			c.DownscaleStabilization = v.duration()
+		case "cpuInitializationPeriod":
+			c.CPUInitializationPeriod = v.duration()
+		case "initialReadinessDelay":
+			c.InitialReadinessDelay = v.duration()
+		}
+	})
+}
+
+// load reads one entry of spec.load: a metric, a model and exactly one
+// shape (values in promtool notation with an interval, or k6 stages).
+func load(n node) (sim.Load, bool) {
+	l := sim.Load{Model: sim.Connections}
+	var steps *sim.Steps
+	var stages *sim.Stages
+	var interval time.Duration
+	var valuesNode *node
+	n.fields([]string{"metric", "model", "values", "interval", "stages", "start"}, func(key string, v node) {
+		switch key {
+		case "metric":
+			l.Metric = v.str()
+		case "model":
+			l.Model = sim.LoadModel(v.str())
+			if l.Model != sim.Connections {
+				v.fail("unsupported value %q; allowed: %s", l.Model, sim.Connections)
+			}
+		case "values":
+			vv := v
+			valuesNode = &vv
+		case "interval":
+			interval = v.duration()
+		case "start":
+			if stages == nil {
+				stages = &sim.Stages{}
+			}
+			stages.Start = v.float()
+		case "stages":
+			if stages == nil {
+				stages = &sim.Stages{}
+			}
+			v.items(func(i int, v node) {
+				var st sim.Stage
+				v.fields([]string{"duration", "target"}, func(key string, v node) {
+					switch key {
+					case "duration":
+						st.Duration = v.duration()
+					case "target":
+						st.Target = v.float()
+					}
+				})
+				if st.Duration == 0 {
+					v.fail("duration must be positive")
+				}
+				stages.Stages = append(stages.Stages, st)
+			})
+		}
+	})
+	if valuesNode != nil {
+		steps = seriesSteps(*valuesNode, interval)
+	}
+	if l.Metric == "" {
+		n.fail("metric must be set, e.g. websocket_connection_count")
+	}
+	switch {
+	case steps != nil && stages != nil:
+		n.fail("give either values (with interval) or stages, not both")
+	case steps != nil:
+		l.Shape = *steps
+	case stages != nil:
+		if len(stages.Stages) == 0 {
+			n.fail("stages must list at least one {duration, target}")
+		}
+		l.Shape = *stages
+	case valuesNode == nil:
+		n.fail("a shape must be set: values (promtool notation) with interval, or stages")
+	}
+	if interval != 0 && valuesNode == nil {
+		n.fail("interval goes with values")
+	}
+	return l, l.Shape != nil
+}
+
+// seriesSteps parses promtool's expanding notation ("0+20x10 200x40 _
+// stale") with the Prometheus parser and places the samples interval
+// apart. A "_" keeps the previous load and "stale" ends it (load 0).
+func seriesSteps(v node, interval time.Duration) *sim.Steps {
+	s := v.str()
+	if interval == 0 {
+		v.fail("values need an interval, e.g. interval: 15s")
+		return nil
+	}
+	vals, err := promql.ParseSeriesValues(s)
+	if err != nil {
+		var pe *promql.ParseError
+		if errors.As(err, &pe) && pe.Column > 0 {
+			v.fail("column %d: %s", pe.Column, pe.Msg)
+		} else {
+			v.fail("%v", err)
+		}
+		return nil
+	}
+	out := &sim.Steps{Interval: interval, Values: make([]float64, len(vals))}
+	for i, x := range vals {
+		switch {
+		case x.Omitted:
+			out.Values[i] = math.NaN()
+		case x.Stale:
+			out.Values[i] = 0
+		default:
+			out.Values[i] = x.Value
+		}
+	}
+	return out
+}
+
+// resolve loads the manifests and picks the autoscaler.
+func (r manifestRefs) resolve(sc *Scenario, read ReadFunc, ps *problems) {
+	var all Manifests
+	for _, f := range r.files {
+		name := f.n.Value
+		data, err := read(name)
+		if err != nil {
+			f.fail("cannot read manifest file: %v", unwrapPath(err))
+			continue
+		}
+		m, err := ParseManifests(displayPath(sc.File, name), data)
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				ps.list = append(ps.list, e.Problems...)
+				continue
+			}
+			ps.add(0, "", "%v", err)
+			continue
+		}
+		all.ScaledObjects = append(all.ScaledObjects, m.ScaledObjects...)
+		all.HPAs = append(all.HPAs, m.HPAs...)
+	}
+	if len(ps.list) > 0 {
+		return
+	}
+	s := &sc.Spec
+	where := r.node.child("autoscaler", r.node.n)
+	var candidates []string
+	for _, so := range all.ScaledObjects {
+		if (r.kind == "" || r.kind == "ScaledObject") && (r.name == "" || r.name == so.Name) {
+			candidates = append(candidates, "ScaledObject/"+so.Name)
+			s.KEDA = &sim.KEDA{Object: so, Version: r.kedaVer}
+			s.Workload.Name = so.ScaleTargetRef.Name
+			s.Workload.Kind = so.ScaleTargetRef.Kind
+			s.Workload.Namespace = so.Namespace
+		}
+	}
+	for _, h := range all.HPAs {
+		if (r.kind == "" || r.kind == "HorizontalPodAutoscaler") && (r.name == "" || r.name == h.Name) {
+			candidates = append(candidates, "HorizontalPodAutoscaler/"+h.Name)
+			s.HPA = &sim.HPA{Spec: h.Spec, Rules: r.rules}
+			s.Workload.Name = h.TargetName
+			s.Workload.Kind = h.TargetKind
+			s.Workload.Namespace = h.Namespace
+		}
+	}
+	switch len(candidates) {
+	case 0:
+		where.fail("the manifests hold no ScaledObject (keda.sh/v1alpha1) or HorizontalPodAutoscaler (autoscaling/v2)%s", nameHint(r))
+	case 1:
+	default:
+		where.fail("the manifests hold several autoscalers (%v); choose one with autoscaler.kind and autoscaler.name", candidates)
+	}
+	if r.namespace != "" {
+		s.Workload.Namespace = r.namespace
+	}
+	if s.Workload.Namespace == "" {
+		s.Workload.Namespace = "default"
+	}
+	s.Workload.InitialReplicas = 1
+	if r.replicas != nil {
+		s.Workload.InitialReplicas = *r.replicas
+	}
+}
+
+// checkQuery parses a PromQL query at load time so that a typo is reported
+// with its line, not at the first poll.
+func checkQuery(v node, q string) {
+	if err := promql.ParseQuery(q); err != nil {
+		var pe *promql.ParseError
+		if errors.As(err, &pe) {
+			v.fail("invalid PromQL at column %d: %s", pe.Column, pe.Msg)
+		} else {
+			v.fail("invalid PromQL: %v", err)
+		}
+	}
+}
+
+func nameHint(r manifestRefs) string {
+	if r.name == "" {
+		return ""
+	}
+	return fmt.Sprintf(" named %q", r.name)
+}
+
+// displayPath names a manifest in messages relative to where the user
+// ran the command, the way they wrote the scenario path.
+func displayPath(scenarioFile, name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(filepath.Dir(scenarioFile), name)
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}

@@ -1,0 +1,40 @@
+// Package sim is the deterministic discrete-time engine of autoscale-sim.
+//
+// A Simulator drives a virtual clock from t = 0 (Spec.Start, a fixed epoch,
+// never the wall clock) in steps of Spec.Tick. At every tick, in this fixed
+// order, it runs whatever is due:
+//
+//  1. pods: pods whose startup delay has passed become Ready; terminated
+//     pods whose grace period has passed (and whose series were marked
+//     stale) disappear;
+//  2. load: clients open and close connections against the ready pods
+//     (see LoadModel);
+//  3. scrape (every Prometheus.ScrapeInterval): one sample per load per
+//     pod in the endpoints, labelled namespace, pod and job; a pod that left
+//     the endpoints gets a staleness marker, as Prometheus' scrape loop
+//     writes;
+//  4. KEDA poll (every pollingInterval of the ScaledObject): each trigger's
+//     query runs as an instant query through the real PromQL engine, the
+//     scaler turns the result into a value and an activity, and the KEDA
+//     loop may scale the workload (activation from 0, cooldown to 0);
+//  5. HPA sync (every Controller.SyncPeriod, 15s as kube-controller-manager):
+//     the HPA reads its metrics (for KEDA: the External metrics the KEDA
+//     metrics server serves, re-querying Prometheus or reusing the polled
+//     value as the KEDA version does) and reconciles;
+//  6. ReplicaSet: pods are created or deleted to match spec.replicas;
+//     deleted pods leave the endpoints at once;
+//  7. trace: every TraceInterval a row of the trace is recorded.
+//
+// Steps that fall on the same instant always run in that order, so a scale
+// decided at t sees the scrape of t, and pods it creates exist from t.
+// Every schedule starts at t = 0: the ScaledObject, its HPA and the first
+// scrape are created together, as `kubectl apply` does.
+//
+// The engine holds no global state and draws no random numbers outside
+// Spec.Seed, so the same Spec always produces the same Result, byte for
+// byte once written by the report package.
+//
+// The decisions themselves are made by the pure cores in packages hpa and
+// keda; this package only wires them to the simulated cluster and to the
+// metric store of package promql.
+package sim

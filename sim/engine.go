@@ -1,0 +1,450 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/autoscale-sim/autoscale-sim/hpa"
+	"github.com/autoscale-sim/autoscale-sim/keda"
+	"github.com/autoscale-sim/autoscale-sim/promql"
+)
+
+// Run simulates spec from t = 0 to spec.Duration and returns the trace and
+// timeline. The same Spec always gives the same Result.
+func Run(ctx context.Context, spec Spec) (*Result, error) {
+	s, err := New(spec)
+	if err != nil {
+		return nil, err
+	}
+	return s.Run(ctx)
+}
+
+// Simulator is one run in progress. Create it with New.
+type Simulator struct {
+	spec   Spec
+	store  *promql.Store
+	engine *promql.Engine
+	pods   podSet
+	// desired is the workload's spec.replicas, the value KEDA and the HPA
+	// read and write through the scale subresource.
+	desired int32
+
+	ctrl   *hpa.Autoscaler
+	hpaDef hpa.Spec
+
+	loop *keda.Loop
+	// column maps a trigger index to its trace column.
+	column           map[int]int
+	paused           bool
+	hpaScalingActive bool
+
+	result   Result
+	metrics  []float64 // last value read per Result.Metrics column
+	now      time.Duration
+	lastWarn map[string]string
+}
+
+// New validates spec and prepares a run.
+func New(spec Spec) (*Simulator, error) {
+	spec = spec.Defaulted()
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Simulator{
+		spec:     spec,
+		store:    promql.NewStore(),
+		engine:   promql.NewEngine(promql.EngineOptions{LookbackDelta: spec.Prometheus.LookbackDelta}),
+		pods:     podSet{prefix: spec.Workload.Name, loads: len(spec.Loads)},
+		desired:  spec.Workload.InitialReplicas,
+		lastWarn: map[string]string{},
+	}
+	s.result = Result{
+		Name:     spec.Name,
+		Start:    spec.Start,
+		Duration: spec.Duration,
+		Seed:     spec.Seed,
+		Workload: spec.Workload.Kind + "/" + spec.Workload.Name,
+
+		InitialReplicas: spec.Workload.InitialReplicas,
+	}
+	for i := int32(0); i < spec.Workload.InitialReplicas; i++ {
+		p := s.pods.create(0, 0)
+		p.ready = true
+	}
+	var err error
+	switch {
+	case spec.KEDA != nil:
+		err = s.setUpKEDA()
+	default:
+		err = s.setUpHPA()
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.metrics = make([]float64, len(s.result.Metrics))
+	for i := range s.metrics {
+		s.metrics[i] = math.NaN()
+	}
+	return s, nil
+}
+
+func (s *Simulator) setUpKEDA() error {
+	so := s.spec.KEDA.Object
+	var err error
+	s.loop, err = keda.NewLoop(so, s.spec.KEDA.Version, s.spec.Start)
+	if err != nil {
+		return fmt.Errorf("ScaledObject %s: %w", so.Name, err)
+	}
+	s.hpaDef = s.loop.HPA()
+	s.ctrl, err = hpa.NewAutoscaler(s.hpaDef, s.spec.Controller)
+	if err != nil {
+		return fmt.Errorf("HPA %s generated for ScaledObject %s: %w", s.hpaDef.Name, so.Name, err)
+	}
+	s.result.Autoscaler = "keda"
+	s.result.MinReplicas = so.MinReplicas()
+	s.result.MaxReplicas = so.MaxReplicas()
+	s.column = map[int]int{}
+	for i, tr := range so.Triggers {
+		p := s.loop.PrometheusTrigger(i)
+		if p == nil {
+			return fmt.Errorf("spec.triggers[%d].type: %q triggers are not simulated yet; supported: prometheus", i, tr.Type)
+		}
+		name := ""
+		for _, n := range s.loop.ExternalMetricNames() {
+			if idx := s.loop.HPATriggers(n); len(idx) == 1 && idx[0] == i {
+				name = n
+			}
+		}
+		if name == "" {
+			name = fmt.Sprintf("s%d-%s", i, tr.Type)
+		}
+		s.column[i] = len(s.result.Metrics)
+		s.result.Metrics = append(s.result.Metrics, MetricInfo{
+			Name:             name,
+			Query:            p.Query,
+			Target:           p.Threshold,
+			ActivationTarget: p.ActivationThreshold,
+			TargetType:       metricTargetType(tr.MetricType),
+		})
+	}
+	return nil
+}
+
+func metricTargetType(t string) string {
+	if t == "" {
+		return string(hpa.AverageValueMetricType)
+	}
+	return t
+}
+
+func (s *Simulator) setUpHPA() error {
+	var err error
+	s.hpaDef = s.spec.HPA.Spec
+	s.ctrl, err = hpa.NewAutoscaler(s.hpaDef, s.spec.Controller)
+	if err != nil {
+		return fmt.Errorf("HorizontalPodAutoscaler %s: %w", s.hpaDef.Name, err)
+	}
+	s.result.Autoscaler = "hpa"
+	s.result.MinReplicas = 1
+	if s.hpaDef.MinReplicas != nil {
+		s.result.MinReplicas = *s.hpaDef.MinReplicas
+	}
+	s.result.MaxReplicas = s.hpaDef.MaxReplicas
+	rules := map[string]string{}
+	for _, r := range s.spec.HPA.Rules {
+		rules[r.Name] = r.Query
+	}
+	for i, m := range s.hpaDef.Metrics {
+		info := MetricInfo{Name: strings.ToLower(string(m.Type)) + "/" + m.Name, TargetType: string(m.Target.Type)}
+		switch m.Type {
+		case hpa.PodsMetricSourceType, hpa.ObjectMetricSourceType, hpa.ExternalMetricSourceType:
+			q, ok := rules[m.Name]
+			if !ok {
+				return fmt.Errorf("spec.metrics[%d]: no adapter rule serves the %s metric %q; add one under spec.adapter.rules", i, m.Type, m.Name)
+			}
+			info.Query = q
+		default:
+			return fmt.Errorf("spec.metrics[%d]: %s metrics are not simulated yet; supported: Pods, Object, External", i, m.Type)
+		}
+		switch {
+		case m.Target.AverageValueMilli != nil:
+			info.Target = float64(*m.Target.AverageValueMilli) / 1000
+		case m.Target.ValueMilli != nil:
+			info.Target = float64(*m.Target.ValueMilli) / 1000
+		}
+		s.result.Metrics = append(s.result.Metrics, info)
+	}
+	return nil
+}
+
+// Run advances the clock to the end and returns the result.
+func (s *Simulator) Run(ctx context.Context) (*Result, error) {
+	for s.now = 0; s.now <= s.spec.Duration; s.now += s.spec.Tick {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := s.tick(ctx); err != nil {
+			return nil, fmt.Errorf("t=%s: %w", s.now, err)
+		}
+	}
+	out := s.result
+	return &out, nil
+}
+
+func due(now, every time.Duration) bool { return every > 0 && now%every == 0 }
+
+// tick runs everything due at s.now, in the order documented in doc.go.
+func (s *Simulator) tick(ctx context.Context) error {
+	now := s.now
+	// 1. Pods become ready or disappear.
+	s.pods.advance(now)
+	// 2. Clients open and close connections.
+	for li, l := range s.spec.Loads {
+		want := int64(math.Round(l.Shape.At(now)))
+		if want < 0 {
+			want = 0
+		}
+		balanceConnections(s.pods.pods, li, want)
+	}
+	// 3. Prometheus scrapes the endpoints.
+	if due(now, s.spec.Prometheus.ScrapeInterval) {
+		if err := s.scrape(now); err != nil {
+			return err
+		}
+	}
+	// 4. KEDA polls its triggers.
+	if s.loop != nil && due(now, s.loop.PollingInterval()) {
+		if err := s.pollKEDA(ctx, now); err != nil {
+			return err
+		}
+	}
+	// 5. The HPA controller reconciles (KEDA deletes its HPA while the
+	// ScaledObject is paused).
+	if !s.paused && due(now, s.spec.Controller.SyncPeriod) {
+		s.syncHPA(ctx, now)
+	}
+	// 6. The ReplicaSet creates or deletes pods to match spec.replicas.
+	s.pods.scaleTo(s.desired, now, s.spec.Workload.PodStartup, s.spec.Workload.PodTermination)
+	// 7. A trace row.
+	if due(now, s.spec.TraceInterval) {
+		s.record(now)
+	}
+	return nil
+}
+
+func (s *Simulator) scrape(now time.Duration) error {
+	at := s.spec.Start.Add(now)
+	for _, p := range s.pods.pods {
+		if !p.inEndpoints() {
+			if p.scraped {
+				// Prometheus marks the series of a vanished target stale
+				// at the first scrape it misses.
+				for _, l := range s.spec.Loads {
+					if err := s.store.AppendStale(s.labels(l.Metric, p), at); err != nil {
+						return err
+					}
+				}
+				p.scraped = false
+			}
+			continue
+		}
+		for li, l := range s.spec.Loads {
+			if err := s.store.Append(s.labels(l.Metric, p), at, float64(p.load[li])); err != nil {
+				return err
+			}
+		}
+		p.scraped = true
+	}
+	return nil
+}
+
+func (s *Simulator) labels(metric string, p *pod) promql.Labels {
+	return promql.Labels{
+		"__name__":  metric,
+		"namespace": s.spec.Workload.Namespace,
+		"pod":       p.name,
+		"job":       s.spec.Prometheus.Job,
+	}
+}
+
+// query runs trigger i's query against the store at now and lets the
+// KEDA loop turn the result into an observation.
+func (s *Simulator) query(ctx context.Context, i int, now time.Duration) keda.TriggerObservation {
+	res, err := s.engine.Instant(ctx, s.store, s.loop.PrometheusTrigger(i).Query, s.spec.Start.Add(now))
+	qr := keda.QueryResult{Err: err, Scalar: res.Type == "scalar"}
+	for _, smp := range res.Samples {
+		qr.Values = append(qr.Values, smp.Value)
+	}
+	obs := s.loop.Observe(i, qr)
+	if c, ok := s.column[i]; ok {
+		if obs.Err != nil {
+			s.metrics[c] = math.NaN()
+		} else {
+			s.metrics[c] = obs.Value
+		}
+	}
+	return obs
+}
+
+func (s *Simulator) workload() keda.Workload {
+	_, ready := s.pods.counts()
+	return keda.Workload{Current: s.desired, Ready: ready, HPAScalingActive: s.hpaScalingActive}
+}
+
+func (s *Simulator) pollKEDA(ctx context.Context, now time.Duration) error {
+	obs := make([]keda.TriggerObservation, len(s.spec.KEDA.Object.Triggers))
+	for i := range obs {
+		if s.loop.PollRequeries(i, s.hpaScalingActive) {
+			obs[i] = s.query(ctx, i, now)
+		}
+	}
+	res, err := s.loop.Poll(s.spec.Start.Add(now), s.workload(), obs)
+	if err != nil {
+		return err
+	}
+	s.paused = res.Paused
+	if res.ScaleTo != nil && *res.ScaleTo != s.desired {
+		reason := "KEDAScaleTargetDeactivated"
+		if *res.ScaleTo > s.desired {
+			reason = "KEDAScaleTargetActivated"
+		}
+		s.event(now, "KEDA", "Normal", reason, s.desired, *res.ScaleTo, res.Reason)
+		s.desired = *res.ScaleTo
+	}
+	return nil
+}
+
+func (s *Simulator) syncHPA(ctx context.Context, now time.Duration) {
+	at := s.spec.Start.Add(now)
+	replicas, _ := s.pods.counts()
+	in := hpa.Input{
+		SpecReplicas:   s.desired,
+		StatusReplicas: replicas,
+		Pods:           s.pods.hpaPods(s.spec.Start),
+		Metrics:        make([]hpa.MetricInput, len(s.hpaDef.Metrics)),
+	}
+	for i, m := range s.hpaDef.Metrics {
+		if s.loop != nil {
+			in.Metrics[i] = s.kedaMetric(ctx, m, now)
+		} else {
+			in.Metrics[i] = s.adapterMetric(ctx, i, m, now)
+		}
+	}
+	d := s.ctrl.Reconcile(at, in)
+	s.hpaScalingActive = conditionTrue(d.Conditions, "ScalingActive")
+	for _, e := range d.Events {
+		from, to := d.CurrentReplicas, d.CurrentReplicas
+		if e.Reason == "SuccessfulRescale" {
+			to = d.DesiredReplicas
+		}
+		if e.Type == "Warning" {
+			// Like kubectl's event aggregation: show a warning when it
+			// starts, not at every sync while it lasts.
+			if s.lastWarn[e.Reason] == e.Message {
+				continue
+			}
+			s.lastWarn[e.Reason] = e.Message
+		}
+		s.event(now, "HPA", e.Type, e.Reason, from, to, e.Message)
+	}
+	if d.Rescale {
+		s.lastWarn = map[string]string{}
+		s.desired = d.DesiredReplicas
+	}
+}
+
+// kedaMetric is what the KEDA metrics server answers for the HPA's
+// metric m: it queries the triggers behind the metric (or serves the
+// polled record, as the KEDA version does) and applies fallback and
+// scalingModifiers.
+func (s *Simulator) kedaMetric(ctx context.Context, m hpa.MetricSpec, now time.Duration) hpa.MetricInput {
+	if m.Type != hpa.ExternalMetricSourceType {
+		return hpa.MetricInput{Err: fmt.Errorf("%s metrics are not simulated yet", m.Type)}
+	}
+	fresh := make([]keda.TriggerObservation, len(s.spec.KEDA.Object.Triggers))
+	for _, i := range s.loop.HPATriggers(m.Name) {
+		if s.loop.HPARequeries(i) {
+			fresh[i] = s.query(ctx, i, now)
+		}
+	}
+	values, err := s.loop.MetricsForHPA(m.Name, fresh, s.workload())
+	return hpa.MetricInput{ValuesMilli: values, Err: err}
+}
+
+// adapterMetric is what a prometheus-adapter style metrics API answers for
+// the HPA's metric i: the rule's query at now, each sample converted to a
+// quantity with milli precision (prometheus-adapter
+// pkg/custom-provider/provider.go metricFor and pkg/external-provider use
+// resource.NewMilliQuantity(int64(value*1000))).
+func (s *Simulator) adapterMetric(ctx context.Context, i int, m hpa.MetricSpec, now time.Duration) hpa.MetricInput {
+	at := s.spec.Start.Add(now)
+	res, err := s.engine.Instant(ctx, s.store, s.result.Metrics[i].Query, at)
+	if err != nil {
+		s.metrics[i] = math.NaN()
+		return hpa.MetricInput{Err: err}
+	}
+	var in hpa.MetricInput
+	var sum float64
+	for _, smp := range res.Samples {
+		milli := int64(smp.Value * 1000)
+		sum += smp.Value
+		switch m.Type {
+		case hpa.PodsMetricSourceType:
+			pod := smp.Labels["pod"]
+			if pod == "" {
+				return hpa.MetricInput{Err: fmt.Errorf("query for pods metric %s returned a sample without a pod label", m.Name)}
+			}
+			in.PodValues = append(in.PodValues, hpa.PodMetric{Pod: pod, ValueMilli: milli, Timestamp: at, Window: time.Minute})
+		default:
+			in.ValuesMilli = append(in.ValuesMilli, milli)
+		}
+	}
+	if len(res.Samples) == 0 {
+		s.metrics[i] = math.NaN()
+		return hpa.MetricInput{Err: fmt.Errorf("no samples for %s metric %s", m.Type, m.Name)}
+	}
+	if m.Type == hpa.ObjectMetricSourceType && len(res.Samples) != 1 {
+		return hpa.MetricInput{Err: fmt.Errorf("object metric %s: the query returned %d samples, want 1", m.Name, len(res.Samples))}
+	}
+	if m.Type == hpa.PodsMetricSourceType {
+		// The trace shows the per-pod average the HPA compares with its target.
+		s.metrics[i] = sum / float64(len(res.Samples))
+	} else {
+		s.metrics[i] = sum
+	}
+	return in
+}
+
+func conditionTrue(cs []hpa.Condition, typ string) bool {
+	for _, c := range cs {
+		if string(c.Type) == typ {
+			return c.Status == "True"
+		}
+	}
+	return false
+}
+
+func (s *Simulator) event(now time.Duration, source, typ, reason string, from, to int32, msg string) {
+	s.result.Events = append(s.result.Events, Event{
+		T: now, Source: source, Type: typ, Reason: reason, From: from, To: to, Message: msg,
+	})
+}
+
+func (s *Simulator) record(now time.Duration) {
+	replicas, ready := s.pods.counts()
+	var load float64
+	if len(s.spec.Loads) > 0 {
+		load = s.spec.Loads[0].Shape.At(now)
+	}
+	s.result.Samples = append(s.result.Samples, Sample{
+		T:               now,
+		DesiredReplicas: s.desired,
+		Replicas:        replicas,
+		ReadyReplicas:   ready,
+		Load:            load,
+		Metrics:         append([]float64(nil), s.metrics...),
+	})
+}

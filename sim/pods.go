@@ -1,0 +1,157 @@
+package sim
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/autoscale-sim/autoscale-sim/hpa"
+)
+
+// pod is one simulated pod of the workload.
+type pod struct {
+	name    string
+	seq     int // creation order, the tie-breaker of every choice
+	created time.Duration
+	readyAt time.Duration
+	ready   bool
+	// deleting is set when the ReplicaSet deletes the pod; it leaves the
+	// endpoints at once and disappears at goneAt.
+	deleting bool
+	goneAt   time.Duration
+	// scraped is true while the pod is a scrape target; when it stops being
+	// one the next scrape writes staleness markers for its series.
+	scraped bool
+	// load holds the per-load-model state of the pod (e.g. open
+	// connections), indexed like Spec.Loads.
+	load []int64
+}
+
+// inEndpoints reports whether the pod receives traffic and is scraped:
+// Endpoints list ready pods that are not terminating.
+func (p *pod) inEndpoints() bool { return p.ready && !p.deleting }
+
+// podSet is the pods of the workload and the ReplicaSet logic that creates
+// and deletes them.
+type podSet struct {
+	prefix  string
+	nextSeq int
+	pods    []*pod // creation order
+	loads   int
+}
+
+func (ps *podSet) create(now, startup time.Duration) *pod {
+	p := &pod{
+		name:    fmt.Sprintf("%s-%05d", ps.prefix, ps.nextSeq),
+		seq:     ps.nextSeq,
+		created: now,
+		readyAt: now + startup,
+		load:    make([]int64, ps.loads),
+	}
+	ps.nextSeq++
+	if startup == 0 {
+		p.ready = true
+	}
+	ps.pods = append(ps.pods, p)
+	return p
+}
+
+// active returns the pods that count towards replicas: not terminating.
+func (ps *podSet) active() []*pod {
+	out := make([]*pod, 0, len(ps.pods))
+	for _, p := range ps.pods {
+		if !p.deleting {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (ps *podSet) counts() (replicas, ready int32) {
+	for _, p := range ps.pods {
+		if p.deleting {
+			continue
+		}
+		replicas++
+		if p.ready {
+			ready++
+		}
+	}
+	return replicas, ready
+}
+
+// advance applies readiness and removal due at now.
+func (ps *podSet) advance(now time.Duration) {
+	kept := ps.pods[:0]
+	for _, p := range ps.pods {
+		if p.deleting && now >= p.goneAt && !p.scraped {
+			continue
+		}
+		if !p.deleting && !p.ready && now >= p.readyAt {
+			p.ready = true
+		}
+		kept = append(kept, p)
+	}
+	ps.pods = kept
+}
+
+// scaleTo creates or deletes pods so that replicas (non-terminating pods)
+// equals want.
+func (ps *podSet) scaleTo(want int32, now, startup, termination time.Duration) {
+	active := ps.active()
+	for n := int32(len(active)); n < want; n++ {
+		ps.create(now, startup)
+	}
+	if excess := len(active) - int(want); excess > 0 {
+		for _, p := range podsToDelete(active, excess) {
+			p.deleting = true
+			p.ready = false
+			p.goneAt = now + termination
+		}
+	}
+}
+
+// podsToDelete picks which pods a ReplicaSet deletes when scaled down:
+// not-ready pods before ready ones, then the ones that became ready most
+// recently, then the newest. This follows the ranking of
+// kubernetes pkg/controller/replicaset/replica_set.go getPodsToDelete and
+// pkg/controller/controller_utils.go ActivePodsWithRanks.Less, restricted
+// to what the simulation models (one node, no restarts).
+func podsToDelete(active []*pod, n int) []*pod {
+	ranked := append([]*pod(nil), active...)
+	sort.SliceStable(ranked, func(i, j int) bool {
+		a, b := ranked[i], ranked[j]
+		if a.ready != b.ready {
+			return !a.ready
+		}
+		if a.ready && a.readyAt != b.readyAt {
+			return a.readyAt > b.readyAt
+		}
+		if a.created != b.created {
+			return a.created > b.created
+		}
+		return a.seq > b.seq
+	})
+	return ranked[:n]
+}
+
+// hpaPods is what the HPA controller's pod lister sees.
+func (ps *podSet) hpaPods(start time.Time) []hpa.Pod {
+	out := make([]hpa.Pod, 0, len(ps.pods))
+	for _, p := range ps.pods {
+		started := start.Add(p.created)
+		hp := hpa.Pod{
+			Name:      p.name,
+			Phase:     hpa.PodRunning,
+			Deleting:  p.deleting,
+			StartTime: &started,
+		}
+		if p.ready {
+			hp.Ready = &hpa.ReadyCondition{Status: true, LastTransitionTime: start.Add(p.readyAt)}
+		} else {
+			hp.Ready = &hpa.ReadyCondition{Status: false, LastTransitionTime: started}
+		}
+		out = append(out, hp)
+	}
+	return out
+}

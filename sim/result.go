@@ -1,0 +1,86 @@
+package sim
+
+import "time"
+
+// Result is everything a run produced: a replica trace sampled at a fixed
+// interval and the timeline of scale events. It is plain data so that the
+// report package, tests and users can read it without the engine.
+type Result struct {
+	// Name is the scenario name.
+	Name string
+	// Start is the virtual instant of t = 0 (a fixed epoch, never the wall clock).
+	Start time.Time
+	// Duration is the simulated time covered.
+	Duration time.Duration
+	// Seed is the seed of every random choice of the run (printed in outputs).
+	Seed int64
+	// Autoscaler says who owns the workload: "keda" or "hpa".
+	Autoscaler string
+	// Workload is the scale target, e.g. "Deployment/demo-ws-server".
+	Workload string
+	// InitialReplicas is the workload's spec.replicas at t = 0, before any
+	// decision.
+	InitialReplicas int32
+	// MinReplicas and MaxReplicas are the effective bounds of the autoscaler.
+	MinReplicas, MaxReplicas int32
+	// Metrics describes the metric columns of every Sample, in order.
+	Metrics []MetricInfo
+	// Samples is the trace, one row per trace interval, in time order.
+	Samples []Sample
+	// Events is the timeline of replica changes and notable autoscaler
+	// events, in time order.
+	Events []Event
+}
+
+// MetricInfo describes one metric column of the trace.
+type MetricInfo struct {
+	// Name is the column name, e.g. "s0-prometheus" (the External metric
+	// name KEDA gives the trigger) or "pods/myapp_websockets_connections_avg".
+	Name string
+	// Query is the PromQL query behind the metric, if any.
+	Query string
+	// Target is the threshold or target value the autoscaler compares the
+	// metric with, in the metric's unit.
+	Target float64
+	// TargetType is "AverageValue", "Value" or "Utilization".
+	TargetType string
+	// ActivationTarget is KEDA's activation threshold (0 when unset).
+	ActivationTarget float64
+}
+
+// Sample is one row of the trace.
+type Sample struct {
+	// T is the offset from Result.Start.
+	T time.Duration
+	// DesiredReplicas is the workload's spec.replicas (what KEDA or the HPA
+	// last set).
+	DesiredReplicas int32
+	// Replicas is the number of pods that exist and are not terminating.
+	Replicas int32
+	// ReadyReplicas is the number of ready pods.
+	ReadyReplicas int32
+	// Load is the offered load at T in the workload's unit (for example the
+	// number of connections clients want to hold).
+	Load float64
+	// Metrics are the values of Result.Metrics as the autoscaler last read
+	// them (NaN before the first read or while the read fails).
+	Metrics []float64
+}
+
+// Event is one entry of the timeline, in the vocabulary of
+// `kubectl describe hpa` and of KEDA's operator log.
+type Event struct {
+	// T is the offset from Result.Start.
+	T time.Duration
+	// Source is who decided: "KEDA" or "HPA" (or "sim" for injected faults).
+	Source string
+	// Type is "Normal" or "Warning".
+	Type string
+	// Reason is a one-word reason, e.g. "SuccessfulRescale", "KEDAScaleTargetActivated".
+	Reason string
+	// From and To are the replica counts before and after; equal when the
+	// event did not change the scale.
+	From, To int32
+	// Message is the human-readable explanation.
+	Message string
+}
