@@ -41,10 +41,17 @@ type Simulator struct {
 	paused           bool
 	hpaScalingActive bool
 
-	result   Result
-	metrics  []float64 // last value read per Result.Metrics column
-	now      time.Duration
-	lastWarn map[string]string
+	result  Result
+	metrics []float64 // last value read per Result.Metrics column
+	// now is the instant of the tick being run (or last run); next is
+	// the next tick to run.
+	now, next time.Duration
+	lastWarn  map[string]string
+
+	lastDecision hpa.Decision
+	decided      bool
+	lastPoll     keda.PollResult
+	polled       bool
 }
 
 // New validates spec and prepares a run.
@@ -182,17 +189,57 @@ func (s *Simulator) setUpHPA() error {
 
 // Run advances the clock to the end and returns the result.
 func (s *Simulator) Run(ctx context.Context) (*Result, error) {
-	for s.now = 0; s.now <= s.spec.Duration; s.now += s.spec.Tick {
+	if err := s.RunUntil(ctx, s.spec.Duration); err != nil {
+		return nil, err
+	}
+	return s.Result(), nil
+}
+
+// RunUntil runs every tick up to and including t (capped at the end of
+// the scenario). Calling it again continues where it stopped, so a caller
+// can stop at an instant and inspect the decisions taken there.
+func (s *Simulator) RunUntil(ctx context.Context, t time.Duration) error {
+	if t > s.spec.Duration {
+		t = s.spec.Duration
+	}
+	for ; s.next <= t; s.next += s.spec.Tick {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
+		s.now = s.next
 		if err := s.tick(ctx); err != nil {
-			return nil, fmt.Errorf("t=%s: %w", s.now, err)
+			return fmt.Errorf("t=%s: %w", s.now, err)
 		}
 	}
-	out := s.result
-	return &out, nil
+	return nil
 }
+
+// Now is the instant of the last tick run.
+func (s *Simulator) Now() time.Duration { return s.now }
+
+// Result returns a copy of what has been recorded so far.
+func (s *Simulator) Result() *Result {
+	out := s.result
+	out.Samples = append([]Sample(nil), s.result.Samples...)
+	out.Events = append([]Event(nil), s.result.Events...)
+	return &out
+}
+
+// LastHPADecision is the HPA's most recent reconcile, with its breakdown.
+func (s *Simulator) LastHPADecision() (hpa.Decision, bool) { return s.lastDecision, s.decided }
+
+// LastPoll is KEDA's most recent scale loop tick (false for a plain HPA).
+func (s *Simulator) LastPoll() (keda.PollResult, bool) { return s.lastPoll, s.polled }
+
+// HPA is the simulated HPA controller (its Snapshot shows the
+// stabilization window and scale events).
+func (s *Simulator) HPA() *hpa.Autoscaler { return s.ctrl }
+
+// KEDA is the simulated KEDA scale loop, nil for a plain HPA.
+func (s *Simulator) KEDA() *keda.Loop { return s.loop }
+
+// Spec is the defaulted spec being simulated.
+func (s *Simulator) Spec() Spec { return s.spec }
 
 func due(now, every time.Duration) bool { return every > 0 && now%every == 0 }
 
@@ -306,6 +353,7 @@ func (s *Simulator) pollKEDA(ctx context.Context, now time.Duration) error {
 		return err
 	}
 	s.paused = res.Paused
+	s.lastPoll, s.polled = res, true
 	if res.ScaleTo != nil && *res.ScaleTo != s.desired {
 		reason := "KEDAScaleTargetDeactivated"
 		if *res.ScaleTo > s.desired {
@@ -335,6 +383,7 @@ func (s *Simulator) syncHPA(ctx context.Context, now time.Duration) {
 	}
 	d := s.ctrl.Reconcile(at, in)
 	s.hpaScalingActive = conditionTrue(d.Conditions, "ScalingActive")
+	s.lastDecision, s.decided = d, true
 	for _, e := range d.Events {
 		from, to := d.CurrentReplicas, d.CurrentReplicas
 		if e.Reason == "SuccessfulRescale" {
