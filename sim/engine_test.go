@@ -69,3 +69,35 @@ func TestRunValidatesSpec(t *testing.T) {
 	require.Contains(t, err.Error(), "duration must be positive")
 	require.Contains(t, err.Error(), "exactly one autoscaler")
 }
+
+// TestPrometheusAdapterHPA runs the plain-HPA example: a Pods metric with
+// target averageValue 5 and no behavior, so the legacy rules apply.
+func TestPrometheusAdapterHPA(t *testing.T) {
+	sc, err := scenarios.Load("../examples/prometheus-adapter-websocket/scenario.yaml")
+	require.NoError(t, err)
+	res, err := sim.Run(context.Background(), sc.Spec)
+	require.NoError(t, err)
+	require.Equal(t, "hpa", res.Autoscaler)
+
+	f := res.Figures()
+	require.Equal(t, int32(8), f.MaxReplicas, "40 connections / 5 per pod")
+	require.Equal(t, int32(2), f.FinalReplicas, "back to minReplicas")
+	require.Equal(t, 1, f.DirectionChanges, "one way up, one way down: no flapping")
+
+	var lastUp, firstDown time.Duration
+	for _, e := range res.ScaleEvents(0, res.Duration) {
+		if e.To > e.From {
+			// Legacy scale-up limit per sync: max(2 x current, 4)
+			// (horizontal.go calculateScaleUpLimit).
+			require.LessOrEqual(t, e.To, max(2*e.From, 4), "scale-up at %s", e.T)
+			lastUp = e.T
+		} else if firstDown == 0 {
+			firstDown = e.T
+		}
+	}
+	// The load is gone from 12m30s; the legacy downscale stabilization
+	// keeps the highest recommendation of the last 5 minutes.
+	loadGone := 12*time.Minute + 30*time.Second
+	require.Less(t, lastUp, loadGone)
+	require.GreaterOrEqual(t, firstDown-loadGone, 4*time.Minute+30*time.Second)
+}
