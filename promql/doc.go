@@ -1,45 +1,69 @@
 // Package promql embeds the real Prometheus query engine
-// (github.com/prometheus/prometheus/promql, pinned at v0.316.0) over an
-// in-memory store fed by the simulator's scrapes. It is the only package
-// of the project that imports Prometheus.
+// (github.com/prometheus/prometheus/promql, pinned at v0.316.0, that is
+// Prometheus 3.16) over an in-memory store fed by the simulator's scrapes.
+// It is the only package of the project that imports Prometheus, so
+// PromQL semantics (lookback, staleness, rate extrapolation, subqueries)
+// are upstream's own, not a re-implementation.
 //
 // # Storage
 //
-// Store keeps each series as two parallel slices (timestamps, values)
-// indexed by metric name; Select binary-searches the query window and the
-// iterator's Seek binary-searches forward. The simulator appends in time
-// order and queries near the end, which is the best case for slices: at
-// 100 series a query costs a third to a sixth of the same query on a TSDB
-// head, and appends are about 7x cheaper, with bit-identical results. The
-// tsdb package is not imported at all, which also keeps cloud SDKs out of
-// the build.
+// Store keeps each series as a label set and two parallel slices
+// (millisecond timestamps, float values), indexed by metric name. Select
+// applies the matchers and binary-searches the query window; the iterator's
+// Seek binary-searches forward. The simulator appends in time order and
+// queries near the end, which suits slices. Measured against the TSDB on
+// the same data, the results are bit-identical, and a query is as fast at
+// 1 series (the engine's fixed cost of about 10 µs and 100 allocations
+// dominates), 1.4-1.7x faster at 10, 3-8x at 100 and 6-50x at 1,000;
+// appends are about 7x cheaper, at 16 bytes per sample. The tsdb package is
+// not imported at all, which halves the cold build and keeps cloud SDKs
+// out of the binary.
 //
 // # Engine options
 //
-// NewEngine sets every option whose zero value breaks queries: Timeout
-// (zero times out every query), MaxSamples (zero rejects every query that
-// loads a sample), NoStepSubqueryIntervalFn (nil panics on `[5m:]`
-// subqueries; Prometheus uses the 1m global evaluation interval), and the
-// @ modifier and negative offsets, which Prometheus 3 always enables.
-// LookbackDelta defaults to Prometheus' 5m. No Registerer is set, so any
-// number of engines can coexist.
+// NewEngine sets every option whose zero value breaks queries:
+//   - Timeout is one hour: zero would time out every query. It guards
+//     against runaway queries and never affects values.
+//   - MaxSamples is 50 million: zero rejects any query that loads a sample.
+//   - NoStepSubqueryIntervalFn returns 60 s, the default global
+//     evaluation_interval: nil panics on a step-less subquery such as
+//     max_over_time(sum(x)[5m:]).
+//   - The @ modifier and negative offsets are enabled, as they always are
+//     in Prometheus 3.
+//   - LookbackDelta defaults to Prometheus' 5m and is configurable.
+//   - No Registerer (two engines on one registry would panic) and no
+//     logger; the experimental features stay off, as in Prometheus 3.
+//
+// Every query is parsed afresh: the engine stores per-query state in the
+// syntax tree, so a parsed expression is never reused. Results are copied
+// out before the query is closed, because the engine pools its result
+// slices and would overwrite them.
 //
 // # Staleness
 //
 // Prometheus writes a staleness marker into every series of a target at
 // the first scrape that misses it, so a vanished pod stops counting at
-// once; without the marker its last value would count for the whole
-// lookback delta. AppendStale writes that marker; the engine treats it
-// exactly as Prometheus does. rate() is unaffected by markers.
+// that instant; without the marker its last value would count for the
+// whole lookback delta. AppendStale writes that marker (value.StaleNaN);
+// the engine then treats it exactly as Prometheus does. rate() is not
+// affected: samples still inside its window keep contributing.
 //
 // # Series notation
 //
-// ParseSeriesValues expands promtool's notation with Prometheus' own
-// parser: `a+bxn` gives the n+1 values a, a+b, ..., a+n*b; `axn` repeats a
-// n+1 times; `_` is one missing sample but `_xn` is exactly n of them (the
-// one asymmetry); `stale` is a staleness marker and cannot be repeated.
-// Native histograms are rejected.
+// ParseSeriesValues expands the notation of promtool test files with
+// Prometheus' own parser, one entry per slot:
 //
-// Results are copied out of the engine before the query is closed, because
-// the engine pools and reuses its result slices.
+//	a         one sample
+//	a+bxN     N+1 samples a, a+b, ..., a+N*b (a-bxN counts down)
+//	axN       N+1 samples of a
+//	_         one slot without a sample
+//	_xN       N slots without a sample
+//	stale     a staleness marker (cannot be repeated)
+//
+// Numbers may be signed, use exponents, underscores, Inf and NaN. Note the
+// asymmetry: `1x3` is four samples but `_x3` is three gaps. Native
+// histograms are rejected, and an expansion is capped at MaxSeriesValues
+// slots because the parser would otherwise materialise any count it is
+// given. Errors are *ParseError, located within the input so that a
+// caller can re-base them onto a line of its own file.
 package promql

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/prometheus/model/value"
@@ -16,14 +18,18 @@ import (
 // set; every other option is fixed in NewEngine.
 type EngineOptions struct {
 	// LookbackDelta is how far back an instant query looks for the last
-	// sample of a series (default 5m, as Prometheus).
+	// sample of a series. Zero means Prometheus' default of 5m; a negative
+	// value makes every query fail.
 	LookbackDelta time.Duration
 }
 
+// defaultLookbackDelta is Prometheus' --query.lookback-delta default.
+const defaultLookbackDelta = 5 * time.Minute
+
 // Engine evaluates PromQL with the real Prometheus engine.
 type Engine struct {
-	ng     *promqlengine.Engine
-	parser parser.Parser
+	ng  *promqlengine.Engine
+	err error // a bad option, reported by every query
 }
 
 // NewEngine returns an engine configured as a Prometheus 3 server would
@@ -34,12 +40,16 @@ type Engine struct {
 // negative offsets are off unless enabled.
 func NewEngine(opts EngineOptions) *Engine {
 	lookback := opts.LookbackDelta
-	if lookback == 0 {
-		lookback = 5 * time.Minute
+	var err error
+	switch {
+	case lookback == 0:
+		lookback = defaultLookbackDelta
+	case lookback < 0:
+		err = fmt.Errorf("promql: lookback delta %s must not be negative", lookback)
+		lookback = defaultLookbackDelta
 	}
-	p := parser.NewParser(parser.Options{})
 	return &Engine{
-		parser: p,
+		err: err,
 		ng: promqlengine.NewEngine(promqlengine.EngineOpts{
 			// The timeout guards against runaway queries; it never affects
 			// values.
@@ -50,7 +60,7 @@ func NewEngine(opts EngineOptions) *Engine {
 			NoStepSubqueryIntervalFn: func(int64) int64 { return time.Minute.Milliseconds() },
 			EnableAtModifier:         true,
 			EnableNegativeOffset:     true,
-			Parser:                   p,
+			Parser:                   parser.NewParser(parser.Options{}),
 			// No Registerer: two engines on one registry would panic, and
 			// the simulator exports no metrics.
 		}),
@@ -74,6 +84,10 @@ type Result struct {
 
 // Instant evaluates query at t against st.
 func (e *Engine) Instant(ctx context.Context, st *Store, query string, t time.Time) (Result, error) {
+	ctx, err := e.check(ctx)
+	if err != nil {
+		return Result{}, err
+	}
 	q, err := e.ng.NewInstantQuery(ctx, st, nil, query, t)
 	if err != nil {
 		return Result{}, err
@@ -104,6 +118,21 @@ func (e *Engine) Instant(ctx context.Context, st *Store, query string, t time.Ti
 	return Result{}, fmt.Errorf("query %q returned an unexpected %T", query, res.Value)
 }
 
+// check reports a bad engine option and substitutes a nil context, which
+// the engine would otherwise dereference.
+func (e *Engine) check(ctx context.Context) (context.Context, error) {
+	if e == nil || e.ng == nil {
+		return nil, errors.New("promql: Engine not made by NewEngine")
+	}
+	if e.err != nil {
+		return nil, e.err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return ctx, nil
+}
+
 // Point is one sample of a range result.
 type Point struct {
 	T time.Time
@@ -119,6 +148,17 @@ type Series struct {
 // Range evaluates query at every step from start to end, as
 // /api/v1/query_range does.
 func (e *Engine) Range(ctx context.Context, st *Store, query string, start, end time.Time, step time.Duration) ([]Series, error) {
+	ctx, err := e.check(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if step <= 0 {
+		return nil, fmt.Errorf("promql: range query step %s must be positive", step)
+	}
+	if end.Before(start) {
+		return nil, fmt.Errorf("promql: range query ends (%s) before it starts (%s)",
+			end.UTC().Format(time.RFC3339Nano), start.UTC().Format(time.RFC3339Nano))
+	}
 	q, err := e.ng.NewRangeQuery(ctx, st, nil, query, start, end, step)
 	if err != nil {
 		return nil, err
@@ -134,6 +174,9 @@ func (e *Engine) Range(ctx context.Context, st *Store, query string, start, end 
 	}
 	out := make([]Series, 0, len(m))
 	for _, s := range m {
+		if len(s.Histograms) > 0 {
+			return nil, fmt.Errorf("range query %q returned a histogram, which the simulator does not model", query)
+		}
 		ser := Series{Labels: fromPromLabels(s.Metric), Points: make([]Point, len(s.Floats))}
 		for i, p := range s.Floats {
 			ser.Points[i] = Point{T: time.UnixMilli(p.T).UTC(), V: p.F}
@@ -145,11 +188,12 @@ func (e *Engine) Range(ctx context.Context, st *Store, query string, start, end 
 
 // ParseError locates a problem inside a query or a series notation string.
 type ParseError struct {
-	// Input is the text that failed to parse.
-	Input string
-	// Offset is the byte offset of the problem in Input.
+	// Query is the text that failed to parse: a PromQL query, or the
+	// values of a series notation.
+	Query string
+	// Offset is the byte offset of the problem in Query.
 	Offset int
-	// Line and Column are 1-based positions within Input.
+	// Line and Column are 1-based positions within Query; Column counts characters.
 	Line, Column int
 	Msg          string
 }
@@ -178,7 +222,7 @@ func locate(input string, shift int, err error) error {
 		one = &errs[0]
 	case errors.As(err, &one):
 	default:
-		return &ParseError{Input: input, Line: 1, Column: 1, Msg: err.Error()}
+		return &ParseError{Query: input, Line: 1, Column: 1, Msg: err.Error()}
 	}
 	off := int(one.PositionRange.Start) - shift
 	if off < 0 {
@@ -187,6 +231,10 @@ func locate(input string, shift int, err error) error {
 	if off > len(input) {
 		off = len(input)
 	}
+	return newParseError(input, off, one.Err.Error())
+}
+
+func newParseError(input string, off int, msg string) *ParseError {
 	line, col := 1, 1
 	for _, r := range input[:off] {
 		if r == '\n' {
@@ -195,7 +243,7 @@ func locate(input string, shift int, err error) error {
 			col++
 		}
 	}
-	return &ParseError{Input: input, Offset: off, Line: line, Column: col, Msg: one.Err.Error()}
+	return &ParseError{Query: input, Offset: off, Line: line, Column: col, Msg: msg}
 }
 
 // SeriesValue is one slot of an expanded series notation.
@@ -211,18 +259,33 @@ type SeriesValue struct {
 // parser reads a whole series description.
 const seriesPrefix = "x "
 
+// MaxSeriesValues bounds the expansion of one series notation. The parser
+// materialises every slot of `axN` itself, so an unchecked count such as
+// `0x99999999999` would exhaust memory before any error could be given.
+// A million slots is eleven days at a one-second interval.
+const MaxSeriesValues = 1_000_000
+
 // ParseSeriesValues expands promtool's series notation ("0+20x10 200x40 _
-// stale") with the Prometheus parser, one entry per slot.
+// stale") with the Prometheus parser, one entry per slot. Errors are
+// *ParseError, located within values. Native histograms are rejected.
 func ParseSeriesValues(values string) ([]SeriesValue, error) {
+	if err := precheckSeriesValues(values); err != nil {
+		return nil, err
+	}
 	_, seq, err := parser.NewParser(parser.Options{}).ParseSeriesDesc(seriesPrefix + values)
 	if err != nil {
 		return nil, locate(values, len(seriesPrefix), err)
+	}
+	if len(seq) == 0 {
+		// Only `_x0` or blanks get here: a series with no slot at all is
+		// almost certainly a mistake in a scenario.
+		return nil, newParseError(values, 0, "series notation has no values")
 	}
 	out := make([]SeriesValue, len(seq))
 	for i, v := range seq {
 		switch {
 		case v.Histogram != nil:
-			return nil, &ParseError{Input: values, Line: 1, Column: 1, Msg: "histogram values are not supported in load series"}
+			return nil, newParseError(values, 0, "native histogram values are not supported")
 		case v.Omitted:
 			out[i] = SeriesValue{Omitted: true}
 		case value.IsStaleNaN(v.Value):
@@ -232,4 +295,40 @@ func ParseSeriesValues(values string) ([]SeriesValue, error) {
 		}
 	}
 	return out, nil
+}
+
+// precheckSeriesValues rejects what the parser would accept at great cost:
+// native histograms and repetition counts beyond MaxSeriesValues. In the
+// value-sequence lexer (promql/parser/lex.go, lexValueSequence) "{{" always
+// opens a histogram and a count is the decimal NUMBER right after an "x"
+// (generated_parser.y, rule uint), so a byte scan finds both.
+func precheckSeriesValues(values string) error {
+	if strings.TrimSpace(values) == "" {
+		return newParseError(values, 0, "series notation has no values")
+	}
+	if i := strings.Index(values, "{{"); i >= 0 {
+		return newParseError(values, i, "native histogram values are not supported")
+	}
+	total := uint64(0)
+	for i := 0; i < len(values); i++ {
+		if values[i] != 'x' {
+			continue
+		}
+		j := i + 1
+		for j < len(values) && values[j] >= '0' && values[j] <= '9' {
+			j++
+		}
+		if j == i+1 {
+			continue
+		}
+		n, err := strconv.ParseUint(values[i+1:j], 10, 64)
+		if err == nil && n < MaxSeriesValues {
+			total += n
+		}
+		if err != nil || n >= MaxSeriesValues || total >= MaxSeriesValues {
+			return newParseError(values, i+1, fmt.Sprintf("repetition %s expands beyond %d values", values[i:j], MaxSeriesValues))
+		}
+		i = j - 1
+	}
+	return nil
 }

@@ -38,18 +38,6 @@ func instant(t *testing.T, e *Engine, st *Store, q string, sec int) []float64 {
 	return out
 }
 
-func TestStoreAppendOrder(t *testing.T) {
-	st := NewStore()
-	l := Labels{"__name__": "x"}
-	require.NoError(t, st.Append(l, at(0), 1))
-	require.NoError(t, st.Append(l, at(15), 2))
-	err := st.Append(l, at(15), 3)
-	require.ErrorContains(t, err, "is not after the previous one")
-	require.ErrorContains(t, st.Append(Labels{"pod": "a"}, at(0), 1), "has no metric name")
-	require.Equal(t, 1, st.Series())
-	require.Equal(t, 2, st.Samples())
-}
-
 func TestInstantQueries(t *testing.T) {
 	st := podStore(t, 3, 41, 10)
 	for s := 0; s <= 40; s++ {
@@ -78,6 +66,8 @@ func TestInstantQueries(t *testing.T) {
 		{"lookback: last sample within 5m", `sum(websocket_connection_count)`, 600 + 299, []float64{30}},
 		{"lookback: gone after 5m", `sum(websocket_connection_count)`, 600 + 301, nil},
 		{"scalar", `scalar(sum(websocket_connection_count))`, 300, []float64{30}},
+		{"number literal", `42`, 300, []float64{42}},
+		{"vector order follows the store", `websocket_connection_count * 2`, 300, []float64{20, 20, 20}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -106,8 +96,11 @@ func TestStaleness(t *testing.T) {
 			}
 		}
 		q := `sum(websocket_connection_count)`
+		// Just before the scrape that misses pod 9, all ten count.
+		require.Equal(t, []float64{100}, instant(t, e, st, q, 614))
 		if marker {
 			require.Equal(t, []float64{90}, instant(t, e, st, q, 615))
+			require.Equal(t, []float64{9}, instant(t, e, st, `count(websocket_connection_count)`, 615))
 		} else {
 			require.Equal(t, []float64{100}, instant(t, e, st, q, 615))
 			require.Equal(t, []float64{100}, instant(t, e, st, q, 600+299))
@@ -152,27 +145,147 @@ func TestRangeMatchesInstant(t *testing.T) {
 	}
 }
 
+// TestDeterministic: the same store and queries give identical results,
+// instant and range, run after run.
 func TestDeterministic(t *testing.T) {
+	queries := []string{
+		`sum by (pod) (websocket_connection_count)`,
+		`websocket_connection_count`,
+		`max_over_time(sum(websocket_connection_count)[5m:])`,
+		`sum(rate(http_requests_total{job="app"}[2m]))`,
+	}
 	run := func() string {
 		st := podStore(t, 4, 41, 3)
+		for s := 0; s <= 40; s++ {
+			require.NoError(t, st.Append(Labels{"__name__": "http_requests_total", "job": "app"}, at(15*s), float64(s*s)))
+		}
 		e := NewEngine(EngineOptions{})
-		res, err := e.Instant(context.Background(), st, `sum by (pod) (websocket_connection_count)`, at(300))
-		require.NoError(t, err)
-		return fmt.Sprint(res)
+		var out string
+		for _, q := range queries {
+			for sec := 0; sec <= 600; sec += 45 {
+				res, err := e.Instant(context.Background(), st, q, at(sec))
+				require.NoError(t, err)
+				out += fmt.Sprint(res)
+			}
+			rng, err := e.Range(context.Background(), st, q, at(0), at(600), 15*time.Second)
+			require.NoError(t, err)
+			out += fmt.Sprint(rng)
+		}
+		return out
 	}
 	require.Equal(t, run(), run())
 }
 
+func TestResultTypes(t *testing.T) {
+	st := podStore(t, 2, 5, 1)
+	e := NewEngine(EngineOptions{})
+	tests := []struct {
+		query    string
+		wantType string
+		wantLen  int
+	}{
+		{`websocket_connection_count`, "vector", 2},
+		{`sum(websocket_connection_count)`, "vector", 1},
+		{`time()`, "scalar", 1},
+		{`websocket_connection_count[1m]`, "matrix", 0},
+		{`"hello"`, "string", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.query, func(t *testing.T) {
+			res, err := e.Instant(context.Background(), st, tc.query, at(60))
+			require.NoError(t, err)
+			require.Equal(t, tc.wantType, res.Type)
+			require.Len(t, res.Samples, tc.wantLen)
+		})
+	}
+}
+
+func TestLookbackDelta(t *testing.T) {
+	st := podStore(t, 1, 1, 5) // one sample at 0s
+	tests := []struct {
+		lookback time.Duration
+		sec      int
+		want     []float64
+	}{
+		{0, 299, []float64{5}},
+		{0, 300, nil}, // the window is (t-lookback, t]
+		{time.Minute, 59, []float64{5}},
+		{time.Minute, 60, nil},
+		{10 * time.Minute, 599, []float64{5}},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("%s at %ds", tc.lookback, tc.sec), func(t *testing.T) {
+			e := NewEngine(EngineOptions{LookbackDelta: tc.lookback})
+			require.Equal(t, tc.want, instant(t, e, st, `sum(websocket_connection_count)`, tc.sec))
+		})
+	}
+}
+
+func TestEngineErrors(t *testing.T) {
+	st := podStore(t, 1, 5, 1)
+	ctx := context.Background()
+	e := NewEngine(EngineOptions{})
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	tests := []struct {
+		name    string
+		run     func() error
+		wantErr string
+	}{
+		{"syntax error", func() error { _, err := e.Instant(ctx, st, `sum(`, at(0)); return err }, "parse error"},
+		{"negative lookback", func() error {
+			_, err := NewEngine(EngineOptions{LookbackDelta: -time.Second}).Instant(ctx, st, `1`, at(0))
+			return err
+		}, "must not be negative"},
+		{"zero Engine", func() error { _, err := (&Engine{}).Instant(ctx, st, `1`, at(0)); return err }, "not made by NewEngine"},
+		{"nil Store", func() error { _, err := e.Instant(ctx, nil, `up`, at(0)); return err }, "not made by NewStore"},
+		{"cancelled context", func() error { _, err := e.Instant(cancelled, st, `up`, at(0)); return err }, "canceled"},
+		{"zero step", func() error { _, err := e.Range(ctx, st, `1`, at(0), at(60), 0); return err }, "must be positive"},
+		{"end before start", func() error { _, err := e.Range(ctx, st, `1`, at(60), at(0), time.Second); return err }, "before it starts"},
+		{"range of a string", func() error { _, err := e.Range(ctx, st, `"s"`, at(0), at(60), time.Second); return err }, "string"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			require.ErrorContains(t, tc.run(), tc.wantErr)
+		})
+	}
+	t.Run("nil context is treated as Background", func(t *testing.T) {
+		//nolint:staticcheck // a nil context must not panic
+		res, err := e.Instant(nil, st, `1`, at(0))
+		require.NoError(t, err)
+		require.Equal(t, 1.0, res.Samples[0].Value)
+	})
+}
+
 func TestParseQuery(t *testing.T) {
-	require.NoError(t, ParseQuery(`sum(rate(http_requests_total{job="x"}[2m]))`))
-	err := ParseQuery(`sum(rate(http_requests_total{job="x"}[2m])`)
-	var pe *ParseError
-	require.ErrorAs(t, err, &pe)
-	require.Equal(t, 1, pe.Line)
-	require.Greater(t, pe.Column, 1)
-	err = ParseQuery("sum(\n  foo{)")
-	require.ErrorAs(t, err, &pe)
-	require.Equal(t, 2, pe.Line)
+	tests := []struct {
+		query                string
+		wantOK               bool
+		line, column, offset int
+	}{
+		{query: `sum(rate(http_requests_total{job="x"}[2m]))`, wantOK: true},
+		{query: `max_over_time(sum(x)[5m:] @ 100 offset -1m)`, wantOK: true},
+		{query: `sum(rate(http_requests_total{job="x"}[2m])`, line: 1, column: 43, offset: 42},
+		{query: "sum(\n  foo{)", line: 2, column: 7, offset: 11},
+		{query: `foo{pod="é"} +`, line: 1, column: 15, offset: 15},
+		{query: `rate(x[5q])`, line: 1, column: 8, offset: 7},
+		{query: ``, line: 1, column: 1, offset: 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.query, func(t *testing.T) {
+			err := ParseQuery(tc.query)
+			if tc.wantOK {
+				require.NoError(t, err)
+				return
+			}
+			var pe *ParseError
+			require.ErrorAs(t, err, &pe)
+			require.Equal(t, tc.query, pe.Query)
+			require.Equal(t, [3]int{tc.line, tc.column, tc.offset}, [3]int{pe.Line, pe.Column, pe.Offset}, pe.Msg)
+			require.NotEmpty(t, pe.Msg)
+			require.Contains(t, pe.Error(), pe.Msg)
+		})
+	}
 }
 
 func TestParseSeriesValues(t *testing.T) {
@@ -224,49 +337,40 @@ func TestParseSeriesValues(t *testing.T) {
 		require.True(t, math.IsNaN(got[2].Value) && math.IsNaN(got[3].Value))
 		require.False(t, got[2].Stale)
 	})
-	for _, bad := range []string{"stalex3", "1+2", "1 x3", "1x-3", "1m"} {
-		t.Run("error "+bad, func(t *testing.T) {
-			_, err := ParseSeriesValues(bad)
+	errs := []struct {
+		in      string
+		column  int
+		wantMsg string
+	}{
+		{"stalex3", 1, `unexpected identifier "stalex3"`},
+		{"1+2", 4, "unexpected end of input"},
+		{"1 x3", 3, `unexpected "x"`},
+		{"1x-3", 3, "unexpected <op:->"},
+		{"1m", 1, "bad number syntax"},
+		{"1 2\n 3 y", 4, `unexpected identifier "y"`}, // line 2
+		{`{a="b"} 1`, 1, "unexpected character"},
+		{"", 1, "no values"},
+		{"  ", 1, "no values"},
+		{"_x0", 1, "no values"},
+		{"0x99999999999", 3, "expands beyond"},
+		{"1 0+1x600000 0x600000", 16, "expands beyond"},
+		{"1x99999999999999999999999", 3, "expands beyond"},
+		{"{{schema:1 sum:3 count:22 buckets:[5 10 7]}}x2", 1, "native histogram"},
+	}
+	for _, tc := range errs {
+		t.Run("error "+tc.in, func(t *testing.T) {
+			_, err := ParseSeriesValues(tc.in)
 			var pe *ParseError
 			require.ErrorAs(t, err, &pe)
-			require.GreaterOrEqual(t, pe.Column, 1)
-			require.LessOrEqual(t, pe.Offset, len(bad))
+			require.Equal(t, tc.column, pe.Column, pe.Msg)
+			require.Contains(t, pe.Msg, tc.wantMsg)
+			require.Equal(t, tc.in, pe.Query)
+			require.LessOrEqual(t, pe.Offset, len(tc.in))
 		})
 	}
-}
-
-func FuzzParseSeriesValues(f *testing.F) {
-	for _, s := range []string{"0+20x10 200x40 _ stale", "1 _x3 stale", "Inf -Inf NaN", "{{schema:1 sum:3 count:22 buckets:[5 10 7]}}x2", "1+2", "stalex3"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if len(s) > 256 {
-			return
-		}
-		vals, err := ParseSeriesValues(s)
-		if err != nil {
-			var pe *ParseError
-			require.ErrorAs(t, err, &pe)
-			require.LessOrEqual(t, pe.Offset, len(s))
-			return
-		}
-		for _, v := range vals {
-			require.False(t, v.Omitted && v.Stale)
-		}
-	})
-}
-
-func FuzzParseQuery(f *testing.F) {
-	for _, s := range []string{`sum(rate(http_requests_total{job="x"}[2m]))`, `sum(x`, `max_over_time(sum(x)[5m:])`} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if len(s) > 512 {
-			return
-		}
-		if err := ParseQuery(s); err != nil {
-			var pe *ParseError
-			require.ErrorAs(t, err, &pe)
-		}
+	t.Run("at the limit", func(t *testing.T) {
+		got, err := ParseSeriesValues(fmt.Sprintf("0x%d", MaxSeriesValues-1))
+		require.NoError(t, err)
+		require.Len(t, got, MaxSeriesValues)
 	})
 }

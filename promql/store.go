@@ -2,10 +2,15 @@ package promql
 
 import (
 	"context"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/prometheus/model/histogram"
 	"github.com/prometheus/prometheus/model/labels"
@@ -21,7 +26,18 @@ type Labels map[string]string
 // String renders the labels in the series notation, sorted by name.
 func (l Labels) String() string { return l.promLabels().String() }
 
-func (l Labels) promLabels() labels.Labels { return labels.FromMap(l) }
+// promLabels drops empty values: Prometheus treats an empty label as an
+// absent one, and its labels.Builder removes them the same way.
+func (l Labels) promLabels() labels.Labels {
+	b := labels.NewScratchBuilder(len(l))
+	for k, v := range l {
+		if v != "" {
+			b.Add(k, v)
+		}
+	}
+	b.Sort()
+	return b.Labels()
+}
 
 func fromPromLabels(ls labels.Labels) Labels {
 	out := make(Labels, ls.Len())
@@ -34,11 +50,18 @@ func fromPromLabels(ls labels.Labels) Labels {
 // in two parallel slices; a query binary-searches its time window. For a
 // simulator that appends in time order and queries near the end this is
 // several times faster than a TSDB head (see the package documentation).
+//
+// A Store is not safe for concurrent use: the simulator appends a scrape,
+// then queries, on one goroutine.
 type Store struct {
 	series []*series
 	byKey  map[string]*series
 	byName map[string][]*series
 	n      int
+
+	// Scratch space for building lookup keys without allocating.
+	pairs []labels.Label
+	key   []byte
 }
 
 type series struct {
@@ -58,18 +81,43 @@ func (s *Store) Series() int { return len(s.series) }
 // Samples returns the number of samples held, staleness markers included.
 func (s *Store) Samples() int { return s.n }
 
+// get finds or creates the series of lbls. The key is built in a reused
+// buffer so that appending to an existing series does not allocate; labels
+// are validated only when a series is created.
 func (s *Store) get(lbls Labels) (*series, error) {
-	pl := lbls.promLabels()
-	key := pl.String()
-	if sr, ok := s.byKey[key]; ok {
+	s.pairs = s.pairs[:0]
+	for k, v := range lbls {
+		if v != "" {
+			s.pairs = append(s.pairs, labels.Label{Name: k, Value: v})
+		}
+	}
+	slices.SortFunc(s.pairs, func(a, b labels.Label) int { return strings.Compare(a.Name, b.Name) })
+	s.key = s.key[:0]
+	for _, l := range s.pairs {
+		// Length prefixes keep the key unambiguous whatever bytes the
+		// labels hold.
+		s.key = binary.AppendUvarint(s.key, uint64(len(l.Name)))
+		s.key = append(s.key, l.Name...)
+		s.key = binary.AppendUvarint(s.key, uint64(len(l.Value)))
+		s.key = append(s.key, l.Value...)
+	}
+	if sr, ok := s.byKey[string(s.key)]; ok {
 		return sr, nil
 	}
-	name := pl.Get(labels.MetricName)
-	if name == "" {
-		return nil, fmt.Errorf("series %s has no metric name", key)
+	for k, v := range lbls {
+		if k == "" {
+			return nil, fmt.Errorf("series %s has an empty label name", lbls)
+		}
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return nil, fmt.Errorf("series %s: labels must be valid UTF-8", lbls)
+		}
 	}
-	sr := &series{lbls: pl}
-	s.byKey[key] = sr
+	name := lbls[labels.MetricName]
+	if name == "" {
+		return nil, fmt.Errorf("series %s has no metric name", lbls)
+	}
+	sr := &series{lbls: labels.New(s.pairs...)}
+	s.byKey[string(s.key)] = sr
 	s.byName[name] = append(s.byName[name], sr)
 	s.series = append(s.series, sr)
 	return sr, nil
@@ -77,7 +125,11 @@ func (s *Store) get(lbls Labels) (*series, error) {
 
 // Append adds one sample. Timestamps of a series must strictly increase,
 // as in a Prometheus TSDB (which rejects out-of-order samples by default).
+// Times are kept at millisecond precision, as Prometheus does.
 func (s *Store) Append(lbls Labels, t time.Time, v float64) error {
+	if s == nil || s.byKey == nil {
+		return errors.New("promql: Append on a Store not made by NewStore")
+	}
 	sr, err := s.get(lbls)
 	if err != nil {
 		return err
@@ -102,6 +154,9 @@ func (s *Store) AppendStale(lbls Labels, t time.Time) error {
 
 // Querier implements storage.Queryable.
 func (s *Store) Querier(mint, maxt int64) (storage.Querier, error) {
+	if s == nil || s.byKey == nil {
+		return nil, errors.New("promql: query on a Store not made by NewStore")
+	}
 	return &querier{s: s, mint: mint, maxt: maxt}, nil
 }
 
@@ -111,6 +166,8 @@ type querier struct {
 }
 
 func (q *querier) Select(_ context.Context, sortSeries bool, hints *storage.SelectHints, ms ...*labels.Matcher) storage.SeriesSet {
+	// The hints narrow the window to what the selector needs, as in
+	// tsdb/querier.go (blockQuerier.Select).
 	mint, maxt := q.mint, q.maxt
 	if hints != nil {
 		mint, maxt = hints.Start, hints.End
@@ -122,7 +179,9 @@ func (q *querier) Select(_ context.Context, sortSeries bool, hints *storage.Sele
 			break
 		}
 	}
-	var out []storage.Series
+	// Views are held by value in one slice: one allocation per Select
+	// rather than one per series, which matters at a thousand pods.
+	var out []seriesView
 	for _, sr := range candidates {
 		if !matches(sr.lbls, ms) {
 			continue
@@ -132,10 +191,13 @@ func (q *querier) Select(_ context.Context, sortSeries bool, hints *storage.Sele
 		if lo >= hi {
 			continue
 		}
-		out = append(out, &seriesView{lbls: sr.lbls, ts: sr.ts[lo:hi], vs: sr.vs[lo:hi]})
+		if out == nil {
+			out = make([]seriesView, 0, len(candidates))
+		}
+		out = append(out, seriesView{lbls: sr.lbls, ts: sr.ts[lo:hi], vs: sr.vs[lo:hi]})
 	}
 	if sortSeries {
-		sort.Slice(out, func(i, j int) bool { return labels.Compare(out[i].Labels(), out[j].Labels()) < 0 })
+		slices.SortFunc(out, func(a, b seriesView) int { return labels.Compare(a.lbls, b.lbls) })
 	}
 	return &seriesSet{list: out, i: -1}
 }
@@ -162,12 +224,12 @@ func (q *querier) LabelNames(context.Context, *storage.LabelHints, ...*labels.Ma
 func (q *querier) Close() error { return nil }
 
 type seriesSet struct {
-	list []storage.Series
+	list []seriesView
 	i    int
 }
 
 func (ss *seriesSet) Next() bool                        { ss.i++; return ss.i < len(ss.list) }
-func (ss *seriesSet) At() storage.Series                { return ss.list[ss.i] }
+func (ss *seriesSet) At() storage.Series                { return &ss.list[ss.i] }
 func (ss *seriesSet) Err() error                        { return nil }
 func (ss *seriesSet) Warnings() annotations.Annotations { return nil }
 
@@ -223,11 +285,15 @@ func (it *sliceIterator) Seek(t int64) chunkenc.ValueType {
 }
 
 func (it *sliceIterator) At() (int64, float64) { return it.ts[it.i], it.vs[it.i] }
+
+// The store holds floats only, so Next and Seek never report a histogram
+// and the engine never calls these; they return no histogram rather than
+// panic.
 func (it *sliceIterator) AtHistogram(*histogram.Histogram) (int64, *histogram.Histogram) {
-	panic("promql: the store holds no histograms")
+	return it.AtT(), nil
 }
 func (it *sliceIterator) AtFloatHistogram(*histogram.FloatHistogram) (int64, *histogram.FloatHistogram) {
-	panic("promql: the store holds no histograms")
+	return it.AtT(), nil
 }
 func (it *sliceIterator) AtT() int64  { return it.ts[it.i] }
 func (it *sliceIterator) AtST() int64 { return 0 }
