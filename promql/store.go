@@ -127,12 +127,36 @@ func (s *Store) get(lbls Labels) (*series, error) {
 // as in a Prometheus TSDB (which rejects out-of-order samples by default).
 // Times are kept at millisecond precision, as Prometheus does.
 func (s *Store) Append(lbls Labels, t time.Time, v float64) error {
+	ref, err := s.Ref(lbls)
+	if err != nil {
+		return err
+	}
+	return s.AppendRef(ref, t, v)
+}
+
+// SeriesRef names one series of a Store. A scraper that appends to the
+// same series every interval looks it up once with Ref and then appends
+// by reference, which skips building the label key on every sample.
+type SeriesRef struct{ sr *series }
+
+// Ref finds or creates the series with these labels.
+func (s *Store) Ref(lbls Labels) (SeriesRef, error) {
 	if s == nil || s.byKey == nil {
-		return errors.New("promql: Append on a Store not made by NewStore")
+		return SeriesRef{}, errors.New("promql: Append on a Store not made by NewStore")
 	}
 	sr, err := s.get(lbls)
 	if err != nil {
-		return err
+		return SeriesRef{}, err
+	}
+	return SeriesRef{sr: sr}, nil
+}
+
+// AppendRef adds one sample to the series ref names; ref must come from
+// this store's Ref.
+func (s *Store) AppendRef(ref SeriesRef, t time.Time, v float64) error {
+	sr := ref.sr
+	if sr == nil {
+		return errors.New("promql: AppendRef with a zero SeriesRef")
 	}
 	ms := t.UnixMilli()
 	if n := len(sr.ts); n > 0 && sr.ts[n-1] >= ms {
@@ -143,6 +167,11 @@ func (s *Store) Append(lbls Labels, t time.Time, v float64) error {
 	sr.vs = append(sr.vs, v)
 	s.n++
 	return nil
+}
+
+// AppendStaleRef writes a staleness marker by reference.
+func (s *Store) AppendStaleRef(ref SeriesRef, t time.Time) error {
+	return s.AppendRef(ref, t, math.Float64frombits(value.StaleNaN))
 }
 
 // AppendStale writes a staleness marker, as Prometheus' scrape loop does

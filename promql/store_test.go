@@ -247,3 +247,22 @@ func TestAppendStaleWritesTheMarker(t *testing.T) {
 	sr := st.series[0]
 	require.True(t, value.IsStaleNaN(sr.vs[0]))
 }
+
+func TestAppendRef(t *testing.T) {
+	st := NewStore()
+	lbls := Labels{"__name__": "x", "pod": "a"}
+	ref, err := st.Ref(lbls)
+	require.NoError(t, err)
+	again, err := st.Ref(Labels{"pod": "a", "__name__": "x"})
+	require.NoError(t, err)
+	require.Equal(t, ref, again, "the same labels name the same series")
+	require.NoError(t, st.AppendRef(ref, at(0), 1))
+	require.NoError(t, st.Append(lbls, at(15), 2))
+	require.NoError(t, st.AppendStaleRef(ref, at(30)))
+	require.ErrorContains(t, st.AppendRef(ref, at(30), 3), "is not after")
+	require.ErrorContains(t, st.AppendRef(SeriesRef{}, at(45), 3), "zero SeriesRef")
+	require.Equal(t, 1, st.Series())
+	require.Equal(t, 3, st.Samples())
+	_, err = st.Ref(Labels{"pod": "b"})
+	require.ErrorContains(t, err, "no metric name")
+}
