@@ -21,15 +21,52 @@
 //	    cpuInitializationPeriod: 5m
 //	    initialReadinessDelay: 30s
 //	  prometheus: {scrapeInterval: 15s, lookbackDelta: 5m, job: demo}
-//	  workload: {namespace: demo, replicas: 1, podStartup: 10s, podTermination: 30s}
+//	  workload:
+//	    namespace: demo
+//	    replicas: 1
+//	    podStartup: 10s                 # or {min: 10s, max: 40s} (uniform), {mean: 20s, stddev: 5s} (normal, >= 0)
+//	    podTermination: 30s
+//	    crashes: [{at: 12m, pod: 0}, {at: 15m, count: 2}]   # pod i (creation order) or the count oldest fail
+//	    resources:                      # for cpu/memory triggers and Resource/ContainerResource metrics
+//	      container: app
+//	      requests: {cpu: 500m, memory: 256Mi}
+//	      usage:                        # per pod: base + perUnit x the pod's share of the load
+//	        cpu: {base: 50m, perUnit: 10m, load: http_requests_total}   # load: default the first
+//	        memory: {base: 100Mi}
 //	  load:
 //	  - metric: websocket_connection_count
-//	    model: connections
+//	    model: connections              # sticky per-pod gauge; capacity: connections per pod
 //	    stages: [{duration: 10s, target: 200}, {duration: 10m, target: 200}, {duration: 5s, target: 0}]
+//	  - metric: http_requests_total
+//	    model: requests                 # req/s split over ready pods; per-pod counter of served requests
+//	    capacity: 8                     # req/s per pod; the excess fails and counts as overloaded
+//	    noise: {stddev: 2, relative: 0.1}   # Gaussian, from sim.seed
+//	    step: {at: 2m, from: 5, to: 40}
+//	    spike: {at: 10m, duration: 1m, peak: 30}   # alone (with base), or added to another shape
+//	  - metric: queue_depth
+//	    model: queue                    # one backlog gauge {namespace, job}; arrivals/s from the shape
+//	    serviceRate: 10                 # items/s per ready pod
+//	    sine: {period: 1h, min: 5, max: 40, phase: 0s}   # diurnal: the same with period 24h
 //	  - metric: other_metric
 //	    interval: 15s
 //	    values: "0+20x10 200x40 _ 0"    # promtool's expanding notation
+//	  - metric: recorded_rate
+//	    model: requests
+//	    replay: {file: load.csv}        # .csv (replay.ReadCSV) or .json (query_range answer); match: picks a series
+//	  series:                           # raw series, written as given (open loop)
+//	  - {series: 'queue_length{queue="orders"}', interval: 15s, values: "0+10x20"}
+//	  - replay: {prometheusURL: http://prometheus:9090, query: 'sum(rate(x[1m]))',
+//	             start: "2026-01-01T00:00:00Z", end: "2026-01-01T01:00:00Z", step: 30s}
+//	  faults:                           # timeline events of source "sim" at start and end
+//	  - {kind: metricsDown, from: 5m, to: 8m}   # also emptyResult, nanResult, scrapeGap
+//	  - {kind: controllerRestart, at: 12m}
 //	  sim: {tick: 1s, traceInterval: 15s, seed: 1, start: "2026-01-01T00:00:00Z"}
+//
+// Exactly one shape per load: values with interval, stages (with start),
+// step, spike, sine, diurnal or replay; a spike without base may be added
+// to another. A replay without prometheusURL reads the Prometheus given by
+// Options.PrometheusURL (LoadWith, ParseWith; the CLI's --prometheus-url).
+// Recorded times are shifted so that the first point is t = 0.
 //
 // Manifest files are read exactly as `kubectl apply -f` takes them:
 // multi-document, ScaledObject (keda.sh/v1alpha1) and HorizontalPodAutoscaler

@@ -29,6 +29,12 @@ type Scenario struct {
 	// Spec is the simulation, with the autoscaler taken from the
 	// referenced manifests.
 	Spec sim.Spec
+	// Expect are the claims of spec.expect (see Expectation).
+	Expect []Expectation
+
+	// replays are the recordings named by loads and series, read after
+	// the scenario itself is known to be well formed.
+	replays []replayRef
 }
 
 // Load reads a scenario file and the manifests it references (paths are
@@ -50,6 +56,11 @@ type ReadFunc func(name string) ([]byte, error)
 // Parse decodes a scenario. file names it in error messages; read loads
 // the manifests it references.
 func Parse(file string, data []byte, read ReadFunc) (*Scenario, error) {
+	return ParseWith(file, data, read, Options{})
+}
+
+// ParseWith is Parse with options (see Options).
+func ParseWith(file string, data []byte, read ReadFunc, opts Options) (*Scenario, error) {
 	ps := &problems{file: file}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -96,6 +107,7 @@ func Parse(file string, data []byte, read ReadFunc) (*Scenario, error) {
 		return nil, err
 	}
 	ms.resolve(sc, read, ps)
+	resolveReplays(sc, read, opts, ps)
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
@@ -132,7 +144,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 	s := &sc.Spec
 	s.Controller = hpa.DefaultConfig()
 	kubeVersion := ""
-	n.fields([]string{"duration", "autoscaler", "adapter", "versions", "controller", "prometheus", "workload", "load", "sim"}, func(key string, v node) {
+	n.fields([]string{"duration", "autoscaler", "adapter", "versions", "controller", "prometheus", "workload", "load", "sim", "expect", "series", "faults"}, func(key string, v node) {
 		switch key {
 		case "adapter":
 			v.fields([]string{"rules"}, func(key string, v node) {
@@ -206,7 +218,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 				}
 			})
 		case "workload":
-			v.fields([]string{"namespace", "replicas", "podStartup", "podTermination"}, func(key string, v node) {
+			v.fields([]string{"namespace", "replicas", "podStartup", "podTermination", "resources", "crashes"}, func(key string, v node) {
 				switch key {
 				case "namespace":
 					refs.namespace = v.str()
@@ -216,17 +228,31 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 						v.fail("must not be negative, got %d", *refs.replicas)
 					}
 				case "podStartup":
-					s.Workload.PodStartup = v.duration()
+					s.Workload.PodStartup, s.Workload.PodStartupDist = podStartup(v)
+				case "resources":
+					s.Workload.Resources = resources(v, sc)
+				case "crashes":
+					s.Workload.Crashes = crashes(v)
 				case "podTermination":
 					s.Workload.PodTermination = v.duration()
 				}
 			})
 		case "load":
 			v.items(func(i int, v node) {
-				if l, ok := load(v); ok {
+				if l, ok := load(v, sc, len(s.Loads)); ok {
 					s.Loads = append(s.Loads, l)
 				}
 			})
+		case "series":
+			v.items(func(i int, v node) {
+				if r, ok := rawSeries(v, sc, len(s.Series)); ok {
+					s.Series = append(s.Series, r)
+				}
+			})
+		case "faults":
+			v.items(func(i int, v node) { s.Faults = append(s.Faults, fault(v)) })
+		case "expect":
+			sc.Expect = expectations(v)
 		case "sim":
 			v.fields([]string{"tick", "traceInterval", "seed", "start"}, func(key string, v node) {
 				switch key {

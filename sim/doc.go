@@ -4,13 +4,18 @@
 // never the wall clock) in steps of Spec.Tick. At every tick, in this fixed
 // order, it runs whatever is due:
 //
-//  1. pods: pods whose startup delay has passed become Ready; terminated
-//     pods whose grace period has passed (and whose series were marked
-//     stale) disappear;
-//  2. load: clients open and close connections against the ready pods
-//     (see LoadModel);
-//  3. scrape (every Prometheus.ScrapeInterval): one sample per load per
-//     pod in the endpoints, labelled namespace, pod and job; a pod that left
+//  0. faults (Spec.Faults) start or end, with an event of source "sim";
+//     a controller restart clears the HPA's memory;
+//  1. pods: pods whose startup delay has passed become Ready; crashes due
+//     now fail pods; terminated pods whose grace period has passed (and
+//     whose series were marked stale) disappear;
+//  2. load: clients open and close connections against the ready pods,
+//     requests are served and counted, queues fill and drain (see
+//     LoadModel); noise is drawn here;
+//  3. raw series (Spec.Series) points due are written; scrape (every
+//     Prometheus.ScrapeInterval, unless a scrapeGap fault is active): one
+//     sample per per-pod load per pod in the endpoints, labelled
+//     namespace, pod and job, and one sample per queue; a pod that left
 //     the endpoints gets a staleness marker, as Prometheus' scrape loop
 //     writes;
 //  4. KEDA poll (every pollingInterval of the ScaledObject): each trigger's
@@ -31,7 +36,7 @@
 // scrape are created together, as `kubectl apply` does.
 //
 // The engine holds no global state and draws no random numbers outside
-// Spec.Seed, so the same Spec always produces the same Result, byte for
+// Spec.Seed (one PCG stream for startup delays, one for noise), so the same Spec always produces the same Result, byte for
 // byte once written by the report package.
 //
 // The decisions themselves are made by the pure cores in packages hpa and

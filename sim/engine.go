@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -52,6 +53,15 @@ type Simulator struct {
 	decided      bool
 	lastPoll     keda.PollResult
 	polled       bool
+
+	loads []loadState
+	// rawNext is the index of the next point to write per raw series.
+	rawNext []int
+	// startup and noise are the seeded random streams (see newRand).
+	startup, noise *rand.Rand
+	// resColumn maps the index of a Resource or ContainerResource metric
+	// of the HPA to its trace column.
+	resColumn map[int]int
 }
 
 // New validates spec and prepares a run.
@@ -61,12 +71,22 @@ func New(spec Spec) (*Simulator, error) {
 		return nil, err
 	}
 	s := &Simulator{
-		spec:     spec,
-		store:    promql.NewStore(),
-		engine:   promql.NewEngine(promql.EngineOptions{LookbackDelta: spec.Prometheus.LookbackDelta}),
-		pods:     podSet{prefix: spec.Workload.Name, loads: len(spec.Loads)},
+		spec:   spec,
+		store:  promql.NewStore(),
+		engine: promql.NewEngine(promql.EngineOptions{LookbackDelta: spec.Prometheus.LookbackDelta}),
+		pods: podSet{prefix: spec.Workload.Name, loads: len(spec.Loads),
+			container: spec.Workload.Resources.Container, requests: spec.Workload.Resources.RequestsMilli},
 		desired:  spec.Workload.InitialReplicas,
 		lastWarn: map[string]string{},
+
+		loads:     make([]loadState, len(spec.Loads)),
+		rawNext:   make([]int, len(spec.Series)),
+		startup:   newRand(spec.Seed, streamStartup),
+		noise:     newRand(spec.Seed, streamNoise),
+		resColumn: map[int]int{},
+	}
+	if s.pods.container == "" {
+		s.pods.container = "app"
 	}
 	s.result = Result{
 		Name:     spec.Name,
@@ -89,6 +109,9 @@ func New(spec Spec) (*Simulator, error) {
 		err = s.setUpHPA()
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkResources(); err != nil {
 		return nil, err
 	}
 	s.metrics = make([]float64, len(s.result.Metrics))
@@ -116,8 +139,14 @@ func (s *Simulator) setUpKEDA() error {
 	s.column = map[int]int{}
 	for i, tr := range so.Triggers {
 		p := s.loop.PrometheusTrigger(i)
+		if p == nil && (tr.Type == "cpu" || tr.Type == "memory") {
+			if err := s.resourceTriggerColumn(tr); err != nil {
+				return fmt.Errorf("spec.triggers[%d]: %w", i, err)
+			}
+			continue
+		}
 		if p == nil {
-			return fmt.Errorf("spec.triggers[%d].type: %q triggers are not simulated yet; supported: prometheus", i, tr.Type)
+			return fmt.Errorf("spec.triggers[%d].type: %q triggers are not simulated yet; supported: prometheus, cpu, memory", i, tr.Type)
 		}
 		name := ""
 		for _, n := range s.loop.ExternalMetricNames() {
@@ -173,10 +202,15 @@ func (s *Simulator) setUpHPA() error {
 				return fmt.Errorf("spec.metrics[%d]: no adapter rule serves the %s metric %q; add one under spec.adapter.rules", i, m.Type, m.Name)
 			}
 			info.Query = q
+		case hpa.ResourceMetricSourceType, hpa.ContainerResourceMetricSourceType:
+			info.Name = strings.ToLower(string(m.Type)) + "/" + m.Name
+			s.resColumn[i] = i
 		default:
-			return fmt.Errorf("spec.metrics[%d]: %s metrics are not simulated yet; supported: Pods, Object, External", i, m.Type)
+			return fmt.Errorf("spec.metrics[%d]: %s metrics are not simulated yet; supported: Pods, Object, External, Resource, ContainerResource", i, m.Type)
 		}
 		switch {
+		case m.Target.AverageUtilization != nil:
+			info.Target = float64(*m.Target.AverageUtilization)
 		case m.Target.AverageValueMilli != nil:
 			info.Target = float64(*m.Target.AverageValueMilli) / 1000
 		case m.Target.ValueMilli != nil:
@@ -246,18 +280,30 @@ func due(now, every time.Duration) bool { return every > 0 && now%every == 0 }
 // tick runs everything due at s.now, in the order documented in doc.go.
 func (s *Simulator) tick(ctx context.Context) error {
 	now := s.now
-	// 1. Pods become ready or disappear.
+	// 0. Injected faults start or end.
+	s.applyFaults(now)
+	// 1. Pods become ready, crash or disappear.
 	s.pods.advance(now)
-	// 2. Clients open and close connections.
-	for li, l := range s.spec.Loads {
-		want := int64(math.Round(l.Shape.At(now)))
-		if want < 0 {
-			want = 0
+	for _, c := range s.spec.Workload.Crashes {
+		if c.At == now {
+			for _, name := range s.pods.crash(now, c) {
+				s.event(now, "sim", "Warning", "PodCrashed", s.desired, s.desired,
+					fmt.Sprintf("pod %s failed; the ReplicaSet replaces it", name))
+			}
 		}
-		balanceConnections(s.pods.pods, li, want)
 	}
-	// 3. Prometheus scrapes the endpoints.
-	if due(now, s.spec.Prometheus.ScrapeInterval) {
+	// 2. Clients open and close connections, send requests, fill queues.
+	if s.applyLoads(now) && now < s.spec.Duration {
+		s.result.OverloadedSeconds += s.spec.Tick.Seconds()
+	}
+	if len(s.spec.Loads) > 0 && !s.result.LoadRises && s.spec.Loads[0].Shape.At(now) > s.spec.Loads[0].Shape.At(0) {
+		s.result.LoadRise, s.result.LoadRises = now, true
+	}
+	// 3. Raw series are written as given; Prometheus scrapes the endpoints.
+	if err := s.appendRaw(now); err != nil {
+		return err
+	}
+	if due(now, s.spec.Prometheus.ScrapeInterval) && !s.faultActive(ScrapeGap, now) {
 		if err := s.scrape(now); err != nil {
 			return err
 		}
@@ -274,7 +320,7 @@ func (s *Simulator) tick(ctx context.Context) error {
 		s.syncHPA(ctx, now)
 	}
 	// 6. The ReplicaSet creates or deletes pods to match spec.replicas.
-	s.pods.scaleTo(s.desired, now, s.spec.Workload.PodStartup, s.spec.Workload.PodTermination)
+	s.pods.scaleTo(s.desired, now, s.podStartup, s.spec.Workload.PodTermination)
 	// 7. A trace row.
 	if due(now, s.spec.TraceInterval) {
 		s.record(now)
@@ -290,6 +336,9 @@ func (s *Simulator) scrape(now time.Duration) error {
 				// Prometheus marks the series of a vanished target stale
 				// at the first scrape it misses.
 				for _, l := range s.spec.Loads {
+					if l.Model == Queue {
+						continue
+					}
 					if err := s.store.AppendStale(s.labels(l.Metric, p), at); err != nil {
 						return err
 					}
@@ -299,11 +348,21 @@ func (s *Simulator) scrape(now time.Duration) error {
 			continue
 		}
 		for li, l := range s.spec.Loads {
-			if err := s.store.Append(s.labels(l.Metric, p), at, float64(p.load[li])); err != nil {
+			if l.Model == Queue {
+				continue
+			}
+			if err := s.store.Append(s.labels(l.Metric, p), at, podValue(l, p, li)); err != nil {
 				return err
 			}
 		}
 		p.scraped = true
+	}
+	for li, l := range s.spec.Loads {
+		if l.Model == Queue {
+			if err := s.store.Append(s.queueLabels(l.Metric), at, s.loads[li].backlog); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -320,7 +379,7 @@ func (s *Simulator) labels(metric string, p *pod) promql.Labels {
 // query runs trigger i's query against the store at now and lets the
 // KEDA loop turn the result into an observation.
 func (s *Simulator) query(ctx context.Context, i int, now time.Duration) keda.TriggerObservation {
-	res, err := s.engine.Instant(ctx, s.store, s.loop.PrometheusTrigger(i).Query, s.spec.Start.Add(now))
+	res, err := s.instant(ctx, s.loop.PrometheusTrigger(i).Query, now)
 	qr := keda.QueryResult{Err: err, Scalar: res.Type == "scalar"}
 	for _, smp := range res.Samples {
 		qr.Values = append(qr.Values, smp.Value)
@@ -376,7 +435,7 @@ func (s *Simulator) syncHPA(ctx context.Context, now time.Duration) {
 	}
 	for i, m := range s.hpaDef.Metrics {
 		if s.loop != nil {
-			in.Metrics[i] = s.kedaMetric(ctx, m, now)
+			in.Metrics[i] = s.kedaMetric(ctx, i, m, now)
 		} else {
 			in.Metrics[i] = s.adapterMetric(ctx, i, m, now)
 		}
@@ -405,11 +464,41 @@ func (s *Simulator) syncHPA(ctx context.Context, now time.Duration) {
 	}
 }
 
+// instant runs a query against the store, unless a query fault answers.
+func (s *Simulator) instant(ctx context.Context, query string, now time.Duration) (promql.Result, error) {
+	switch {
+	case s.faultActive(MetricsDown, now):
+		return promql.Result{}, errMetricsDown
+	case s.faultActive(EmptyResult, now):
+		return promql.Result{Type: "vector"}, nil
+	}
+	res, err := s.engine.Instant(ctx, s.store, query, s.spec.Start.Add(now))
+	if err == nil && s.faultActive(NaNResult, now) {
+		for i := range res.Samples {
+			res.Samples[i].Value = math.NaN()
+		}
+	}
+	return res, err
+}
+
+// podStartup is the startup delay of a pod created now.
+func (s *Simulator) podStartup() time.Duration {
+	if d := s.spec.Workload.PodStartupDist; d != nil {
+		return d.Draw(s.startup, s.spec.Tick)
+	}
+	return s.spec.Workload.PodStartup
+}
+
 // kedaMetric is what the KEDA metrics server answers for the HPA's
 // metric m: it queries the triggers behind the metric (or serves the
 // polled record, as the KEDA version does) and applies fallback and
 // scalingModifiers.
-func (s *Simulator) kedaMetric(ctx context.Context, m hpa.MetricSpec, now time.Duration) hpa.MetricInput {
+func (s *Simulator) kedaMetric(ctx context.Context, i int, m hpa.MetricSpec, now time.Duration) hpa.MetricInput {
+	if m.Type == hpa.ResourceMetricSourceType || m.Type == hpa.ContainerResourceMetricSourceType {
+		// cpu/memory triggers never reach KEDA: the HPA reads
+		// metrics-server directly.
+		return s.resourceMetric(i, m, now)
+	}
 	if m.Type != hpa.ExternalMetricSourceType {
 		return hpa.MetricInput{Err: fmt.Errorf("%s metrics are not simulated yet", m.Type)}
 	}
@@ -430,7 +519,10 @@ func (s *Simulator) kedaMetric(ctx context.Context, m hpa.MetricSpec, now time.D
 // resource.NewMilliQuantity(int64(value*1000))).
 func (s *Simulator) adapterMetric(ctx context.Context, i int, m hpa.MetricSpec, now time.Duration) hpa.MetricInput {
 	at := s.spec.Start.Add(now)
-	res, err := s.engine.Instant(ctx, s.store, s.result.Metrics[i].Query, at)
+	if m.Type == hpa.ResourceMetricSourceType || m.Type == hpa.ContainerResourceMetricSourceType {
+		return s.resourceMetric(i, m, now)
+	}
+	res, err := s.instant(ctx, s.result.Metrics[i].Query, now)
 	if err != nil {
 		s.metrics[i] = math.NaN()
 		return hpa.MetricInput{Err: err}
@@ -485,8 +577,8 @@ func (s *Simulator) event(now time.Duration, source, typ, reason string, from, t
 func (s *Simulator) record(now time.Duration) {
 	replicas, ready := s.pods.counts()
 	var load float64
-	if len(s.spec.Loads) > 0 {
-		load = s.spec.Loads[0].Shape.At(now)
+	if len(s.loads) > 0 {
+		load = s.loads[0].offered
 	}
 	s.result.Samples = append(s.result.Samples, Sample{
 		T:               now,
@@ -496,4 +588,10 @@ func (s *Simulator) record(now time.Duration) {
 		Load:            load,
 		Metrics:         append([]float64(nil), s.metrics...),
 	})
+}
+
+// Query runs a PromQL instant query at offset t against the series the
+// run has written so far (faults do not apply: this is the user's view).
+func (s *Simulator) Query(ctx context.Context, query string, t time.Duration) (promql.Result, error) {
+	return s.engine.Instant(ctx, s.store, query, s.spec.Start.Add(t))
 }

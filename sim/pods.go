@@ -22,9 +22,15 @@ type pod struct {
 	// scraped is true while the pod is a scrape target; when it stops being
 	// one the next scrape writes staleness markers for its series.
 	scraped bool
-	// load holds the per-load-model state of the pod (e.g. open
-	// connections), indexed like Spec.Loads.
+	// load holds the open connections of Connections loads, indexed like
+	// Spec.Loads.
 	load []int64
+	// served is the pod's share of a Requests or Queue load per second at
+	// the current tick; total counts the requests it served (the counter
+	// it exposes).
+	served, total []float64
+	// failed marks a crashed pod (phase Failed) on its way out.
+	failed bool
 }
 
 // inEndpoints reports whether the pod receives traffic and is scraped:
@@ -38,6 +44,16 @@ type podSet struct {
 	nextSeq int
 	pods    []*pod // creation order
 	loads   int
+	// container and requests make up each pod's spec (one container).
+	container string
+	requests  map[string]int64
+}
+
+func phase(p *pod) hpa.PodPhase {
+	if p.failed {
+		return hpa.PodFailed
+	}
+	return hpa.PodRunning
 }
 
 func (ps *podSet) create(now, startup time.Duration) *pod {
@@ -47,6 +63,8 @@ func (ps *podSet) create(now, startup time.Duration) *pod {
 		created: now,
 		readyAt: now + startup,
 		load:    make([]int64, ps.loads),
+		served:  make([]float64, ps.loads),
+		total:   make([]float64, ps.loads),
 	}
 	ps.nextSeq++
 	if startup == 0 {
@@ -97,10 +115,11 @@ func (ps *podSet) advance(now time.Duration) {
 
 // scaleTo creates or deletes pods so that replicas (non-terminating pods)
 // equals want.
-func (ps *podSet) scaleTo(want int32, now, startup, termination time.Duration) {
+// startup gives each new pod its startup delay.
+func (ps *podSet) scaleTo(want int32, now time.Duration, startup func() time.Duration, termination time.Duration) {
 	active := ps.active()
 	for n := int32(len(active)); n < want; n++ {
-		ps.create(now, startup)
+		ps.create(now, startup())
 	}
 	if excess := len(active) - int(want); excess > 0 {
 		for _, p := range podsToDelete(active, excess) {
@@ -109,6 +128,33 @@ func (ps *podSet) scaleTo(want int32, now, startup, termination time.Duration) {
 			p.goneAt = now + termination
 		}
 	}
+}
+
+// crash fails pods at now: pod index i among the active pods in creation
+// order, or the count oldest. A failed pod is no longer active, so the
+// ReplicaSet replaces it in this tick's step 6: kubernetes
+// pkg/controller/replicaset/replica_set.go syncReplicaSet counts only
+// controller.FilterActivePods, which drops pods in phase Failed
+// (pkg/controller/controller_utils.go IsPodActive). It leaves the endpoints
+// at once (EndpointSlice controller: not ready) and is gone at the next
+// tick after its series were marked stale.
+func (ps *podSet) crash(now time.Duration, c Crash) (names []string) {
+	active := ps.active()
+	victims := active
+	switch {
+	case c.Count > 0:
+		victims = active[:min(c.Count, len(active))]
+	case c.Pod < len(active):
+		victims = active[c.Pod : c.Pod+1]
+	default:
+		victims = nil
+	}
+	for _, p := range victims {
+		p.failed, p.deleting, p.ready = true, true, false
+		p.goneAt = now
+		names = append(names, p.name)
+	}
+	return names
 }
 
 // podsToDelete picks which pods a ReplicaSet deletes when scaled down:
@@ -142,9 +188,12 @@ func (ps *podSet) hpaPods(start time.Time) []hpa.Pod {
 		started := start.Add(p.created)
 		hp := hpa.Pod{
 			Name:      p.name,
-			Phase:     hpa.PodRunning,
+			Phase:     phase(p),
 			Deleting:  p.deleting,
 			StartTime: &started,
+		}
+		if req := ps.requests; len(req) > 0 {
+			hp.Containers = []hpa.Container{{Name: ps.container, RequestsMilli: req}}
 		}
 		if p.ready {
 			hp.Ready = &hpa.ReadyCondition{Status: true, LastTransitionTime: start.Add(p.readyAt)}

@@ -97,6 +97,12 @@ type Figures struct {
 	// DirectionChanges counts reversals (an up after a down or a down after
 	// an up): the flapping of the policy.
 	DirectionChanges int
+	// OverloadedSeconds is Result.OverloadedSeconds.
+	OverloadedSeconds float64
+	// TimeToFirstScaleUp is the time from Result.LoadRise to the first
+	// scale-up at or after it; ScaledUpAfterRise is false if there is none.
+	TimeToFirstScaleUp time.Duration
+	ScaledUpAfterRise  bool
 }
 
 // Figures computes the summary of the run.
@@ -123,5 +129,14 @@ func (r *Result) Figures() Figures {
 	}
 	f.ReplicaSeconds += float64(cur) * (r.Duration - last).Seconds()
 	f.FinalReplicas = cur
+	f.OverloadedSeconds = r.OverloadedSeconds
+	if r.LoadRises {
+		for _, e := range r.changes() {
+			if e.T >= r.LoadRise && e.To > e.From {
+				f.TimeToFirstScaleUp, f.ScaledUpAfterRise = e.T-r.LoadRise, true
+				break
+			}
+		}
+	}
 	return f
 }

@@ -30,6 +30,13 @@ type Result struct {
 	// Events is the timeline of replica changes and notable autoscaler
 	// events, in time order.
 	Events []Event
+	// OverloadedSeconds is how long some load exceeded what the ready pods
+	// handle: Load.Capacity per pod, or a queue's total service rate.
+	OverloadedSeconds float64
+	// LoadRise is the first instant the first load's shape (noise aside)
+	// exceeds its value at t = 0; LoadRises is false if it never does.
+	LoadRise  time.Duration
+	LoadRises bool
 }
 
 // MetricInfo describes one metric column of the trace.

@@ -36,8 +36,15 @@ type Spec struct {
 
 	Workload   Workload
 	Prometheus Prometheus
-	// Loads are the offered loads; each produces one per-pod metric.
+	// Loads are the offered loads; each produces one metric (per pod, or
+	// one backlog series for the Queue model).
 	Loads []Load
+	// Series are raw series written to the store as given, whatever the
+	// replicas (open loop).
+	Series []RawSeries
+	// Faults are injected failures of the metrics pipeline and of the
+	// controller.
+	Faults []Fault
 
 	// Exactly one of KEDA and HPA is set.
 	KEDA *KEDA
@@ -59,6 +66,15 @@ type Workload struct {
 	// PodTermination is the time from deletion until the pod is gone; the
 	// pod leaves the endpoints (and so the scrape targets) at deletion.
 	PodTermination time.Duration
+	// PodStartupDist, when set, draws each created pod's startup delay
+	// from a seeded distribution instead of PodStartup.
+	PodStartupDist *Distribution
+	// Resources are the container's requests and its usage model, for
+	// Resource and ContainerResource metrics.
+	Resources Resources
+	// Crashes make pods fail at given instants; the ReplicaSet replaces
+	// them.
+	Crashes []Crash
 }
 
 // Prometheus is the metrics pipeline.
@@ -81,7 +97,18 @@ const (
 	// those of a stopping pod reconnect to the others. The per-pod metric
 	// is the number of open connections (a gauge).
 	Connections LoadModel = "connections"
+	// Requests is a request rate (req/s) spread evenly over the ready
+	// pods, each serving at most Load.Capacity req/s. The per-pod metric
+	// is a counter of served requests, so rate() of it is the served rate.
+	Requests LoadModel = "requests"
+	// Queue is a rate of arrivals (items/s) into one backlog that every
+	// ready pod drains at Load.ServiceRate items/s. The metric is a single
+	// gauge of the backlog, labelled namespace and job (no pod).
+	Queue LoadModel = "queue"
 )
+
+// LoadModels lists the supported models, for messages.
+var LoadModels = []LoadModel{Connections, Requests, Queue}
 
 // Load is one offered load and the metric it produces.
 type Load struct {
@@ -90,6 +117,39 @@ type Load struct {
 	Model  LoadModel
 	// Shape gives the offered load over time.
 	Shape Shape
+	// Noise is added to the shape at every tick, from the seeded RNG.
+	Noise Noise
+	// Capacity is what one pod handles: connections per pod (Connections)
+	// or req/s per pod (Requests; the excess is dropped). Load above it
+	// counts as overloaded. 0 means unlimited.
+	Capacity float64
+	// ServiceRate is the items per second one ready pod takes off the
+	// queue (Queue model, required).
+	ServiceRate float64
+}
+
+// Noise is Gaussian noise on a load: its standard deviation is Stddev
+// plus Relative times the shape's value. The noisy load is never
+// negative.
+type Noise struct {
+	Stddev, Relative float64
+}
+
+// RawSeries is one series written to the store as given: each point at
+// its instant, whatever the simulated pods do.
+type RawSeries struct {
+	// Labels include __name__.
+	Labels map[string]string
+	// Points are in time order, offsets from t = 0.
+	Points []RawPoint
+}
+
+// RawPoint is one sample of a RawSeries.
+type RawPoint struct {
+	T time.Duration
+	V float64
+	// Stale writes a staleness marker instead of V.
+	Stale bool
 }
 
 // KEDA makes a ScaledObject the autoscaler.
@@ -195,11 +255,37 @@ func (s Spec) Validate() error {
 			bad("loads[%d]: metric %q is produced by another load too", i, l.Metric)
 		}
 		seen[l.Metric] = true
-		if l.Model != Connections {
-			bad("loads[%d]: model %q is not supported; allowed: %s", i, l.Model, Connections)
+		switch l.Model {
+		case Connections, Requests:
+		case Queue:
+			if l.ServiceRate <= 0 {
+				bad("loads[%d]: the queue model needs a positive serviceRate", i)
+			}
+		default:
+			bad("loads[%d]: model %q is not supported; allowed: %v", i, l.Model, LoadModels)
 		}
 		if l.Shape == nil {
 			bad("loads[%d]: shape must be set", i)
+		}
+		if l.Capacity < 0 || l.Noise.Stddev < 0 || l.Noise.Relative < 0 {
+			bad("loads[%d]: capacity and noise must not be negative", i)
+		}
+	}
+	for i, r := range s.Series {
+		if r.Labels["__name__"] == "" {
+			bad("series[%d]: a metric name must be set", i)
+		}
+		for j := 1; j < len(r.Points); j++ {
+			if r.Points[j].T <= r.Points[j-1].T {
+				bad("series[%d]: points must be in strictly increasing time order", i)
+				break
+			}
+		}
+	}
+	errs = append(errs, s.Workload.validate(len(s.Loads))...)
+	for i, f := range s.Faults {
+		if err := f.validate(); err != nil {
+			bad("faults[%d]: %v", i, err)
 		}
 	}
 	return errors.Join(errs...)

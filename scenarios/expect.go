@@ -1,0 +1,176 @@
+package scenarios
+
+import (
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Expectation is one entry of spec.expect: a named claim about the run,
+// checked by `autoscale-sim test` and by package check. Exactly one kind
+// of claim is set:
+//
+//	expect:
+//	- name: scales out in time
+//	  reaches: 5          # spec.replicas is at least 5 ...
+//	  by: 1m30s           # ... at some instant up to 1m30s
+//	- name: replicas after the load
+//	  at: 16m
+//	  replicas: 1         # spec.replicas at 16m, after every decision taken then
+//	- name: five during the load
+//	  during: [2m, 11m]
+//	  min: 5              # and/or max: the range of spec.replicas in the window
+//	  max: 5
+//	- name: no flapping while connected
+//	  during: [2m, 11m]
+//	  noChange: true      # no replica change in (2m, 11m]
+//	- name: calm
+//	  maxScaleEventsPerHour: 12   # in any hour-long window (the whole run if shorter)
+//	- name: idle at night
+//	  zeroBy: 18m         # spec.replicas is 0 at some instant up to 18m
+//	- name: budget
+//	  maxReplicaSeconds: 6000     # the integral of spec.replicas (cost)
+//	- name: served
+//	  maxOverload: 1m     # time the load per ready pod exceeds the target
+type Expectation struct {
+	Name string
+	// File and Line locate the entry.
+	File string
+	Line int
+
+	At       *time.Duration
+	Replicas *int32
+
+	During   *[2]time.Duration
+	Min, Max *int32
+	NoChange bool
+
+	Reaches *int32
+	By      *time.Duration
+
+	ZeroBy                *time.Duration
+	MaxScaleEventsPerHour *int32
+	MaxReplicaSeconds     *float64
+	MaxOverload           *time.Duration
+}
+
+var expectKeys = []string{"name", "at", "replicas", "during", "min", "max", "noChange", "reaches", "by", "zeroBy", "maxScaleEventsPerHour", "maxReplicaSeconds", "maxOverload"}
+
+// expectations reads spec.expect.
+func expectations(n node) []Expectation {
+	var out []Expectation
+	names := map[string]int{}
+	n.items(func(i int, v node) {
+		e := Expectation{File: v.ps.file, Line: v.line()}
+		v.fields(expectKeys, func(key string, v node) {
+			switch key {
+			case "name":
+				e.Name = v.str()
+				if prev, dup := names[e.Name]; dup {
+					v.fail("duplicate expectation name %q (first at line %d)", e.Name, prev)
+				}
+				names[e.Name] = v.line()
+			case "at":
+				d := v.duration()
+				e.At = &d
+			case "replicas":
+				e.Replicas = nonNegative(v)
+			case "during":
+				var w [2]time.Duration
+				if v.n.Kind != yaml.SequenceNode || len(v.n.Content) != 2 {
+					v.fail("must be a list of two durations, e.g. [2m, 11m]")
+					return
+				}
+				v.items(func(i int, v node) { w[i] = v.duration() })
+				if w[1] < w[0] {
+					v.fail("the window ends before it starts: [%s, %s]", w[0], w[1])
+				}
+				e.During = &w
+			case "min":
+				e.Min = nonNegative(v)
+			case "max":
+				e.Max = nonNegative(v)
+			case "noChange":
+				e.NoChange = v.boolean()
+			case "reaches":
+				e.Reaches = nonNegative(v)
+			case "by":
+				d := v.duration()
+				e.By = &d
+			case "zeroBy":
+				d := v.duration()
+				e.ZeroBy = &d
+			case "maxScaleEventsPerHour":
+				e.MaxScaleEventsPerHour = nonNegative(v)
+			case "maxReplicaSeconds":
+				f := v.float()
+				e.MaxReplicaSeconds = &f
+			case "maxOverload":
+				d := v.duration()
+				e.MaxOverload = &d
+			}
+		})
+		if e.Name == "" {
+			v.fail("name must be set")
+		}
+		checkKinds(v, e)
+		out = append(out, e)
+	})
+	return out
+}
+
+func nonNegative(v node) *int32 {
+	x := v.int32()
+	if x < 0 {
+		v.fail("must not be negative, got %d", x)
+	}
+	return &x
+}
+
+// checkKinds reports an entry that makes no claim, several claims or an
+// incomplete one.
+func checkKinds(v node, e Expectation) {
+	var kinds []string
+	has := func(ok bool, kind string) {
+		if ok {
+			kinds = append(kinds, kind)
+		}
+	}
+	has(e.At != nil || e.Replicas != nil, "at/replicas")
+	has(e.During != nil || e.Min != nil || e.Max != nil || e.NoChange, "during/min/max/noChange")
+	has(e.Reaches != nil || e.By != nil, "reaches/by")
+	has(e.ZeroBy != nil, "zeroBy")
+	has(e.MaxScaleEventsPerHour != nil, "maxScaleEventsPerHour")
+	has(e.MaxReplicaSeconds != nil, "maxReplicaSeconds")
+	has(e.MaxOverload != nil, "maxOverload")
+	switch {
+	case len(kinds) == 0:
+		v.fail("no claim; set one of: at+replicas, during+min/max/noChange, reaches+by, zeroBy, maxScaleEventsPerHour, maxReplicaSeconds, maxOverload")
+		return
+	case len(kinds) > 1:
+		v.fail("several claims (%s); write one expectation per claim", strings.Join(kinds, ", "))
+		return
+	}
+	switch kinds[0] {
+	case "at/replicas":
+		if e.At == nil || e.Replicas == nil {
+			v.fail("at and replicas go together")
+		}
+	case "during/min/max/noChange":
+		if e.During == nil {
+			v.fail("min, max and noChange need during: [from, to]")
+		} else if e.Min == nil && e.Max == nil && !e.NoChange {
+			v.fail("during needs min, max or noChange: true")
+		} else if e.NoChange && (e.Min != nil || e.Max != nil) {
+			v.fail("noChange and min/max are separate claims; write two expectations")
+		}
+		if e.Min != nil && e.Max != nil && *e.Min > *e.Max {
+			v.fail("min %d is above max %d", *e.Min, *e.Max)
+		}
+	case "reaches/by":
+		if e.Reaches == nil || e.By == nil {
+			v.fail("reaches and by go together")
+		}
+	}
+}

@@ -1,0 +1,105 @@
+package scenarios
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/autoscale-sim/autoscale-sim/sim"
+)
+
+const cpuScaledObject = `apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata: {name: web, namespace: demo}
+spec:
+  scaleTargetRef: {name: web}
+  minReplicaCount: 1
+  maxReplicaCount: 10
+  triggers:
+  - type: cpu
+    metricType: Utilization
+    metadata: {value: "50"}
+`
+
+const workloadScenario = `apiVersion: autoscale-sim.dev/v1alpha1
+kind: Scenario
+metadata: {name: cpu}
+spec:
+  duration: 10m
+  autoscaler: {manifests: so.yaml}
+  workload:
+    replicas: 1
+    podStartup: {mean: 20s, stddev: 5s}
+    crashes: [{at: 8m, pod: 0}]
+    resources:
+      requests: {cpu: 500m}
+      usage:
+        cpu: {base: 50m, perUnit: 10m, load: http_requests_total}
+  load:
+  - metric: http_requests_total
+    model: requests
+    capacity: 50
+    noise: {stddev: 1}
+    diurnal: {min: 10, max: 100, phase: 12h}
+  - metric: queue_depth
+    model: queue
+    serviceRate: 5
+    replay: {file: rec.csv}
+  series:
+  - {series: 'queue_length{queue="orders"}', interval: 15s, values: "0+10x20"}
+  - {replay: {file: rec.csv}}
+  faults:
+  - {kind: metricsDown, from: 2m, to: 3m}
+  - {kind: controllerRestart, at: 5m}
+`
+
+func TestWorkloadLoadsSeriesFaults(t *testing.T) {
+	files := files(map[string]string{"so.yaml": cpuScaledObject, "rec.csv": "time_seconds,jobs_waiting\n0,1\n60,9\n"})
+	sc, err := Parse("scenario.yaml", []byte(workloadScenario), files)
+	require.NoError(t, err)
+	s := sc.Spec
+	require.Equal(t, &sim.Distribution{Mean: 20 * time.Second, Stddev: 5 * time.Second}, s.Workload.PodStartupDist)
+	require.Equal(t, []sim.Crash{{At: 8 * time.Minute}}, s.Workload.Crashes)
+	require.Equal(t, map[string]int64{"cpu": 500}, s.Workload.Resources.RequestsMilli)
+	require.Equal(t, sim.Usage{BaseMilli: 50, PerUnitMilli: 10}, s.Workload.Resources.Usage["cpu"])
+	require.Equal(t, sim.Sine{Period: 24 * time.Hour, Phase: 12 * time.Hour, Min: 10, Max: 100}, s.Loads[0].Shape)
+	require.Equal(t, sim.Points{T: []time.Duration{0, time.Minute}, V: []float64{1, 9}}, s.Loads[1].Shape)
+	require.Len(t, s.Series, 2)
+	require.Equal(t, map[string]string{"__name__": "queue_length", "queue": "orders"}, s.Series[0].Labels)
+	require.Len(t, s.Series[0].Points, 21)
+	require.Equal(t, "jobs_waiting", s.Series[1].Labels["__name__"])
+	require.Equal(t, []sim.Fault{{Kind: sim.MetricsDown, From: 2 * time.Minute, To: 3 * time.Minute}, {Kind: sim.ControllerRestart, From: 5 * time.Minute}}, s.Faults)
+
+	// The cpu trigger becomes a Resource metric of the generated HPA, fed
+	// by the usage model: 100 req/s at the diurnal peak is 1050m, 210 % of
+	// the request, so the HPA scales out.
+	res, err := sim.Run(context.Background(), s)
+	require.NoError(t, err)
+	require.Equal(t, "resource/cpu", res.Metrics[0].Name)
+	require.Greater(t, res.Figures().MaxReplicas, int32(1))
+}
+
+func TestWorkloadErrors(t *testing.T) {
+	tests := []struct{ name, spec, want string }{
+		{"startup both kinds", "  workload: {podStartup: {min: 1s, max: 2s, mean: 1s}}\n", "spec.workload.podStartup: give {min, max} (uniform) or {mean, stddev} (normal), not both"},
+		{"crash without at", "  workload: {crashes: [{pod: 1}]}\n", "spec.workload.crashes[0]: at must be set"},
+		{"unknown fault", "  faults: [{kind: dnsDown, from: 1m, to: 2m}]\n", `spec.faults[0].kind: unsupported value "dnsDown"`},
+		{"restart with to", "  faults: [{kind: controllerRestart, from: 1m, to: 2m}]\n", "spec.faults[0]: a controllerRestart happens at an instant"},
+		{"queue without rate", "  load: [{metric: q, model: queue, step: {at: 1m, to: 5}}]\n", "spec.load[0]: the queue model needs serviceRate"},
+		{"two shapes", "  load: [{metric: q, step: {at: 1m, to: 5}, sine: {period: 1h, min: 1, max: 2}}]\n", "spec.load[0]: give one shape"},
+		{"bad series", "  series: [{series: 'q{', interval: 15s, values: '1'}]\n", "spec.series[0].series: must be a series"},
+		{"missing recording", "  series: [{replay: {file: nope.csv}}]\n", "spec.series[0].replay: cannot read recording"},
+		{"live without url", "  series: [{replay: {query: up, start: '2026-01-01T00:00:00Z', end: '2026-01-01T01:00:00Z', step: 1m}}]\n", "needs prometheusURL here or the --prometheus-url flag"},
+		{"usage of unknown load", "  workload: {resources: {usage: {cpu: {base: 1m, load: nope}}}}\n", `spec.workload.resources.usage.cpu.load: no load produces "nope"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			scen := "apiVersion: autoscale-sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  duration: 10m\n  autoscaler: {manifests: so.yaml}\n" + tt.spec
+			_, err := Parse("scenario.yaml", []byte(scen), files(map[string]string{"so.yaml": cpuScaledObject}))
+			require.Error(t, err)
+			require.Contains(t, err.Error(), tt.want)
+		})
+	}
+}

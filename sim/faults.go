@@ -1,0 +1,105 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// FaultKind names an injected failure.
+type FaultKind string
+
+// The fault kinds.
+const (
+	// MetricsDown makes every Prometheus query fail, as when the server is
+	// unreachable: KEDA counts trigger errors (and applies fallback), the
+	// HPA reports FailedGetExternalMetric or FailedGetPodsMetric.
+	MetricsDown FaultKind = "metricsDown"
+	// EmptyResult makes every query return no series.
+	EmptyResult FaultKind = "emptyResult"
+	// NaNResult makes every sample of every query result NaN.
+	NaNResult FaultKind = "nanResult"
+	// ScrapeGap skips scrapes: no samples of the simulated pods or of a
+	// queue are written (raw series are not affected).
+	ScrapeGap FaultKind = "scrapeGap"
+	// ControllerRestart restarts kube-controller-manager at From: the
+	// HPA's in-memory recommendations are lost (hpa.Autoscaler.Restart).
+	ControllerRestart FaultKind = "controllerRestart"
+)
+
+// FaultKinds lists the supported kinds, for messages.
+var FaultKinds = []FaultKind{MetricsDown, EmptyResult, NaNResult, ScrapeGap, ControllerRestart}
+
+// Fault is one injected failure, active during [From, To) (a restart
+// happens at From and has no To).
+type Fault struct {
+	Kind     FaultKind
+	From, To time.Duration
+}
+
+func (f Fault) validate() error {
+	switch f.Kind {
+	case ControllerRestart:
+		if f.To != 0 {
+			return errors.New("a controllerRestart happens at an instant: give from only")
+		}
+	case MetricsDown, EmptyResult, NaNResult, ScrapeGap:
+		if f.To <= f.From {
+			return fmt.Errorf("to (%s) must be after from (%s)", f.To, f.From)
+		}
+	default:
+		return fmt.Errorf("kind %q is not supported; allowed: %v", f.Kind, FaultKinds)
+	}
+	if f.From < 0 {
+		return errors.New("from must not be negative")
+	}
+	return nil
+}
+
+func (f Fault) active(now time.Duration) bool { return f.From <= now && now < f.To }
+
+// faultActive reports whether a fault of kind k is active at now.
+func (s *Simulator) faultActive(k FaultKind, now time.Duration) bool {
+	for _, f := range s.spec.Faults {
+		if f.Kind == k && f.active(now) {
+			return true
+		}
+	}
+	return false
+}
+
+var faultMessages = map[FaultKind][2]string{
+	MetricsDown:       {"Prometheus is unreachable: every query fails", "Prometheus answers again"},
+	EmptyResult:       {"queries return no series", "queries return data again"},
+	NaNResult:         {"queries return NaN", "queries return numbers again"},
+	ScrapeGap:         {"scrapes fail: no samples are written", "scrapes succeed again"},
+	ControllerRestart: {"kube-controller-manager restarts: the HPA's recommendations and scale events are lost", ""},
+}
+
+// applyFaults records faults starting or ending at now and restarts the
+// controller when one is due.
+func (s *Simulator) applyFaults(now time.Duration) {
+	replicas := s.desired
+	for _, f := range s.spec.Faults {
+		msg := faultMessages[f.Kind]
+		switch {
+		case f.From == now:
+			s.event(now, "sim", "Warning", "Fault"+title(f.Kind), replicas, replicas, msg[0])
+			if f.Kind == ControllerRestart && s.ctrl != nil {
+				s.ctrl.Restart()
+			}
+		case f.To == now && f.Kind != ControllerRestart:
+			s.event(now, "sim", "Normal", "Fault"+title(f.Kind)+"Cleared", replicas, replicas, msg[1])
+		}
+	}
+}
+
+func title(k FaultKind) string {
+	if k == "" {
+		return ""
+	}
+	return string(k[0]-'a'+'A') + string(k[1:])
+}
+
+// errMetricsDown is what a query returns while Prometheus is down.
+var errMetricsDown = errors.New(`Post "http://prometheus:9090/api/v1/query": dial tcp: connect: connection refused`)
