@@ -34,15 +34,29 @@ autoscaling/v2 HPAs on Prometheus metrics) on a virtual clock.
 
 Usage:
   autoscale-sim run SCENARIO.yaml [--out DIR]   run a scenario, print the timeline, write outputs
+  autoscale-sim test SCENARIO.yaml...           check the expect: entries of scenarios
+  autoscale-sim lint SCENARIO.yaml              validate and review the autoscaler's design
+  autoscale-sim explain SCENARIO.yaml --at T    break down the decisions in force at T
+  autoscale-sim sweep SCENARIO.yaml --set PATH=V1,V2...
+                                                run every combination of settings
+  autoscale-sim compare A.yaml B.yaml           compare two scenarios side by side
   autoscale-sim help                            show this help
 
-Run "autoscale-sim run -h" for the flags of run.
+Run "autoscale-sim COMMAND -h" for the flags of a command.
+Exit codes: 0 success, 1 expectations failed (or lint --strict found warnings),
+2 invalid usage or input.
 `
 
 // usageError is bad usage: the message is followed by a hint.
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// failedError is a check that ran and failed (exit 1); its details were
+// already written to stdout.
+type failedError struct{ msg string }
+
+func (e failedError) Error() string { return e.msg }
 
 // run is the whole command; main only maps its result to the process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -54,6 +68,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		err = runCommand(ctx, args[1:], stdout, stderr)
+	case "test":
+		err = testCommand(ctx, args[1:], stdout, stderr)
+	case "lint":
+		err = lintCommand(ctx, args[1:], stdout, stderr)
+	case "explain":
+		err = explainCommand(ctx, args[1:], stdout, stderr)
+	case "sweep":
+		err = sweepCommand(ctx, args[1:], stdout, stderr)
+	case "compare":
+		err = compareCommand(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -65,6 +89,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
+	}
+	var fe failedError
+	if errors.As(err, &fe) {
+		if fe.msg != "" {
+			fmt.Fprintf(stderr, "autoscale-sim: %s\n", fe.msg)
+		}
+		return exitFailed
 	}
 	var ue usageError
 	if errors.As(err, &ue) {
@@ -88,8 +119,9 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "directory for trace.csv, trace.json, plot.png and plot.svg (none when empty)")
 	quiet := fs.Bool("quiet", false, "do not print the timeline")
+	html := fs.String("html", "", "write a self-contained HTML report to this file")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: autoscale-sim run SCENARIO.yaml [--out DIR] [--quiet]\n\n")
+		fmt.Fprint(stderr, "Usage: autoscale-sim run SCENARIO.yaml [--out DIR] [--html FILE] [--quiet]\n\n")
 		fs.PrintDefaults()
 	}
 	file, rest := splitPositional(args)
@@ -113,6 +145,14 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if !*quiet {
 		if err := report.WriteTimeline(stdout, res); err != nil {
 			return err
+		}
+	}
+	if *html != "" {
+		if err := writeFile(*html, func(w io.Writer) error { return report.WriteHTML(w, res) }); err != nil {
+			return err
+		}
+		if !*quiet {
+			fmt.Fprintf(stdout, "wrote %s\n", *html)
 		}
 	}
 	if *out != "" {
@@ -152,9 +192,67 @@ func splitPositional(args []string) (string, []string) {
 	return file, rest
 }
 
+// flagTakesValue lists the flags, of every command, that take a value, so
+// that positional arguments can come before or after them.
 func flagTakesValue(a string) bool {
-	name := strings.TrimLeft(a, "-")
-	return name == "out"
+	switch strings.TrimLeft(a, "-") {
+	case "out", "html", "run", "junit", "at", "set", "csv", "plot", "parallel":
+		return true
+	}
+	return false
+}
+
+// splitArgs is splitPositional for commands taking several files.
+func splitArgs(args []string) (files, rest []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			files = append(files, args[i+1:]...)
+			return files, rest
+		case strings.HasPrefix(a, "-") && a != "-":
+			rest = append(rest, a)
+			if !strings.Contains(a, "=") && i+1 < len(args) && flagTakesValue(a) {
+				rest = append(rest, args[i+1])
+				i++
+			}
+		default:
+			files = append(files, a)
+		}
+	}
+	return files, rest
+}
+
+// parseFlags parses rest, mapping errors to usage errors.
+func parseFlags(fs *flag.FlagSet, rest []string) error {
+	if err := fs.Parse(rest); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+// writeFile creates path (and its directory) and writes it with f.
+func writeFile(path string, f func(io.Writer) error) error {
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	fh, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := f(fh); err != nil {
+		fh.Close()
+		return err
+	}
+	return fh.Close()
 }
 
 func writeOutputs(dir string, res *sim.Result) error {

@@ -1,0 +1,109 @@
+package check_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/autoscale-sim/autoscale-sim/check"
+	"github.com/autoscale-sim/autoscale-sim/scenarios"
+)
+
+const websocket = "../examples/websocket/scenario.yaml"
+
+func TestAssertions(t *testing.T) {
+	run, err := check.File(websocket)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name string
+		a    check.Assertion
+		// want is empty when the assertion holds, else fragments of the
+		// failure message.
+		want []string
+	}{
+		{"replicas at 5m", check.ReplicasAt(5*time.Minute, 5), nil},
+		{"replicas at 12m, after the 12m decision", check.ReplicasAt(12*time.Minute, 4), nil},
+		{"replicas at 12m wrong", check.ReplicasAt(12*time.Minute, 5), []string{
+			"replicas at 12m: want 5, got 4", "timeline around 12m:", "  > ", "5 -> 4  HPA SuccessfulRescale"}},
+		{"between", check.Between(2*time.Minute, 11*time.Minute, 5, 5), nil},
+		{"between wrong", check.Between(10*time.Minute, 14*time.Minute, 4, 5), []string{"want 4..5, got 2..5"}},
+		{"at most", check.AtMost(0, 20*time.Minute, 5), nil},
+		{"at most wrong", check.AtMost(0, 20*time.Minute, 4), []string{"want at most 4, got 5"}},
+		{"at least", check.AtLeast(0, 20*time.Minute, 1), nil},
+		{"at least wrong", check.AtLeast(0, 20*time.Minute, 2), []string{"want at least 2, got 1"}},
+		{"reaches", check.Reaches(5, 90*time.Second), nil},
+		{"reaches late", check.Reaches(5, time.Minute), []string{"reaches 5 replicas by 1m: reached at 1m15s, 15s late"}},
+		{"never reaches", check.Reaches(6, 20*time.Minute), []string{"never reached; peak 5 replicas"}},
+		{"no change", check.NoChange(2*time.Minute, 11*time.Minute), nil},
+		{"no change wrong", check.NoChange(11*time.Minute, 13*time.Minute), []string{"want none, got 2 changes"}},
+		{"events per hour", check.MaxScaleEventsPerHour(5), nil},
+		{"events per hour wrong", check.MaxScaleEventsPerHour(4), []string{"want at most 4, got 5 in [0s, 15m]"}},
+		{"zero by", check.ZeroBy(20 * time.Minute), []string{"never scaled to zero; 1 replica at 20m"}},
+		{"cost", check.MaxReplicaSeconds(4140), nil},
+		{"cost wrong", check.MaxReplicaSeconds(3000), []string{"want at most 3000, got 4140 (38% over)"}},
+		{"overload", check.MaxOverload(time.Minute), nil},
+		{"overload wrong", check.MaxOverload(0), []string{"want at most 0s, got 15s (from 1m15s; peak 200 per ready pod)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := run.Check(tc.a)
+			if tc.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			for _, w := range tc.want {
+				require.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+func TestFiguresWebsocket(t *testing.T) {
+	run, err := check.File(websocket)
+	require.NoError(t, err)
+	f := run.Figures()
+	require.Equal(t, int32(5), f.MaxReplicas)
+	require.Equal(t, 5, f.ScaleEvents)
+	require.Equal(t, 15*time.Second, f.Overload)
+	require.InDelta(t, 4140, f.ReplicaSeconds, 1e-9)
+}
+
+func TestOverrides(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		set     []string
+		peak    int32
+		wantErr string
+	}{
+		{"threshold as a number stays a string", []string{"spec.triggers[0].metadata.threshold=100"}, 2, ""},
+		{"new key", []string{"spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleUp.policies=[{type: Pods, value: 1, periodSeconds: 60}]"}, 5, ""},
+		{"max", []string{"spec.maxReplicaCount=3"}, 3, ""},
+		{"bad index", []string{"spec.triggers[2].metadata.threshold=1"}, 0,
+			"examples/websocket/scaledobject.yaml:26: spec.triggers: --set spec.triggers[2].metadata.threshold=1: spec.triggers has 1 item; indices start at 0"},
+		{"not a mapping", []string{"spec.maxReplicaCount.x=1"}, 0,
+			"scaledobject.yaml:14: spec.maxReplicaCount: --set spec.maxReplicaCount.x=1: spec.maxReplicaCount is the number 5, not a mapping"},
+		{"invalid value is located in the original file", []string{"spec.minReplicaCount=9"}, 0,
+			"scaledobject.yaml:13: spec.minReplicaCount"},
+		{"wrong type", []string{"spec.cooldownPeriod=soon"}, 0,
+			"scaledobject.yaml:16: spec.cooldownPeriod: must be an integer, got the string \"soon\" (with --set spec.cooldownPeriod=soon)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var ovs []scenarios.Override
+			for _, s := range tc.set {
+				o, err := scenarios.ParseOverride(s)
+				require.NoError(t, err)
+				ovs = append(ovs, o)
+			}
+			run, err := check.File(websocket, ovs...)
+			if tc.wantErr != "" {
+				require.Error(t, err)
+				require.Contains(t, err.Error(), tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tc.peak, run.Figures().MaxReplicas, strings.Join(tc.set, " "))
+		})
+	}
+}

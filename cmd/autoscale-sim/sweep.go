@@ -1,0 +1,291 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+
+	"github.com/autoscale-sim/autoscale-sim/check"
+	"github.com/autoscale-sim/autoscale-sim/scenarios"
+	"github.com/autoscale-sim/autoscale-sim/sim"
+)
+
+// variant is one run of a sweep or a comparison.
+type variant struct {
+	// Label names the run in tables and legends.
+	Label     string
+	File      string
+	Overrides []scenarios.Override
+	Result    *sim.Result
+	Figures   check.Figures
+	Err       error
+}
+
+// sweepCommand runs every combination of the --set axes in parallel and
+// prints one row per combination, in the order of the axes.
+func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var axes [][]scenarios.Override
+	fs.Func("set", "an axis PATH=V1,V2,... on the autoscaler manifest (repeatable; every combination runs)", func(s string) error {
+		vals, err := scenarios.ParseSet(s)
+		axes = append(axes, vals)
+		return err
+	})
+	csvFile := fs.String("csv", "", "write the summary as CSV to this file")
+	plotFile := fs.String("plot", "", "write an overlay of replicas over time to this .png or .svg file")
+	parallel := fs.Int("parallel", runtime.NumCPU(), "runs at once")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: autoscale-sim sweep SCENARIO.yaml --set PATH=V1,V2,... [--set ...] [--csv FILE] [--plot FILE.png]\n\n")
+		fs.PrintDefaults()
+	}
+	files, rest := splitArgs(args)
+	if err := parseFlags(fs, rest); err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return usageError{"sweep needs exactly one scenario file"}
+	}
+	if len(axes) == 0 {
+		return usageError{"sweep needs at least one --set PATH=V1,V2,..."}
+	}
+	if *parallel < 1 {
+		return usageError{"--parallel must be at least 1"}
+	}
+	if err := checkPlotName(*plotFile); err != nil {
+		return err
+	}
+	var vs []*variant
+	for _, combo := range combinations(axes) {
+		parts := make([]string, len(combo))
+		for i, o := range combo {
+			parts[i] = shortPath(o.Path) + "=" + o.Value
+		}
+		vs = append(vs, &variant{Label: strings.Join(parts, " "), File: files[0], Overrides: combo})
+	}
+	runVariants(ctx, vs, *parallel, progressTo(stderr))
+	for _, v := range vs {
+		if v.Err != nil {
+			return fmt.Errorf("%s: %w", v.Label, v.Err)
+		}
+	}
+	headers := make([]string, len(axes))
+	for i, a := range axes {
+		headers[i] = a[0].Path
+	}
+	if err := writeSummary(stdout, shortHeaders(headers), vs); err != nil {
+		return err
+	}
+	if *csvFile != "" {
+		if err := writeFile(*csvFile, func(w io.Writer) error { return writeSummaryCSV(w, headers, vs) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", *csvFile)
+	}
+	if *plotFile != "" {
+		if err := saveOverlay(*plotFile, "Sweep of "+files[0], vs); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", *plotFile)
+	}
+	return nil
+}
+
+// combinations is the cartesian product of the axes, the first axis
+// varying slowest.
+func combinations(axes [][]scenarios.Override) [][]scenarios.Override {
+	out := [][]scenarios.Override{nil}
+	for _, axis := range axes {
+		var next [][]scenarios.Override
+		for _, prefix := range out {
+			for _, o := range axis {
+				next = append(next, append(append([]scenarios.Override(nil), prefix...), o))
+			}
+		}
+		out = next
+	}
+	return out
+}
+
+// runVariants runs every variant on up to n goroutines. Each writes only
+// its own variant, so the order of the results is the order of vs.
+func runVariants(ctx context.Context, vs []*variant, n int, progress func(done, total int)) {
+	jobs := make(chan *variant)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for range min(n, len(vs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for v := range jobs {
+				sc, err := scenarios.LoadWithOverrides(v.File, v.Overrides...)
+				if err == nil {
+					var run *check.Run
+					if run, err = check.RunScenario(ctx, sc); err == nil {
+						v.Result, v.Figures = run.Result, run.Figures()
+					}
+				}
+				v.Err = err
+				mu.Lock()
+				done++
+				progress(done, len(vs))
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, v := range vs {
+		jobs <- v
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+// progressTo draws a progress bar on stderr when it is a terminal, and
+// nothing otherwise (logs and pipes stay clean).
+func progressTo(w io.Writer) func(done, total int) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return func(int, int) {}
+	}
+	st, err := f.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return func(int, int) {}
+	}
+	return func(done, total int) {
+		const width = 30
+		filled := width * done / total
+		fmt.Fprintf(f, "\r[%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total)
+		if done == total {
+			fmt.Fprint(f, "\r\033[K")
+		}
+	}
+}
+
+// shortHeaders names the table columns by their last field, unless two
+// axes would then share a name.
+func shortHeaders(paths []string) []string {
+	out := make([]string, len(paths))
+	seen := map[string]bool{}
+	for i, p := range paths {
+		out[i] = shortPath(p)
+		if seen[out[i]] {
+			return paths
+		}
+		seen[out[i]] = true
+	}
+	return out
+}
+
+// shortPath keeps the last field of a path for labels:
+// spec.triggers[0].metadata.threshold -> threshold.
+func shortPath(p string) string {
+	if i := strings.LastIndexAny(p, ".]"); i >= 0 && i+1 < len(p) {
+		return p[i+1:]
+	}
+	return p
+}
+
+var summaryColumns = []string{"REPLICA-SECONDS", "OVERLOAD", "MAX", "FINAL", "EVENTS", "FLAPS"}
+
+func summaryCells(v *variant) []string {
+	f := v.Figures
+	return []string{
+		strconv.FormatFloat(f.ReplicaSeconds, 'f', 0, 64),
+		check.Duration(f.Overload),
+		strconv.Itoa(int(f.MaxReplicas)),
+		strconv.Itoa(int(f.FinalReplicas)),
+		strconv.Itoa(f.ScaleEvents),
+		strconv.Itoa(f.DirectionChanges),
+	}
+}
+
+func axisValues(v *variant) []string {
+	out := make([]string, len(v.Overrides))
+	for i, o := range v.Overrides {
+		out[i] = o.Value
+	}
+	return out
+}
+
+func writeSummary(w io.Writer, headers []string, vs []*variant) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(append(append([]string(nil), headers...), summaryColumns...), "\t"))
+	for _, v := range vs {
+		fmt.Fprintln(tw, strings.Join(append(axisValues(v), summaryCells(v)...), "\t"))
+	}
+	return tw.Flush()
+}
+
+func writeSummaryCSV(w io.Writer, headers []string, vs []*variant) error {
+	cw := csv.NewWriter(w)
+	cols := append(append([]string(nil), headers...), "replica_seconds", "overload_seconds", "max_replicas", "final_replicas", "scale_events", "direction_changes")
+	if err := cw.Write(cols); err != nil {
+		return err
+	}
+	for _, v := range vs {
+		f := v.Figures
+		row := append(axisValues(v),
+			strconv.FormatFloat(f.ReplicaSeconds, 'f', -1, 64),
+			strconv.FormatFloat(f.Overload.Seconds(), 'f', -1, 64),
+			strconv.Itoa(int(f.MaxReplicas)), strconv.Itoa(int(f.FinalReplicas)),
+			strconv.Itoa(f.ScaleEvents), strconv.Itoa(f.DirectionChanges))
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// compareCommand runs two scenarios and prints their figures side by side.
+func compareCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	plotFile := fs.String("plot", "", "write an overlay of replicas over time to this .png or .svg file")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: autoscale-sim compare A.yaml B.yaml [--plot FILE.png]\n\n")
+		fs.PrintDefaults()
+	}
+	files, rest := splitArgs(args)
+	if err := parseFlags(fs, rest); err != nil {
+		return err
+	}
+	if len(files) != 2 {
+		return usageError{"compare needs exactly two scenario files"}
+	}
+	if err := checkPlotName(*plotFile); err != nil {
+		return err
+	}
+	vs := []*variant{{Label: "A " + files[0], File: files[0]}, {Label: "B " + files[1], File: files[1]}}
+	runVariants(ctx, vs, 2, func(int, int) {})
+	for _, v := range vs {
+		if v.Err != nil {
+			return v.Err
+		}
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "\tA\tB\n\t%s\t%s\n", files[0], files[1])
+	a, b := summaryCells(vs[0]), summaryCells(vs[1])
+	for i, c := range summaryColumns {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c, a[i], b[i])
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if *plotFile != "" {
+		if err := saveOverlay(*plotFile, "A: "+files[0]+"  B: "+files[1], vs); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", *plotFile)
+	}
+	return nil
+}

@@ -1,0 +1,105 @@
+package scenarios
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+const overrideSO = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: unrelated
+---
+apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata:
+  name: ws
+  namespace: demo
+spec:
+  scaleTargetRef:
+    name: ws-server
+  minReplicaCount: 1
+  maxReplicaCount: 5
+  triggers:
+  - type: prometheus
+    metadata:
+      serverAddress: http://prometheus:9090
+      threshold: '40'
+      query: sum(websocket_connection_count)
+`
+
+const overrideScenario = `apiVersion: autoscale-sim.dev/v1alpha1
+kind: Scenario
+metadata:
+  name: ws
+spec:
+  duration: 5m
+  autoscaler:
+    manifests: so.yaml
+  load:
+  - metric: websocket_connection_count
+    stages: [{duration: 10s, target: 200}]
+`
+
+func TestParseSet(t *testing.T) {
+	got, err := ParseSet("spec.cooldownPeriod=30, 300")
+	require.NoError(t, err)
+	require.Equal(t, []Override{{"spec.cooldownPeriod", "30"}, {"spec.cooldownPeriod", "300"}}, got)
+	for _, bad := range []string{"spec.cooldownPeriod", "=3", "spec.x=1,,2"} {
+		_, err := ParseSet(bad)
+		require.Error(t, err, bad)
+	}
+	o, err := ParseOverride("spec.x={a: 1, b: 2}")
+	require.NoError(t, err)
+	require.Equal(t, "{a: 1, b: 2}", o.Value)
+}
+
+func TestParseWithOverrides(t *testing.T) {
+	read := func(name string) ([]byte, error) { return []byte(overrideSO), nil }
+	tests := []struct {
+		name    string
+		set     []Override
+		check   func(t *testing.T, sc *Scenario)
+		wantErr string
+	}{
+		{name: "string field stays a string", set: []Override{{"spec.triggers[0].metadata.threshold", "25"}},
+			check: func(t *testing.T, sc *Scenario) {
+				require.Equal(t, "25", sc.Spec.KEDA.Object.Triggers[0].Metadata["threshold"])
+			}},
+		{name: "new metadata key is a string", set: []Override{{"spec.triggers[0].metadata.activationThreshold", "5"}},
+			check: func(t *testing.T, sc *Scenario) {
+				require.Equal(t, "5", sc.Spec.KEDA.Object.Triggers[0].Metadata["activationThreshold"])
+			}},
+		{name: "new integer field", set: []Override{{"spec.cooldownPeriod", "30"}},
+			check: func(t *testing.T, sc *Scenario) { require.Equal(t, int32(30), *sc.Spec.KEDA.Object.CooldownPeriod) }},
+		{name: "new nested mapping", set: []Override{{"spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds", "0"}},
+			check: func(t *testing.T, sc *Scenario) {
+				b := sc.Spec.KEDA.Object.Advanced.HorizontalPodAutoscalerConfig.Behavior
+				require.Equal(t, int32(0), *b.ScaleDown.StabilizationWindowSeconds)
+			}},
+		{name: "later override wins", set: []Override{{"spec.maxReplicaCount", "7"}, {"spec.maxReplicaCount", "9"}},
+			check: func(t *testing.T, sc *Scenario) { require.Equal(t, int32(9), sc.Spec.KEDA.Object.MaxReplicas()) }},
+		{name: "index out of range", set: []Override{{"spec.triggers[1].type", "cpu"}},
+			wantErr: "so.yaml:16: spec.triggers: --set spec.triggers[1].type=cpu: spec.triggers has 1 item; indices start at 0"},
+		{name: "index into a mapping", set: []Override{{"spec.scaleTargetRef[0]", "x"}},
+			wantErr: "so.yaml:12: spec.scaleTargetRef: --set spec.scaleTargetRef[0]=x: spec.scaleTargetRef is a mapping, not a list"},
+		{name: "missing list", set: []Override{{"spec.fallback.x[0]", "1"}},
+			wantErr: "so.yaml:11: spec.fallback.x: --set spec.fallback.x[0]=1: spec.fallback.x does not exist; only existing list items can be set"},
+		{name: "invalid result located in the original file", set: []Override{{"spec.maxReplicaCount", "-1"}},
+			wantErr: "so.yaml:15: spec.maxReplicaCount"},
+		{name: "unknown field located at its parent", set: []Override{{"spec.coolDown", "1"}},
+			wantErr: `so.yaml:11: spec.coolDown: unknown field "coolDown"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sc, err := ParseWithOverrides("scenario.yaml", []byte(overrideScenario), read, tc.set...)
+			if tc.wantErr != "" {
+				require.ErrorContains(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			tc.check(t, sc)
+		})
+	}
+}
