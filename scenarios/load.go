@@ -339,6 +339,9 @@ type Options struct {
 	HTTP *http.Client
 	// Context bounds live replay requests (nil: context.Background()).
 	Context context.Context
+	// Overrides edit the autoscaler manifest before it is decoded (the
+	// CLI's --set).
+	Overrides []Override
 }
 
 // LoadWith is Load with options.
@@ -347,9 +350,18 @@ func LoadWith(path string, opts Options) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ParseWith(path, data, func(name string) ([]byte, error) {
-		return os.ReadFile(filepath.Join(filepath.Dir(path), name))
-	}, opts)
+	return ParseWith(path, data, readBeside(path), opts)
+}
+
+// readBeside reads the files a scenario names, relative to the scenario's
+// directory unless the name is absolute.
+func readBeside(scenarioPath string) ReadFunc {
+	return func(name string) ([]byte, error) {
+		if !filepath.IsAbs(name) {
+			name = filepath.Join(filepath.Dir(scenarioPath), name)
+		}
+		return os.ReadFile(name)
+	}
 }
 
 // replayRef is a recording named by a load (load >= 0) or by spec.series

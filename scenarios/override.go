@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -58,24 +56,24 @@ func ParseSet(s string) ([]Override, error) {
 // manifest. Problems the overrides cause are reported at the line of the
 // field in the original file, followed by the overrides in effect.
 func LoadWithOverrides(path string, overrides ...Override) (*Scenario, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return ParseWithOverrides(path, data, func(name string) ([]byte, error) {
-		return os.ReadFile(filepath.Join(filepath.Dir(path), name))
-	}, overrides...)
+	return LoadWith(path, Options{Overrides: overrides})
 }
 
 // ParseWithOverrides is Parse with the overrides applied to the autoscaler
 // manifest.
 func ParseWithOverrides(file string, data []byte, read ReadFunc, overrides ...Override) (*Scenario, error) {
-	sc, err := Parse(file, data, read)
-	if err != nil || len(overrides) == 0 {
+	return ParseWith(file, data, read, Options{Overrides: overrides})
+}
+
+// parseOverridden parses twice: the first parse tells which document is
+// the autoscaler; the second decodes that document edited.
+func parseOverridden(file string, data []byte, read ReadFunc, opts Options) (*Scenario, error) {
+	overrides := opts.Overrides
+	opts.Overrides = nil
+	sc, err := ParseWith(file, data, read, opts)
+	if err != nil {
 		return sc, err
 	}
-	// The first parse tells which document is the autoscaler; the second
-	// decodes that document edited.
 	kind, name := "HorizontalPodAutoscaler", ""
 	switch {
 	case sc.Spec.KEDA != nil:
@@ -101,7 +99,7 @@ func ParseWithOverrides(file string, data []byte, read ReadFunc, overrides ...Ov
 		edits = append(edits, ef)
 		return ef.data, nil
 	}
-	sc, err = Parse(file, data, wrapped)
+	sc, err = ParseWith(file, data, wrapped, opts)
 	if editErr != nil {
 		return nil, editErr
 	}

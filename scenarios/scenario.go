@@ -41,13 +41,7 @@ type Scenario struct {
 // relative to the scenario file). Every problem found is returned at once
 // in an *Error, each located by file, line and field path.
 func Load(path string) (*Scenario, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(path, data, func(name string) ([]byte, error) {
-		return os.ReadFile(filepath.Join(filepath.Dir(path), name))
-	})
+	return LoadWith(path, Options{})
 }
 
 // ReadFunc reads a file referenced by a scenario.
@@ -61,6 +55,9 @@ func Parse(file string, data []byte, read ReadFunc) (*Scenario, error) {
 
 // ParseWith is Parse with options (see Options).
 func ParseWith(file string, data []byte, read ReadFunc, opts Options) (*Scenario, error) {
+	if len(opts.Overrides) > 0 {
+		return parseOverridden(file, data, read, opts)
+	}
 	ps := &problems{file: file}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {

@@ -3,6 +3,8 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -203,4 +205,17 @@ func FuzzParse(f *testing.F) {
 		}
 		_, _ = Parse("scenario.yaml", []byte(scenario), files(map[string]string{"so.yaml": manifest}))
 	})
+}
+
+// TestLoadAbsoluteManifestPath: a manifest named by an absolute path is
+// read from there, not joined onto the scenario's directory.
+func TestLoadAbsoluteManifestPath(t *testing.T) {
+	dir, other := t.TempDir(), t.TempDir()
+	so := filepath.Join(other, "so.yaml")
+	require.NoError(t, os.WriteFile(so, []byte(goodScaledObject), 0o644))
+	scen := filepath.Join(dir, "scenario.yaml")
+	require.NoError(t, os.WriteFile(scen, []byte(strings.Replace(goodScenario, "manifests: so.yaml", "manifests: "+so, 1)), 0o644))
+	sc, err := Load(scen)
+	require.NoError(t, err)
+	require.Equal(t, "ws", sc.Spec.KEDA.Object.Name)
 }

@@ -120,6 +120,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	out := fs.String("out", "", "directory for trace.csv, trace.json, plot.png and plot.svg (none when empty)")
 	quiet := fs.Bool("quiet", false, "do not print the timeline")
 	html := fs.String("html", "", "write a self-contained HTML report to this file")
+	promURL := fs.String("prometheus-url", "", "Prometheus to read live replays from when the scenario names none (e.g. http://127.0.0.1:9090)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: autoscale-sim run SCENARIO.yaml [--out DIR] [--html FILE] [--quiet]\n\n")
 		fs.PrintDefaults()
@@ -134,7 +135,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if file == "" || fs.NArg() > 0 {
 		return usageError{"run needs exactly one scenario file"}
 	}
-	sc, err := scenarios.Load(file)
+	sc, err := scenarios.LoadWith(file, scenarios.Options{PrometheusURL: *promURL, Context: ctx})
 	if err != nil {
 		return err
 	}
@@ -196,7 +197,7 @@ func splitPositional(args []string) (string, []string) {
 // that positional arguments can come before or after them.
 func flagTakesValue(a string) bool {
 	switch strings.TrimLeft(a, "-") {
-	case "out", "html", "run", "junit", "at", "set", "csv", "plot", "parallel":
+	case "out", "html", "run", "junit", "at", "set", "csv", "plot", "parallel", "prometheus-url":
 		return true
 	}
 	return false
