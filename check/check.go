@@ -219,15 +219,28 @@ func MaxReplicaSeconds(x float64) Assertion {
 	}}
 }
 
-// MaxOverload claims the load per ready pod exceeds the target for at
-// most d in total (see Figures.Overload).
-func MaxOverload(d time.Duration) Assertion {
-	return assertion{fmt.Sprintf("overload at most %s", Duration(d)), func(r *sim.Result) error {
+// MaxAboveTarget claims the load per ready pod exceeds the target for at
+// most d in total (see Figures.AboveTarget).
+func MaxAboveTarget(d time.Duration) Assertion {
+	return assertion{fmt.Sprintf("above target at most %s", Duration(d)), func(r *sim.Result) error {
 		f := FiguresOf(r)
-		if f.Overload > d {
+		if f.AboveTarget > d {
 			return fmt.Errorf("want at most %s, got %s (from %s; peak %.4g per ready pod)\n%s",
-				Duration(d), Duration(f.Overload), Duration(f.FirstOverload), f.PeakLoadPerPod,
-				around(r, f.FirstOverload, f.FirstOverload, "overload starts"))
+				Duration(d), Duration(f.AboveTarget), Duration(f.FirstAboveTarget), f.PeakLoadPerPod,
+				around(r, f.FirstAboveTarget, f.FirstAboveTarget, "above target from here"))
+		}
+		return nil
+	}}
+}
+
+// MaxOverloaded claims the load exceeds what the ready pods can serve
+// (Load.Capacity per pod, or a queue's service rate) for at most d in
+// total (sim.Figures.OverloadedSeconds).
+func MaxOverloaded(d time.Duration) Assertion {
+	return assertion{fmt.Sprintf("overloaded at most %s", Duration(d)), func(r *sim.Result) error {
+		got := time.Duration(r.OverloadedSeconds * float64(time.Second))
+		if got > d {
+			return fmt.Errorf("overloaded: want at most %s, got %s", Duration(d), Duration(got))
 		}
 		return nil
 	}}
@@ -256,8 +269,10 @@ func FromExpectation(e scenarios.Expectation) Assertion {
 		a = MaxScaleEventsPerHour(int(*e.MaxScaleEventsPerHour))
 	case e.MaxReplicaSeconds != nil:
 		a = MaxReplicaSeconds(*e.MaxReplicaSeconds)
-	case e.MaxOverload != nil:
-		a = MaxOverload(*e.MaxOverload)
+	case e.MaxAboveTarget != nil:
+		a = MaxAboveTarget(*e.MaxAboveTarget)
+	case e.MaxOverloaded != nil:
+		a = MaxOverloaded(*e.MaxOverloaded)
 	default:
 		// The loader rejects such entries; a hand-built one fails loudly.
 		a = assertion{"", func(*sim.Result) error { return errors.New("the expectation makes no claim") }}

@@ -43,8 +43,8 @@ func TestAssertions(t *testing.T) {
 		{"zero by", check.ZeroBy(20 * time.Minute), []string{"never scaled to zero; 1 replica at 20m"}},
 		{"cost", check.MaxReplicaSeconds(4140), nil},
 		{"cost wrong", check.MaxReplicaSeconds(3000), []string{"want at most 3000, got 4140 (38% over)"}},
-		{"overload", check.MaxOverload(time.Minute), nil},
-		{"overload wrong", check.MaxOverload(0), []string{"want at most 0s, got 15s (from 1m15s; peak 200 per ready pod)"}},
+		{"overload", check.MaxAboveTarget(time.Minute), nil},
+		{"overload wrong", check.MaxAboveTarget(0), []string{"want at most 0s, got 15s (from 1m15s; peak 200 per ready pod)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := run.Check(tc.a)
@@ -66,7 +66,7 @@ func TestFiguresWebsocket(t *testing.T) {
 	f := run.Figures()
 	require.Equal(t, int32(5), f.MaxReplicas)
 	require.Equal(t, 5, f.ScaleEvents)
-	require.Equal(t, 15*time.Second, f.Overload)
+	require.Equal(t, 15*time.Second, f.AboveTarget)
 	require.InDelta(t, 4140, f.ReplicaSeconds, 1e-9)
 }
 

@@ -7,17 +7,18 @@ import (
 )
 
 // Figures are the numbers a design review compares: the cost and scale
-// figures of sim.Figures plus how long the workload was overloaded.
+// figures of sim.Figures (whose OverloadedSeconds is load above the
+// pods' capacity) plus how long the load ran above the policy's target.
 type Figures struct {
 	sim.Figures
-	// Overload is the total time during which the offered load per ready
+	// AboveTarget is the total time during which the offered load per ready
 	// pod exceeded the target of the first metric, read from the trace
 	// (each row stands for one trace interval). With an AverageValue
 	// target that is the per-pod capacity the policy was designed for;
-	// load with no ready pod counts as overload.
-	Overload time.Duration
-	// FirstOverload is the first trace row that was overloaded.
-	FirstOverload time.Duration
+	// load with no ready pod counts as above target.
+	AboveTarget time.Duration
+	// FirstAboveTarget is the first trace row that was above target.
+	FirstAboveTarget time.Duration
 	// PeakLoadPerPod is the highest load per ready pod in the trace.
 	PeakLoadPerPod float64
 }
@@ -42,9 +43,9 @@ func FiguresOf(r *sim.Result) Figures {
 		f.PeakLoadPerPod = max(f.PeakLoadPerPod, per)
 		over := s.Load > 0 && (s.ReadyReplicas == 0 || (target > 0 && per > target))
 		if over {
-			f.Overload += next - s.T
+			f.AboveTarget += next - s.T
 			if first {
-				f.FirstOverload, first = s.T, false
+				f.FirstAboveTarget, first = s.T, false
 			}
 		}
 	}

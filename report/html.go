@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/autoscale-sim/autoscale-sim/check"
 	"github.com/autoscale-sim/autoscale-sim/sim"
@@ -43,7 +44,8 @@ func WriteHTML(w io.Writer, r *sim.Result) error {
 			{"Final replicas", strconv.Itoa(int(f.FinalReplicas))},
 			{"Scale events", fmt.Sprintf("%d (%d up, %d down)", f.ScaleEvents, f.ScaleUps, f.ScaleDowns)},
 			{"Direction changes (flaps)", strconv.Itoa(f.DirectionChanges)},
-			{"Overload", check.Duration(f.Overload) + " with the load per ready pod above the target"},
+			{"Above target", check.Duration(f.AboveTarget) + " with the load per ready pod above the target"},
+			{"Overloaded", check.Duration(time.Duration(f.OverloadedSeconds*float64(time.Second))) + " with the load above what the ready pods serve"},
 		},
 	}
 	for _, e := range r.Events {

@@ -32,7 +32,8 @@ import (
 //	- name: budget
 //	  maxReplicaSeconds: 6000     # the integral of spec.replicas (cost)
 //	- name: served
-//	  maxOverload: 1m     # time the load per ready pod exceeds the target
+//	  maxAboveTarget: 1m  # time the load per ready pod exceeds the target
+//	  maxOverloaded: 0s   # time the load exceeds what the ready pods serve (capacity)
 type Expectation struct {
 	Name string
 	// File and Line locate the entry.
@@ -52,10 +53,11 @@ type Expectation struct {
 	ZeroBy                *time.Duration
 	MaxScaleEventsPerHour *int32
 	MaxReplicaSeconds     *float64
-	MaxOverload           *time.Duration
+	MaxAboveTarget        *time.Duration
+	MaxOverloaded         *time.Duration
 }
 
-var expectKeys = []string{"name", "at", "replicas", "during", "min", "max", "noChange", "reaches", "by", "zeroBy", "maxScaleEventsPerHour", "maxReplicaSeconds", "maxOverload"}
+var expectKeys = []string{"name", "at", "replicas", "during", "min", "max", "noChange", "reaches", "by", "zeroBy", "maxScaleEventsPerHour", "maxReplicaSeconds", "maxAboveTarget", "maxOverloaded"}
 
 // expectations reads spec.expect.
 func expectations(n node) []Expectation {
@@ -106,9 +108,12 @@ func expectations(n node) []Expectation {
 			case "maxReplicaSeconds":
 				f := v.float()
 				e.MaxReplicaSeconds = &f
-			case "maxOverload":
+			case "maxAboveTarget":
 				d := v.duration()
-				e.MaxOverload = &d
+				e.MaxAboveTarget = &d
+			case "maxOverloaded":
+				d := v.duration()
+				e.MaxOverloaded = &d
 			}
 		})
 		if e.Name == "" {
@@ -143,10 +148,11 @@ func checkKinds(v node, e Expectation) {
 	has(e.ZeroBy != nil, "zeroBy")
 	has(e.MaxScaleEventsPerHour != nil, "maxScaleEventsPerHour")
 	has(e.MaxReplicaSeconds != nil, "maxReplicaSeconds")
-	has(e.MaxOverload != nil, "maxOverload")
+	has(e.MaxAboveTarget != nil, "maxAboveTarget")
+	has(e.MaxOverloaded != nil, "maxOverloaded")
 	switch {
 	case len(kinds) == 0:
-		v.fail("no claim; set one of: at+replicas, during+min/max/noChange, reaches+by, zeroBy, maxScaleEventsPerHour, maxReplicaSeconds, maxOverload")
+		v.fail("no claim; set one of: at+replicas, during+min/max/noChange, reaches+by, zeroBy, maxScaleEventsPerHour, maxReplicaSeconds, maxAboveTarget, maxOverloaded")
 		return
 	case len(kinds) > 1:
 		v.fail("several claims (%s); write one expectation per claim", strings.Join(kinds, ", "))

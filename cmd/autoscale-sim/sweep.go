@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"text/tabwriter"
+	"time"
 
 	"github.com/autoscale-sim/autoscale-sim/check"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
@@ -194,13 +195,14 @@ func shortPath(p string) string {
 	return p
 }
 
-var summaryColumns = []string{"REPLICA-SECONDS", "OVERLOAD", "MAX", "FINAL", "EVENTS", "FLAPS"}
+var summaryColumns = []string{"REPLICA-SECONDS", "ABOVE-TARGET", "OVERLOADED", "MAX", "FINAL", "EVENTS", "FLAPS"}
 
 func summaryCells(v *variant) []string {
 	f := v.Figures
 	return []string{
 		strconv.FormatFloat(f.ReplicaSeconds, 'f', 0, 64),
-		check.Duration(f.Overload),
+		check.Duration(f.AboveTarget),
+		check.Duration(time.Duration(f.OverloadedSeconds * float64(time.Second))),
 		strconv.Itoa(int(f.MaxReplicas)),
 		strconv.Itoa(int(f.FinalReplicas)),
 		strconv.Itoa(f.ScaleEvents),
@@ -227,7 +229,7 @@ func writeSummary(w io.Writer, headers []string, vs []*variant) error {
 
 func writeSummaryCSV(w io.Writer, headers []string, vs []*variant) error {
 	cw := csv.NewWriter(w)
-	cols := append(append([]string(nil), headers...), "replica_seconds", "overload_seconds", "max_replicas", "final_replicas", "scale_events", "direction_changes")
+	cols := append(append([]string(nil), headers...), "replica_seconds", "above_target_seconds", "overloaded_seconds", "max_replicas", "final_replicas", "scale_events", "direction_changes")
 	if err := cw.Write(cols); err != nil {
 		return err
 	}
@@ -235,7 +237,8 @@ func writeSummaryCSV(w io.Writer, headers []string, vs []*variant) error {
 		f := v.Figures
 		row := append(axisValues(v),
 			strconv.FormatFloat(f.ReplicaSeconds, 'f', -1, 64),
-			strconv.FormatFloat(f.Overload.Seconds(), 'f', -1, 64),
+			strconv.FormatFloat(f.AboveTarget.Seconds(), 'f', -1, 64),
+			strconv.FormatFloat(f.OverloadedSeconds, 'f', -1, 64),
 			strconv.Itoa(int(f.MaxReplicas)), strconv.Itoa(int(f.FinalReplicas)),
 			strconv.Itoa(f.ScaleEvents), strconv.Itoa(f.DirectionChanges))
 		if err := cw.Write(row); err != nil {

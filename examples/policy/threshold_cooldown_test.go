@@ -54,11 +54,11 @@ func TestThresholdCooldown(t *testing.T) {
 					check.ReplicasAt(20*time.Minute, 1),
 					check.MaxScaleEventsPerHour(6),
 					check.MaxReplicaSeconds(tc.cost),
-					check.MaxOverload(tc.overload),
+					check.MaxAboveTarget(tc.overload),
 				))
 				f := run.Figures()
 				require.Equal(t, tc.cost, f.ReplicaSeconds)
-				require.Equal(t, tc.overload, f.Overload)
+				require.Equal(t, tc.overload, f.AboveTarget)
 			})
 		}
 	}
@@ -93,7 +93,7 @@ func TestMinZeroNeverWakesUp(t *testing.T) {
 				check.ZeroBy(30*time.Second),
 				check.AtMost(30*time.Second, 20*time.Minute, 0),
 			))
-			require.Equal(t, 10*time.Minute, run.Figures().Overload, "every connected minute is unserved")
+			require.Equal(t, 10*time.Minute, run.Figures().AboveTarget, "every connected minute is unserved")
 		})
 	}
 }
