@@ -107,3 +107,16 @@ func TestOverrides(t *testing.T) {
 		})
 	}
 }
+
+// TestMaxOverloaded: the http-rate example caps each pod at 8 req/s, so
+// the step from 5 to 40 req/s overloads the pods until enough are ready.
+func TestMaxOverloaded(t *testing.T) {
+	run, err := check.File("../examples/http-rate/scenario.yaml")
+	require.NoError(t, err)
+	f := run.Figures()
+	require.Positive(t, f.OverloadedSeconds)
+	got := time.Duration(f.OverloadedSeconds * float64(time.Second))
+	require.NoError(t, run.Check(check.MaxOverloaded(got)))
+	err = run.Check(check.MaxOverloaded(got - time.Second))
+	require.ErrorContains(t, err, "overloaded: want at most")
+}
