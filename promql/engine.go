@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/prometheus/model/value"
 	promqlengine "github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/storage"
 )
 
 // EngineOptions are the knobs of the embedded engine that a scenario may
@@ -28,8 +29,9 @@ const defaultLookbackDelta = 5 * time.Minute
 
 // Engine evaluates PromQL with the real Prometheus engine.
 type Engine struct {
-	ng  *promqlengine.Engine
-	err error // a bad option, reported by every query
+	ng     *promqlengine.Engine
+	parser *cachingParser
+	err    error // a bad option, reported by every query
 }
 
 // NewEngine returns an engine configured as a Prometheus 3 server would
@@ -39,6 +41,12 @@ type Engine struct {
 // a nil NoStepSubqueryIntervalFn panics on `[5m:]` subqueries, and @ and
 // negative offsets are off unless enabled.
 func NewEngine(opts EngineOptions) *Engine {
+	return newEngine(opts, newCachingParser(parser.NewParser(parser.Options{})))
+}
+
+// newEngine builds the engine around p; tests pass a cache-less parser to
+// compare with.
+func newEngine(opts EngineOptions, p parser.Parser) *Engine {
 	lookback := opts.LookbackDelta
 	var err error
 	switch {
@@ -48,7 +56,7 @@ func NewEngine(opts EngineOptions) *Engine {
 		err = fmt.Errorf("promql: lookback delta %s must not be negative", lookback)
 		lookback = defaultLookbackDelta
 	}
-	return &Engine{
+	e := &Engine{
 		err: err,
 		ng: promqlengine.NewEngine(promqlengine.EngineOpts{
 			// The timeout guards against runaway queries; it never affects
@@ -60,11 +68,14 @@ func NewEngine(opts EngineOptions) *Engine {
 			NoStepSubqueryIntervalFn: func(int64) int64 { return time.Minute.Milliseconds() },
 			EnableAtModifier:         true,
 			EnableNegativeOffset:     true,
-			Parser:                   parser.NewParser(parser.Options{}),
+			// Parses each distinct query once (see cachingParser).
+			Parser: p,
 			// No Registerer: two engines on one registry would panic, and
 			// the simulator exports no metrics.
 		}),
 	}
+	e.parser, _ = p.(*cachingParser)
+	return e
 }
 
 // Sample is one element of a query result.
@@ -88,7 +99,11 @@ func (e *Engine) Instant(ctx context.Context, st *Store, query string, t time.Ti
 	if err != nil {
 		return Result{}, err
 	}
-	q, err := e.ng.NewInstantQuery(ctx, st, nil, query, t)
+	var src storage.Queryable = st
+	if st != nil && e.parser != nil && e.parser.lastSampleOnly(query) {
+		src = lastSampleQueryable{st}
+	}
+	q, err := e.ng.NewInstantQuery(ctx, src, nil, query, t)
 	if err != nil {
 		return Result{}, err
 	}

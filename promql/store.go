@@ -192,6 +192,30 @@ func (s *Store) Querier(mint, maxt int64) (storage.Querier, error) {
 type querier struct {
 	s          *Store
 	mint, maxt int64
+	// lastOnly is set for queries whose instant vector selectors read
+	// only the latest sample (see lastSampleQueryable).
+	lastOnly bool
+}
+
+// lastSampleQueryable serves an instant query whose tree the Engine has
+// checked (plainInstant): each instant vector selector of such a query is
+// evaluated at a single time, and the engine's result then depends only
+// on the last sample at or before that time (promql/engine.go
+// vectorSelectorSingle: Seek to the evaluation time, else PeekPrev, then
+// the lookback and staleness checks). So Select returns just that sample
+// instead of the whole lookback window, which spares the engine walking
+// about lookback/scrapeInterval samples per series. Matrix selectors
+// (hints.Range > 0), subqueries (hints.Step > 0) and info() get the full
+// window as before.
+type lastSampleQueryable struct{ s *Store }
+
+func (q lastSampleQueryable) Querier(mint, maxt int64) (storage.Querier, error) {
+	qr, err := q.s.Querier(mint, maxt)
+	if err != nil {
+		return nil, err
+	}
+	qr.(*querier).lastOnly = true
+	return qr, nil
 }
 
 func (q *querier) Select(_ context.Context, sortSeries bool, hints *storage.SelectHints, ms ...*labels.Matcher) storage.SeriesSet {
@@ -208,17 +232,26 @@ func (q *querier) Select(_ context.Context, sortSeries bool, hints *storage.Sele
 			break
 		}
 	}
+	lastOnly := q.lastOnly && hints != nil && hints.Range == 0 && hints.Step == 0 && hints.Func != "info"
 	// Views are held by value in one slice: one allocation per Select
 	// rather than one per series, which matters at a thousand pods.
 	var out []seriesView
 	for _, sr := range candidates {
+		// Series that ended before the window, such as those of pods
+		// long gone, are the bulk of a long run with churn: skip them
+		// before matching labels.
+		if n := len(sr.ts); n == 0 || sr.ts[n-1] < mint {
+			continue
+		}
 		if !matches(sr.lbls, ms) {
 			continue
 		}
-		lo := sort.Search(len(sr.ts), func(i int) bool { return sr.ts[i] >= mint })
-		hi := sort.Search(len(sr.ts), func(i int) bool { return sr.ts[i] > maxt })
+		lo, hi := window(sr.ts, mint, maxt)
 		if lo >= hi {
 			continue
+		}
+		if lastOnly {
+			lo = hi - 1
 		}
 		if out == nil {
 			out = make([]seriesView, 0, len(candidates))
@@ -229,6 +262,34 @@ func (q *querier) Select(_ context.Context, sortSeries bool, hints *storage.Sele
 		slices.SortFunc(out, func(a, b seriesView) int { return labels.Compare(a.lbls, b.lbls) })
 	}
 	return &seriesSet{list: out, i: -1}
+}
+
+// window returns the index range of the timestamps in [mint, maxt].
+// Queries mostly ask for the last few minutes of a long series, so the
+// search gallops back from the end before bisecting: the cost is in the
+// logarithm of the samples after mint, not of the whole series.
+func window(ts []int64, mint, maxt int64) (lo, hi int) {
+	hi = len(ts)
+	if hi > 0 && ts[hi-1] > maxt {
+		hi = tailSearch(ts, hi, maxt+1)
+	}
+	lo = tailSearch(ts, hi, mint)
+	return lo, hi
+}
+
+// tailSearch returns the first index i < end with ts[i] >= t (end if
+// none), searching back from end in doubling steps.
+func tailSearch(ts []int64, end int, t int64) int {
+	// Invariant: ts[hi] >= t (or hi == end); the answer is in [lo, hi].
+	hi, step := end, 1
+	lo := end - step
+	for lo > 0 && ts[lo] >= t {
+		hi = lo
+		step *= 2
+		lo = end - step
+	}
+	lo = max(lo, 0)
+	return lo + sort.Search(hi-lo, func(i int) bool { return ts[lo+i] >= t })
 }
 
 func matches(ls labels.Labels, ms []*labels.Matcher) bool {

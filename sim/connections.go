@@ -1,10 +1,5 @@
 package sim
 
-import (
-	"math"
-	"sort"
-)
-
 // balanceConnections moves the open connections of load li towards want,
 // the number clients try to hold:
 //   - connections of pods that left the endpoints are closed by the server
@@ -15,101 +10,161 @@ import (
 //     (ties: the newer pod), a deterministic stand-in for clients leaving
 //     evenly;
 //   - with no ready pod, wanted connections wait (clients retry).
+//
+// pods must be in creation order (podSet keeps them so). When the ready
+// pods already hold want connections nothing moves, which is the common
+// case between two changes of the load, so that check comes first and
+// costs one pass without allocating.
 func balanceConnections(pods []*pod, li int, want int64) {
 	var open int64
-	ready := make([]*pod, 0, len(pods))
+	ready := 0
 	for _, p := range pods {
 		if !p.inEndpoints() {
 			p.load[li] = 0
 			continue
 		}
 		open += p.load[li]
-		ready = append(ready, p)
+		ready++
 	}
-	if len(ready) == 0 {
+	if ready == 0 {
 		return
 	}
 	switch {
 	case want > open:
-		fill(ready, li, want-open)
+		fill(pods, li, want-open)
 	case want < open:
-		drain(ready, li, open-want)
+		drain(pods, li, open-want)
 	}
 }
 
-// fill adds n connections by water-filling from the least-loaded pod.
-func fill(ready []*pod, li int, n int64) {
-	sort.SliceStable(ready, func(i, j int) bool {
-		if ready[i].load[li] != ready[j].load[li] {
-			return ready[i].load[li] < ready[j].load[li]
-		}
-		return ready[i].seq < ready[j].seq
-	})
-	// Raise the k least-loaded pods to a common level while n lasts.
-	k := 1
-	for n > 0 {
-		level := ready[k-1].load[li]
-		next := int64(math.MaxInt64)
-		if k < len(ready) {
-			next = ready[k].load[li]
-		}
-		// Cost of raising the first k pods from level to next.
-		if next != math.MaxInt64 && (next-level)*int64(k) <= n {
-			for i := 0; i < k; i++ {
-				n -= next - ready[i].load[li]
-				ready[i].load[li] = next
-			}
-			k++
+// fill adds n connections to the ready pods, one by one to the
+// least-loaded pod (ties: the older one). The outcome of that greedy
+// placement is water-filling: for the highest level T such that raising
+// every pod below T to T costs at most n connections, those pods end at
+// T and the r connections left over go, one each, to the oldest pods at
+// T (r is less than their count, or T+1 would have been affordable).
+// Finding T by bisection costs a pass over the pods per halving of n
+// instead of a sort per tick.
+func fill(pods []*pod, li int, n int64) {
+	lo, atLo := int64(-1), int64(0)
+	for _, p := range pods {
+		if !p.inEndpoints() {
 			continue
 		}
-		per, rest := n/int64(k), n%int64(k)
-		for i := 0; i < k; i++ {
-			ready[i].load[li] += per
+		switch l := p.load[li]; {
+		case lo < 0 || l < lo:
+			lo, atLo = l, 1
+		case l == lo:
+			atLo++
 		}
-		// The remainder goes to the first pods in balancer order (the
-		// older ones at equal load).
-		sort.SliceStable(ready[:k], func(i, j int) bool { return ready[i].seq < ready[j].seq })
-		for i := int64(0); i < rest; i++ {
-			ready[i].load[li]++
+	}
+	// cost(lo) = 0 <= n and cost(lo+n+1) > n (some pod sits at lo).
+	// When fewer connections arrive than pods sit at lo, as between two
+	// ticks of a slowly changing load, cost(lo+1) = atLo > n: T is lo.
+	hi := lo + n + 1
+	if n < atLo {
+		hi = lo + 1
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if fillCost(pods, li, mid, n) <= n {
+			lo = mid
+		} else {
+			hi = mid
 		}
-		return
+	}
+	level := lo
+	for _, p := range pods {
+		if p.inEndpoints() && p.load[li] < level {
+			n -= level - p.load[li]
+			p.load[li] = level
+		}
+	}
+	for _, p := range pods {
+		if n == 0 {
+			break
+		}
+		if p.inEndpoints() && p.load[li] == level {
+			p.load[li]++
+			n--
+		}
 	}
 }
 
-// drain removes n connections from the busiest pods first.
-func drain(ready []*pod, li int, n int64) {
-	sort.SliceStable(ready, func(i, j int) bool {
-		if ready[i].load[li] != ready[j].load[li] {
-			return ready[i].load[li] > ready[j].load[li]
-		}
-		return ready[i].seq > ready[j].seq
-	})
-	k := 1
-	for n > 0 {
-		level := ready[k-1].load[li]
-		var next int64
-		if k < len(ready) {
-			next = ready[k].load[li]
-		}
-		if (level-next)*int64(k) <= n {
-			for i := 0; i < k; i++ {
-				n -= ready[i].load[li] - next
-				ready[i].load[li] = next
+// fillCost is the number of connections that raise every ready pod to
+// level, or some number above limit once it exceeds limit.
+func fillCost(pods []*pod, li int, level, limit int64) int64 {
+	var c int64
+	for _, p := range pods {
+		if p.inEndpoints() && p.load[li] < level {
+			c += level - p.load[li]
+			if c > limit {
+				return c
 			}
-			if k == len(ready) {
-				return
-			}
-			k++
+		}
+	}
+	return c
+}
+
+// drain removes n connections from the ready pods, one by one from the
+// busiest pod (ties: the newer one): for the lowest level T such that
+// lowering every pod above T to T removes at most n connections, those
+// pods end at T and the r connections left over are taken, one each,
+// from the newest pods at T.
+func drain(pods []*pod, li int, n int64) {
+	var top, atTop int64
+	for _, p := range pods {
+		if !p.inEndpoints() {
 			continue
 		}
-		per, rest := n/int64(k), n%int64(k)
-		for i := 0; i < k; i++ {
-			ready[i].load[li] -= per
+		switch l := p.load[li]; {
+		case l > top:
+			top, atTop = l, 1
+		case l == top:
+			atTop++
 		}
-		sort.SliceStable(ready[:k], func(i, j int) bool { return ready[i].seq > ready[j].seq })
-		for i := int64(0); i < rest; i++ {
-			ready[i].load[li]--
-		}
-		return
 	}
+	// cost(top) = 0 <= n; cost(lo) > n below the answer. n never exceeds
+	// the open connections, so level 0 is always affordable. When fewer
+	// connections close than pods sit at top, cost(top-1) = atTop > n.
+	lo, hi := max(top-n, 0)-1, top
+	if n < atTop {
+		lo = top - 1
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if drainCost(pods, li, mid, n) <= n {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	level := hi
+	for _, p := range pods {
+		if p.inEndpoints() && p.load[li] > level {
+			n -= p.load[li] - level
+			p.load[li] = level
+		}
+	}
+	for i := len(pods) - 1; i >= 0 && n > 0; i-- {
+		if p := pods[i]; p.inEndpoints() && p.load[li] == level && level > 0 {
+			p.load[li]--
+			n--
+		}
+	}
+}
+
+// drainCost is the number of connections that lowering every ready pod
+// to level closes, or some number above limit once it exceeds limit.
+func drainCost(pods []*pod, li int, level, limit int64) int64 {
+	var c int64
+	for _, p := range pods {
+		if p.inEndpoints() && p.load[li] > level {
+			c += p.load[li] - level
+			if c > limit {
+				return c
+			}
+		}
+	}
+	return c
 }

@@ -15,6 +15,8 @@ type loadState struct {
 	backlog float64
 	// served is what all pods served per second at the current tick.
 	served float64
+	// ref is the backlog series of the Queue model, once written.
+	ref promql.SeriesRef
 }
 
 // offeredAt is load li's shape at now plus its noise, never negative.
@@ -31,18 +33,37 @@ func (s *Simulator) offeredAt(li int, now time.Duration) float64 {
 // overloaded reports a load above what the ready pods handle.
 func (s *Simulator) applyLoads(now time.Duration) (overloaded bool) {
 	dt := s.spec.Tick.Seconds()
-	ready := make([]*pod, 0, len(s.pods.pods))
+	// The ready pods, listed (in a buffer reused from tick to tick) only
+	// for the models that visit them.
+	ready := s.ready[:0]
+	listed := false
+	readyList := func() []*pod {
+		if !listed {
+			for _, p := range s.pods.pods {
+				if p.inEndpoints() {
+					ready = append(ready, p)
+				}
+			}
+			s.ready, listed = ready, true
+		}
+		return ready
+	}
+	var count int
 	for _, p := range s.pods.pods {
 		if p.inEndpoints() {
-			ready = append(ready, p)
+			count++
 		}
 	}
-	n := float64(len(ready))
+	n := float64(count)
 	for li, l := range s.spec.Loads {
 		st := &s.loads[li]
 		st.offered = s.offeredAt(li, now)
-		for _, p := range s.pods.pods {
-			p.served[li] = 0
+		if l.Model != Connections {
+			// served is only ever set for these models: it stays 0 for
+			// the Connections ones.
+			for _, p := range s.pods.pods {
+				p.served[li] = 0
+			}
 		}
 		switch l.Model {
 		case Connections:
@@ -65,7 +86,7 @@ func (s *Simulator) applyLoads(now time.Duration) (overloaded bool) {
 				per = min(per, l.Capacity)
 			}
 			st.served = per * n
-			for _, p := range ready {
+			for _, p := range readyList() {
 				p.served[li] = per
 				// The counter counts the requests of the tick that ends now.
 				if now > 0 {
@@ -86,7 +107,7 @@ func (s *Simulator) applyLoads(now time.Duration) (overloaded bool) {
 				st.backlog = max(st.backlog, 0)
 				st.served = done / dt
 			}
-			for _, p := range ready {
+			for _, p := range readyList() {
 				p.served[li] = st.served / n
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/autoscale-sim/autoscale-sim/hpa"
+	"github.com/autoscale-sim/autoscale-sim/promql"
 )
 
 // pod is one simulated pod of the workload.
@@ -31,6 +32,10 @@ type pod struct {
 	served, total []float64
 	// failed marks a crashed pod (phase Failed) on its way out.
 	failed bool
+	// refs are the pod's series in the store, indexed like Spec.Loads,
+	// looked up at its first scrape so that later scrapes append by
+	// reference.
+	refs []promql.SeriesRef
 }
 
 // inEndpoints reports whether the pod receives traffic and is scraped:
@@ -65,6 +70,7 @@ func (ps *podSet) create(now, startup time.Duration) *pod {
 		load:    make([]int64, ps.loads),
 		served:  make([]float64, ps.loads),
 		total:   make([]float64, ps.loads),
+		refs:    make([]promql.SeriesRef, ps.loads),
 	}
 	ps.nextSeq++
 	if startup == 0 {
@@ -100,8 +106,23 @@ func (ps *podSet) counts() (replicas, ready int32) {
 
 // advance applies readiness and removal due at now.
 func (ps *podSet) advance(now time.Duration) {
-	kept := ps.pods[:0]
-	for _, p := range ps.pods {
+	// Most ticks remove nothing: only read until a pod goes.
+	for i, p := range ps.pods {
+		if p.deleting && now >= p.goneAt && !p.scraped {
+			ps.removeFrom(i, now)
+			return
+		}
+		if !p.deleting && !p.ready && now >= p.readyAt {
+			p.ready = true
+		}
+	}
+}
+
+// removeFrom finishes advance from index i, the first pod that goes,
+// keeping the creation order.
+func (ps *podSet) removeFrom(i int, now time.Duration) {
+	kept := ps.pods[:i]
+	for _, p := range ps.pods[i+1:] {
 		if p.deleting && now >= p.goneAt && !p.scraped {
 			continue
 		}
@@ -110,6 +131,7 @@ func (ps *podSet) advance(now time.Duration) {
 		}
 		kept = append(kept, p)
 	}
+	clear(ps.pods[len(kept):])
 	ps.pods = kept
 }
 
@@ -117,12 +139,12 @@ func (ps *podSet) advance(now time.Duration) {
 // equals want.
 // startup gives each new pod its startup delay.
 func (ps *podSet) scaleTo(want int32, now time.Duration, startup func() time.Duration, termination time.Duration) {
-	active := ps.active()
-	for n := int32(len(active)); n < want; n++ {
+	n, _ := ps.counts()
+	for ; n < want; n++ {
 		ps.create(now, startup())
 	}
-	if excess := len(active) - int(want); excess > 0 {
-		for _, p := range podsToDelete(active, excess) {
+	if excess := int(n - want); excess > 0 {
+		for _, p := range podsToDelete(ps.active(), excess) {
 			p.deleting = true
 			p.ready = false
 			p.goneAt = now + termination
