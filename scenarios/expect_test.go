@@ -8,7 +8,7 @@ import (
 )
 
 func TestExpectations(t *testing.T) {
-	scen := overrideScenario + `  expect:
+	scen := goodScenario + `  expect:
   - name: peak
     reaches: 5
     by: 1m
@@ -30,7 +30,7 @@ func TestExpectations(t *testing.T) {
 	require.Equal(t, [2]time.Duration{time.Minute, 4 * time.Minute}, *sc.Expect[1].During)
 	require.Equal(t, int32(3), *sc.Expect[2].MaxScaleEventsPerHour)
 
-	_, err = Parse("scenario.yaml", []byte(overrideScenario+`  expect:
+	_, err = Parse("scenario.yaml", []byte(goodScenario+`  expect:
   - name: a
     zeroBy: 1m
   - name: a

@@ -29,19 +29,6 @@ spec:
       query: sum(websocket_connection_count)
 `
 
-const overrideScenario = `apiVersion: autoscale-sim.dev/v1alpha1
-kind: Scenario
-metadata:
-  name: ws
-spec:
-  duration: 5m
-  autoscaler:
-    manifests: so.yaml
-  load:
-  - metric: websocket_connection_count
-    stages: [{duration: 10s, target: 200}]
-`
-
 func TestParseSet(t *testing.T) {
 	got, err := ParseSet("spec.cooldownPeriod=30, 300")
 	require.NoError(t, err)
@@ -93,7 +80,7 @@ func TestParseWithOverrides(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			sc, err := ParseWithOverrides("scenario.yaml", []byte(overrideScenario), read, tc.set...)
+			sc, err := ParseWithOverrides("scenario.yaml", []byte(goodScenario), read, tc.set...)
 			if tc.wantErr != "" {
 				require.ErrorContains(t, err, tc.wantErr)
 				return

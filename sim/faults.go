@@ -101,5 +101,7 @@ func title(k FaultKind) string {
 	return string(k[0]-'a'+'A') + string(k[1:])
 }
 
-// errMetricsDown is what a query returns while Prometheus is down.
-var errMetricsDown = errors.New(`Post "http://prometheus:9090/api/v1/query": dial tcp: connect: connection refused`)
+// errMetricsDown is what a query returns while Prometheus is down. It
+// names no address: the fault stands for whichever server the trigger
+// names.
+var errMetricsDown = errors.New("metrics source unreachable: connection refused (fault metricsDown)")

@@ -27,12 +27,19 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// golden compares got with a golden file, or rewrites it under -update.
+// golden compares got with a golden file of the example, or rewrites it
+// under -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join(goldenDir, name)
+	goldenIn(t, goldenDir, name, got)
+}
+
+// goldenIn compares got with dir/name, or rewrites it under -update.
+func goldenIn(t *testing.T, dir, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join(dir, name)
 	if *update {
-		require.NoError(t, os.MkdirAll(goldenDir, 0o755))
+		require.NoError(t, os.MkdirAll(dir, 0o755))
 		require.NoError(t, os.WriteFile(path, got, 0o644))
 		return
 	}

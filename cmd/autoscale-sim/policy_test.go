@@ -15,15 +15,7 @@ const policyGoldenDir = "../../testdata/golden/policy"
 // policyGolden is golden for the outputs of the policy commands.
 func policyGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join(policyGoldenDir, name)
-	if *update {
-		require.NoError(t, os.MkdirAll(policyGoldenDir, 0o755))
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "missing golden file; run go test ./cmd/autoscale-sim -update")
-	require.Equal(t, string(want), string(got), "output differs from %s; if the change is intended run go test ./cmd/autoscale-sim -update", path)
+	goldenIn(t, policyGoldenDir, name, got)
 }
 
 const failingScenario = "../../testdata/expect/websocket-failing.yaml"
