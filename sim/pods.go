@@ -184,7 +184,12 @@ func (ps *podSet) crash(now time.Duration, c Crash) (names []string) {
 // recently, then the newest. This follows the ranking of
 // kubernetes pkg/controller/replicaset/replica_set.go getPodsToDelete and
 // pkg/controller/controller_utils.go ActivePodsWithRanks.Less, restricted
-// to what the simulation models (one node, no restarts).
+// to what the simulation models (one node, no restarts, no
+// pod-deletion-cost). Deviation: with the LogarithmicScaleDown gate (on by
+// default) upstream compares ready and creation times in power-of-two
+// buckets of their age and breaks ties by pod UID, a pseudorandom order;
+// the simulation compares exact times instead, so that runs stay
+// reproducible without inventing UIDs.
 func podsToDelete(active []*pod, n int) []*pod {
 	ranked := append([]*pod(nil), active...)
 	sort.SliceStable(ranked, func(i, j int) bool {
