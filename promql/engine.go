@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"strconv"
 	"strings"
@@ -22,6 +23,9 @@ type EngineOptions struct {
 	// sample of a series. Zero means Prometheus' default of 5m; a negative
 	// value makes every query fail.
 	LookbackDelta time.Duration
+	// Evaluation chooses between direct evaluation of simple queries (the
+	// default), the engine for everything, and a cross-check of both.
+	Evaluation Evaluation
 }
 
 // defaultLookbackDelta is Prometheus' --query.lookback-delta default.
@@ -29,9 +33,11 @@ const defaultLookbackDelta = 5 * time.Minute
 
 // Engine evaluates PromQL with the real Prometheus engine.
 type Engine struct {
-	ng     *promqlengine.Engine
-	parser *cachingParser
-	err    error // a bad option, reported by every query
+	ng         *promqlengine.Engine
+	parser     *cachingParser
+	lookbackMs int64
+	evaluation Evaluation
+	err        error // a bad option, reported by every query
 }
 
 // NewEngine returns an engine configured as a Prometheus 3 server would
@@ -56,8 +62,13 @@ func newEngine(opts EngineOptions, p parser.Parser) *Engine {
 		err = fmt.Errorf("promql: lookback delta %s must not be negative", lookback)
 		lookback = defaultLookbackDelta
 	}
+	if opts.Evaluation < Direct || opts.Evaluation > CrossCheck {
+		err = fmt.Errorf("promql: unknown evaluation mode %d", opts.Evaluation)
+	}
 	e := &Engine{
-		err: err,
+		err:        err,
+		lookbackMs: lookback.Milliseconds(),
+		evaluation: opts.Evaluation,
 		ng: promqlengine.NewEngine(promqlengine.EngineOpts{
 			// The timeout guards against runaway queries; it never affects
 			// values.
@@ -99,6 +110,46 @@ func (e *Engine) Instant(ctx context.Context, st *Store, query string, t time.Ti
 	if err != nil {
 		return Result{}, err
 	}
+	var plan *directPlan
+	if st != nil && st.byKey != nil && e.parser != nil && e.evaluation != EngineOnly && ctx.Err() == nil {
+		plan = e.parser.directPlan(query)
+	}
+	if plan != nil && e.evaluation == Direct {
+		return evalDirect(plan, st, unixMilli(t), e.lookbackMs), nil
+	}
+	res, err := e.instant(ctx, st, query, t)
+	if plan != nil && err == nil {
+		if d := evalDirect(plan, st, unixMilli(t), e.lookbackMs); !sameResult(d, res) {
+			return Result{}, fmt.Errorf("promql: cross-check of %q at %s: direct evaluation gave %v, the engine %v",
+				query, t.UTC().Format(time.RFC3339Nano), d.Samples, res.Samples)
+		}
+	}
+	return res, err
+}
+
+// unixMilli is the engine's conversion of an evaluation time
+// (promql/engine.go timeMilliseconds).
+func unixMilli(t time.Time) int64 {
+	return t.Unix()*1000 + int64(t.Nanosecond())/int64(time.Millisecond)
+}
+
+// sameResult compares two results exactly: type, order, labels and the
+// bits of every value (so NaN equals NaN only with the same payload).
+func sameResult(a, b Result) bool {
+	if a.Type != b.Type || len(a.Samples) != len(b.Samples) || (a.Samples == nil) != (b.Samples == nil) {
+		return false
+	}
+	for i := range a.Samples {
+		x, y := a.Samples[i], b.Samples[i]
+		if math.Float64bits(x.Value) != math.Float64bits(y.Value) || !maps.Equal(x.Labels, y.Labels) || (x.Labels == nil) != (y.Labels == nil) {
+			return false
+		}
+	}
+	return true
+}
+
+// instant runs query through the Prometheus engine.
+func (e *Engine) instant(ctx context.Context, st *Store, query string, t time.Time) (Result, error) {
 	var src storage.Queryable = st
 	if st != nil && e.parser != nil && e.parser.lastSampleOnly(query) {
 		src = lastSampleQueryable{st}

@@ -29,10 +29,42 @@ type cachingParser struct {
 	// plain holds the cached queries whose instant vector selectors read
 	// only their latest sample (see lastSampleQueryable).
 	plain map[string]bool
+	// direct holds the plans of the cached queries of the direct subset
+	// (nil for the others).
+	direct map[string]*directPlan
+	// tried holds inputs that directPlan parsed without caching (parse
+	// errors, trees that are not cloneable), so that it parses them once.
+	tried map[string]bool
 }
 
 func newCachingParser(p parser.Parser) *cachingParser {
-	return &cachingParser{Parser: p, exprs: map[string]parser.Expr{}, plain: map[string]bool{}}
+	return &cachingParser{
+		Parser: p,
+		exprs:  map[string]parser.Expr{},
+		plain:  map[string]bool{},
+		direct: map[string]*directPlan{},
+		tried:  map[string]bool{},
+	}
+}
+
+// directPlan returns the direct plan of input, parsing and caching it on
+// first sight; nil means the engine must answer.
+func (p *cachingParser) directPlan(input string) *directPlan {
+	p.mu.Lock()
+	plan, cached := p.direct[input]
+	tried := p.tried[input]
+	p.mu.Unlock()
+	if cached || tried {
+		return plan
+	}
+	_, _ = p.ParseExpr(input)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	plan, cached = p.direct[input]
+	if !cached && len(p.tried) < maxCachedQueries {
+		p.tried[input] = true
+	}
+	return plan
 }
 
 // lastSampleOnly reports whether input, already parsed, is a query whose
@@ -80,6 +112,7 @@ func (p *cachingParser) ParseExpr(input string) (parser.Expr, error) {
 	if len(p.exprs) < maxCachedQueries {
 		p.exprs[input] = pristine
 		p.plain[input] = lastSampleOnly(pristine)
+		p.direct[input] = compileDirect(pristine)
 	}
 	p.mu.Unlock()
 	return expr, nil

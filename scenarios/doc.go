@@ -21,6 +21,8 @@
 //	    cpuInitializationPeriod: 5m
 //	    initialReadinessDelay: 30s
 //	  prometheus: {scrapeInterval: 15s, lookbackDelta: 5m, job: demo}
+//	  # evaluation: direct (default; simple aggregations bypass the engine's
+//	  # per-query setup, same results bit for bit), engine, or crossCheck
 //	  workload:
 //	    namespace: demo
 //	    replicas: 1

@@ -204,7 +204,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 		case "controller":
 			// Applied after versions, whatever the order in the file.
 		case "prometheus":
-			v.fields([]string{"scrapeInterval", "lookbackDelta", "job"}, func(key string, v node) {
+			v.fields([]string{"scrapeInterval", "lookbackDelta", "job", "evaluation"}, func(key string, v node) {
 				switch key {
 				case "scrapeInterval":
 					s.Prometheus.ScrapeInterval = v.duration()
@@ -212,6 +212,12 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 					s.Prometheus.LookbackDelta = v.duration()
 				case "job":
 					s.Prometheus.Job = v.str()
+				case "evaluation":
+					e, err := promql.ParseEvaluation(v.str())
+					if err != nil {
+						v.fail("%v", err)
+					}
+					s.Prometheus.Evaluation = e
 				}
 			})
 		case "workload":

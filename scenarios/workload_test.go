@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/autoscale-sim/autoscale-sim/promql"
 	"github.com/autoscale-sim/autoscale-sim/sim"
 )
 
@@ -81,6 +82,18 @@ func TestWorkloadLoadsSeriesFaults(t *testing.T) {
 	require.Greater(t, res.Figures().MaxReplicas, int32(1))
 }
 
+func TestPrometheusEvaluation(t *testing.T) {
+	for name, want := range map[string]promql.Evaluation{"": promql.Direct, "direct": promql.Direct, "engine": promql.EngineOnly, "crossCheck": promql.CrossCheck} {
+		scen := "apiVersion: autoscale-sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  duration: 10m\n  autoscaler: {manifests: so.yaml}\n"
+		if name != "" {
+			scen += "  prometheus: {evaluation: " + name + "}\n"
+		}
+		sc, err := Parse("scenario.yaml", []byte(scen), files(map[string]string{"so.yaml": cpuScaledObject}))
+		require.NoError(t, err, name)
+		require.Equal(t, want, sc.Spec.Prometheus.Evaluation, name)
+	}
+}
+
 func TestWorkloadErrors(t *testing.T) {
 	tests := []struct{ name, spec, want string }{
 		{"startup both kinds", "  workload: {podStartup: {min: 1s, max: 2s, mean: 1s}}\n", "spec.workload.podStartup: give {min, max} (uniform) or {mean, stddev} (normal), not both"},
@@ -92,6 +105,7 @@ func TestWorkloadErrors(t *testing.T) {
 		{"bad series", "  series: [{series: 'q{', interval: 15s, values: '1'}]\n", "spec.series[0].series: must be a series"},
 		{"missing recording", "  series: [{replay: {file: nope.csv}}]\n", "spec.series[0].replay: cannot read recording"},
 		{"live without url", "  series: [{replay: {query: up, start: '2026-01-01T00:00:00Z', end: '2026-01-01T01:00:00Z', step: 1m}}]\n", "needs prometheusURL here or the --prometheus-url flag"},
+		{"unknown evaluation", "  prometheus: {evaluation: fast}\n", `scenario.yaml:7: spec.prometheus.evaluation: unsupported value "fast"; allowed: direct, engine, crossCheck`},
 		{"usage of unknown load", "  workload: {resources: {usage: {cpu: {base: 1m, load: nope}}}}\n", `spec.workload.resources.usage.cpu.load: no load produces "nope"`},
 	}
 	for _, tt := range tests {

@@ -78,7 +78,7 @@ func New(spec Spec) (*Simulator, error) {
 	s := &Simulator{
 		spec:   spec,
 		store:  promql.NewStore(),
-		engine: promql.NewEngine(promql.EngineOptions{LookbackDelta: spec.Prometheus.LookbackDelta}),
+		engine: promql.NewEngine(promql.EngineOptions{LookbackDelta: spec.Prometheus.LookbackDelta, Evaluation: spec.Prometheus.Evaluation}),
 		pods: podSet{prefix: spec.Workload.Name, loads: len(spec.Loads),
 			container: spec.Workload.Resources.Container, requests: spec.Workload.Resources.RequestsMilli},
 		desired:  spec.Workload.InitialReplicas,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/keda"
+	"github.com/autoscale-sim/autoscale-sim/promql"
 )
 
 // DefaultStart is the virtual instant of t = 0 when a Spec sets none:
@@ -85,6 +86,12 @@ type Prometheus struct {
 	LookbackDelta time.Duration
 	// Job is the job label of scraped series (default the workload name).
 	Job string
+	// Evaluation says how queries are answered: promql.Direct (the
+	// default) evaluates simple aggregations without the engine's
+	// per-query setup, with the engine's results bit for bit;
+	// promql.EngineOnly sends every query through the Prometheus engine;
+	// promql.CrossCheck does both and fails the run on any difference.
+	Evaluation promql.Evaluation
 }
 
 // LoadModel says how offered load turns into per-pod metric values.

@@ -1,0 +1,54 @@
+package sim_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/autoscale-sim/autoscale-sim/promql"
+	"github.com/autoscale-sim/autoscale-sim/report"
+	"github.com/autoscale-sim/autoscale-sim/scenarios"
+	"github.com/autoscale-sim/autoscale-sim/sim"
+)
+
+// TestEvaluationModesAgree runs every example scenario, and a few hours
+// of the benchmark day with noise and crashes, three times: with direct
+// evaluation (the default), with every query through the Prometheus
+// engine, and cross-checked (both, failing on any difference). The JSON
+// traces must be byte-identical.
+func TestEvaluationModesAgree(t *testing.T) {
+	paths, err := filepath.Glob("../examples/*/scenario.yaml")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(paths), 7)
+	specs := map[string]sim.Spec{}
+	for _, p := range paths {
+		sc, err := scenarios.Load(p)
+		require.NoError(t, err)
+		specs[filepath.Base(filepath.Dir(p))] = sc.Spec
+	}
+	day := daySpec(10, 6*time.Hour)
+	day.Loads[0].Noise = sim.Noise{Stddev: 30}
+	day.Seed = 4
+	day.Workload.Crashes = []sim.Crash{{At: 2 * time.Hour, Count: 3}}
+	specs["day"] = day
+
+	for name, spec := range specs {
+		t.Run(name, func(t *testing.T) {
+			var traces [][]byte
+			for _, mode := range []promql.Evaluation{promql.Direct, promql.EngineOnly, promql.CrossCheck} {
+				spec.Prometheus.Evaluation = mode
+				res, err := sim.Run(context.Background(), spec)
+				require.NoError(t, err, mode)
+				var buf bytes.Buffer
+				require.NoError(t, report.WriteJSON(&buf, res))
+				traces = append(traces, buf.Bytes())
+			}
+			require.Equal(t, string(traces[1]), string(traces[0]), "direct against engine")
+			require.Equal(t, string(traces[1]), string(traces[2]), "cross-checked against engine")
+		})
+	}
+}
