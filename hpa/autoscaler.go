@@ -151,6 +151,10 @@ type Autoscaler struct {
 	behavior *Behavior // defaulted; nil selects the legacy path
 	tol      Tolerances
 	state    State
+	// descriptions are Describe of each metric, worded once: the spec
+	// never changes and every sync reports them.
+	descriptions []string
+	windows      windowArena
 }
 
 // NewAutoscaler validates spec and cfg as the API server and the
@@ -170,12 +174,16 @@ func NewAutoscaler(spec Spec, cfg Config) (*Autoscaler, error) {
 	if err := ValidateSpec(s, cfg.ScaleToZero); err != nil {
 		return nil, fmt.Errorf("invalid HorizontalPodAutoscaler %q: %w", s.Name, err)
 	}
-	return &Autoscaler{
+	a := &Autoscaler{
 		spec:     s,
 		cfg:      cfg,
 		behavior: DefaultBehavior(s.Behavior, cfg.DownscaleStabilization),
 		tol:      cfg.TolerancesFor(s.Behavior),
-	}, nil
+	}
+	for _, m := range s.Metrics {
+		a.descriptions = append(a.descriptions, Describe(m))
+	}
+	return a, nil
 }
 
 func cloneSpec(s Spec) Spec {
@@ -374,13 +382,17 @@ func (a *Autoscaler) Reconcile(now time.Time, in Input) Decision {
 // normalize runs the legacy or behavior normalization and sets the
 // AbleToScale and ScalingLimited conditions.
 func (a *Autoscaler) normalize(now time.Time, current, desired, minR int32, d *Decision) int32 {
+	// The Autoscaler owns its history (Snapshot copies it), so the
+	// stabilization writes it in place.
 	var st Stabilization
+	considered := a.windows.room(len(a.state.Recommendations))
 	if a.behavior == nil {
 		d.Legacy = true
-		st = StabilizeLegacy(now, a.cfg.DownscaleStabilization, a.state.Recommendations, desired)
+		st = stabilizeLegacy(now, a.cfg.DownscaleStabilization, a.state.Recommendations, desired, considered)
 	} else {
-		st = StabilizeWithBehavior(now, windowOf(a.behavior.ScaleUp), windowOf(a.behavior.ScaleDown), a.state.Recommendations, current, desired)
+		st = stabilizeWithBehavior(now, windowOf(a.behavior.ScaleUp), windowOf(a.behavior.ScaleDown), a.state.Recommendations, current, desired, considered)
 	}
+	st.Considered = a.windows.keep(st.Considered)
 	a.state.Recommendations = st.History
 	d.Stabilized = st.Replicas
 	d.StabilizationReason = st.Reason
@@ -440,7 +452,7 @@ func (a *Autoscaler) computeMetrics(now time.Time, in Input, d *Decision) bool {
 		} else {
 			mi = MetricInput{Err: fmt.Errorf("no input supplied for spec.metrics[%d] (got %d inputs for %d metrics)", i, len(in.Metrics), len(a.spec.Metrics))}
 		}
-		r := a.computeMetric(calc, m, mi, in)
+		r := a.computeMetric(calc, m, a.descriptions[i], mi, in)
 		d.Metrics = append(d.Metrics, r.MetricResult)
 		if r.Err != nil {
 			d.Events = append(d.Events, Event{EventWarning, r.ConditionReason, r.inner.Error()})
@@ -512,8 +524,8 @@ func Describe(m MetricSpec) string {
 
 // computeMetric mirrors computeReplicasForMetric and the
 // computeStatusFor*Metric functions, including their error wrapping.
-func (a *Autoscaler) computeMetric(calc ReplicaCalculator, m MetricSpec, mi MetricInput, in Input) metricOutcome {
-	out := metricOutcome{MetricResult: MetricResult{Type: m.Type, Description: Describe(m), CurrentValue: "<unknown>"}}
+func (a *Autoscaler) computeMetric(calc ReplicaCalculator, m MetricSpec, description string, mi MetricInput, in Input) metricOutcome {
+	out := metricOutcome{MetricResult: MetricResult{Type: m.Type, Description: description, CurrentValue: "<unknown>"}}
 	ns := a.namespace()
 	t := m.Target
 	var (

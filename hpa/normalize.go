@@ -105,8 +105,15 @@ type Stabilization struct {
 // every recommendation not older than window. The raw desired value
 // replaces the last entry older than the window, or is appended.
 func StabilizeLegacy(now time.Time, window time.Duration, history []Recommendation, desired int32) Stabilization {
+	h, considered := stabilizationBuffers(history)
+	return stabilizeLegacy(now, window, h, desired, considered)
+}
+
+// stabilizeLegacy is StabilizeLegacy over a history it may write in place,
+// appending the considered entries to considered.
+func stabilizeLegacy(now time.Time, window time.Duration, history []Recommendation, desired int32, considered []Recommendation) Stabilization {
 	cutoff := now.Add(-window)
-	out := Stabilization{Replicas: desired}
+	out := Stabilization{Replicas: desired, Considered: considered}
 	old := -1
 	for i, r := range history {
 		if r.Time.Before(cutoff) {
@@ -117,6 +124,7 @@ func StabilizeLegacy(now time.Time, window time.Duration, history []Recommendati
 		out.Replicas = max(out.Replicas, r.Replicas)
 	}
 	out.History = record(history, old, Recommendation{desired, now})
+	out.Considered = nilIfEmpty(out.Considered)
 	if out.Replicas != desired {
 		out.Reason, out.Message = ReasonScaleDownStabilized, msgDownStabilized
 	} else {
@@ -125,13 +133,54 @@ func StabilizeLegacy(now time.Time, window time.Duration, history []Recommendati
 	return out
 }
 
-func record(history []Recommendation, slot int, r Recommendation) []Recommendation {
-	h := append([]Recommendation(nil), history...)
+// stabilizationBuffers returns a copy of history with room for one more
+// entry, and an empty slice with room for all of history, carved from one
+// allocation: the public stabilization functions leave the caller's
+// history untouched.
+func stabilizationBuffers(history []Recommendation) (hist, considered []Recommendation) {
+	n := len(history)
+	buf := make([]Recommendation, 2*n+1)
+	hist = buf[: n : n+1]
+	copy(hist, history)
+	return hist, buf[n+1 : n+1 : 2*n+1]
+}
+
+func nilIfEmpty(rs []Recommendation) []Recommendation {
+	if len(rs) == 0 {
+		return nil
+	}
+	return rs
+}
+
+// record stores r in h, over the entry at slot, or appended when slot is
+// negative.
+func record(h []Recommendation, slot int, r Recommendation) []Recommendation {
 	if slot >= 0 {
 		h[slot] = r
 		return h
 	}
 	return append(h, r)
+}
+
+// windowArena hands out the Considered slices of an Autoscaler's
+// successive decisions from shared chunks, so that a sync does not
+// allocate one of its own. A slice once handed out is never written
+// again, and its capacity ends at its length, so an append by whoever
+// keeps the Decision copies instead of running into the next one.
+type windowArena struct{ buf []Recommendation }
+
+// room returns an empty slice with capacity n at the end of the arena.
+func (w *windowArena) room(n int) []Recommendation {
+	if cap(w.buf)-len(w.buf) < n {
+		w.buf = make([]Recommendation, 0, max(1024, n))
+	}
+	return w.buf[len(w.buf) : len(w.buf) : len(w.buf)+n]
+}
+
+// keep marks used, which room returned, as handed out and caps it.
+func (w *windowArena) keep(used []Recommendation) []Recommendation {
+	w.buf = w.buf[:len(w.buf)+len(used)]
+	return used[:len(used):len(used)]
 }
 
 // StabilizeWithBehavior is the two-window stabilization of the behavior
@@ -140,9 +189,16 @@ func record(history []Recommendation, slot int, r Recommendation) []Recommendati
 // only to the highest of the down window. A recommendation counts when it
 // is younger than the window; one outside both windows is overwritten.
 func StabilizeWithBehavior(now time.Time, upWindow, downWindow time.Duration, history []Recommendation, currentReplicas, desired int32) Stabilization {
+	h, considered := stabilizationBuffers(history)
+	return stabilizeWithBehavior(now, upWindow, downWindow, h, currentReplicas, desired, considered)
+}
+
+// stabilizeWithBehavior is StabilizeWithBehavior over a history it may
+// write in place, appending the considered entries to considered.
+func stabilizeWithBehavior(now time.Time, upWindow, downWindow time.Duration, history []Recommendation, currentReplicas, desired int32, considered []Recommendation) Stabilization {
 	upCutoff, downCutoff := now.Add(-upWindow), now.Add(-downWindow)
 	up, down := desired, desired
-	out := Stabilization{}
+	out := Stabilization{Considered: considered}
 	old := -1
 	for i, r := range history {
 		inUp, inDown := r.Time.After(upCutoff), r.Time.After(downCutoff)
@@ -170,6 +226,7 @@ func StabilizeWithBehavior(now time.Time, upWindow, downWindow time.Duration, hi
 	}
 	out.Replicas = rec
 	out.History = record(history, old, Recommendation{desired, now})
+	out.Considered = nilIfEmpty(out.Considered)
 	switch {
 	case rec == desired:
 		out.Reason, out.Message = ReasonReadyForNewScale, msgReady
