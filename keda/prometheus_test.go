@@ -3,6 +3,9 @@ package keda
 import (
 	"errors"
 	"math"
+	"math/big"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -163,5 +166,31 @@ func TestParseQuantityMilli(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, tc.want, got)
 		})
+	}
+}
+
+// TestMetricToMilliMatchesExactParse compares the digit reading of
+// metricToMilli with an exact rational parse of the same "%.3f" string
+// (what resource.MustParse does upstream) over random magnitudes and
+// signs, the int64 edges and negative zero.
+func TestMetricToMilliMatchesExactParse(t *testing.T) {
+	exact := func(v float64) int64 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0
+		}
+		r, ok := new(big.Rat).SetString(strconv.FormatFloat(v, 'f', 3, 64))
+		require.True(t, ok)
+		return ratToInt64(r.Mul(r, big.NewRat(1000, 1)))
+	}
+	v2201 := versionFeatures["2.20.1"] // keeps negative values
+	values := []float64{0, math.Copysign(0, -1), 0.0005, -0.0005, 1.0005, 9.2233720368547e15, -9.2233720368547e15,
+		9.223372036854775e15, -9.223372036854776e15, 1e16, -1e16, 1e300, -1e300, math.Inf(1), math.NaN(), 5e-324}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		v := (r.Float64()*2 - 1) * math.Pow(10, float64(r.IntN(40)-20))
+		values = append(values, v, math.Round(v*1000)/1000)
+	}
+	for _, v := range values {
+		require.Equal(t, exact(v), metricToMilli(v2201, v), "%v", v)
 	}
 }

@@ -31,14 +31,37 @@ func metricToMilli(f features, v float64) int64 {
 		return 0
 	}
 	// %.3f rounds the exact binary value correctly, as upstream does before
-	// parsing the string back.
-	s := strconv.FormatFloat(v, 'f', 3, 64)
-	r, ok := new(big.Rat).SetString(s)
-	if !ok {
-		return 0
+	// parsing the string back. With exactly three decimals, the milli
+	// value is the digits without the point.
+	var buf [32]byte
+	return decimalDigits(strconv.AppendFloat(buf[:0], v, 'f', 3, 64))
+}
+
+// decimalDigits reads a formatted number ("-12.345") as the integer its
+// digits spell ("-12345"), saturating beyond the int64 range as ratToInt64
+// does.
+func decimalDigits(b []byte) int64 {
+	neg := len(b) > 0 && b[0] == '-'
+	var n uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			continue
+		}
+		if n > (math.MaxUint64-9)/10 {
+			n = math.MaxUint64
+			break
+		}
+		n = n*10 + uint64(c-'0')
 	}
-	r.Mul(r, big.NewRat(1000, 1))
-	return ratToInt64(r)
+	switch {
+	case neg && n >= 1<<63:
+		return math.MinInt64
+	case neg:
+		return -int64(n)
+	case n > math.MaxInt64:
+		return math.MaxInt64
+	}
+	return int64(n)
 }
 
 // truncMilli is Go's float64 to int64 conversion as it behaves on amd64:
