@@ -154,7 +154,9 @@ type Autoscaler struct {
 	// descriptions are Describe of each metric, worded once: the spec
 	// never changes and every sync reports them.
 	descriptions []string
-	windows      windowArena
+	// validMessages are the ValidMetricFound messages naming each metric.
+	validMessages []string
+	windows       windowArena
 }
 
 // NewAutoscaler validates spec and cfg as the API server and the
@@ -181,7 +183,9 @@ func NewAutoscaler(spec Spec, cfg Config) (*Autoscaler, error) {
 		tol:      cfg.TolerancesFor(s.Behavior),
 	}
 	for _, m := range s.Metrics {
-		a.descriptions = append(a.descriptions, Describe(m))
+		desc := Describe(m)
+		a.descriptions = append(a.descriptions, desc)
+		a.validMessages = append(a.validMessages, "the HPA was able to successfully calculate a replica count from "+desc)
 	}
 	return a, nil
 }
@@ -440,6 +444,7 @@ func (a *Autoscaler) computeMetrics(now time.Time, in Input, d *Decision) bool {
 	var (
 		replicas     int32
 		metricName   string
+		winner       int
 		invalid      int
 		firstErr     error
 		firstCond    Condition
@@ -468,6 +473,7 @@ func (a *Autoscaler) computeMetrics(now time.Time, in Input, d *Decision) bool {
 		if replicas == 0 || r.Proposal > replicas {
 			replicas = r.Proposal
 			metricName = r.Description
+			winner = i
 		}
 	}
 	var invalidErr error
@@ -482,7 +488,7 @@ func (a *Autoscaler) computeMetrics(now time.Time, in Input, d *Decision) bool {
 		d.Stabilized = in.SpecReplicas
 		return false
 	}
-	a.setCondition(now, ScalingActive, ConditionTrue, "ValidMetricFound", fmt.Sprintf("the HPA was able to successfully calculate a replica count from %s", metricName))
+	a.setCondition(now, ScalingActive, ConditionTrue, "ValidMetricFound", a.validMessages[winner])
 	d.MetricsDesired = replicas
 	d.MetricName = metricName
 	// A partial failure still scales (up), but the reconcile reports it.
