@@ -45,6 +45,8 @@ type Simulator struct {
 
 	result  Result
 	metrics []float64 // last value read per Result.Metrics column
+	// metricChunk backs the Metrics of trace samples (see metricsCopy).
+	metricChunk []float64
 	// now is the instant of the tick being run (or last run); next is
 	// the next tick to run.
 	now, next time.Duration
@@ -671,8 +673,25 @@ func (s *Simulator) record(now time.Duration) {
 		Replicas:        replicas,
 		ReadyReplicas:   ready,
 		Load:            load,
-		Metrics:         append([]float64(nil), s.metrics...),
+		Metrics:         s.metricsCopy(),
 	})
+}
+
+// metricsCopy copies the current metric values for a trace sample. The
+// copies are carved from shared chunks, one allocation per few thousand
+// samples instead of one per tick; each is capped at its length, so an
+// append by a reader copies instead of overwriting the next sample.
+func (s *Simulator) metricsCopy() []float64 {
+	n := len(s.metrics)
+	if n == 0 {
+		return nil
+	}
+	if cap(s.metricChunk)-len(s.metricChunk) < n {
+		s.metricChunk = make([]float64, 0, 4096*n)
+	}
+	start := len(s.metricChunk)
+	s.metricChunk = append(s.metricChunk, s.metrics...)
+	return s.metricChunk[start : start+n : start+n]
 }
 
 // Query runs a PromQL instant query at offset t against the series the

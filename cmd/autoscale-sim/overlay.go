@@ -35,11 +35,11 @@ func saveOverlay(name, title string, vs []*variant) error {
 	p.Add(plotter.NewGrid())
 	hi := int32(1)
 	for i, v := range vs {
-		r := v.Result
+		r := v.Steps
 		var xys plotter.XYs
-		cur := r.InitialReplicas
+		cur := r.Initial
 		xys = append(xys, plotter.XY{X: 0, Y: float64(cur)})
-		for _, e := range r.ScaleEvents(-1, r.Duration) {
+		for _, e := range r.Changes {
 			xys = append(xys, plotter.XY{X: e.T.Minutes(), Y: float64(cur)}, plotter.XY{X: e.T.Minutes(), Y: float64(e.To)})
 			cur = e.To
 		}

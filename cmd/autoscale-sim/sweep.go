@@ -25,9 +25,23 @@ type variant struct {
 	Label     string
 	File      string
 	Overrides []scenarios.Override
-	Result    *sim.Result
 	Figures   check.Figures
-	Err       error
+	// Steps is spec.replicas over time, all the overlay plot needs: a
+	// sweep keeps it rather than the whole trace, which at a sample per
+	// second is megabytes per simulated day and variant.
+	Steps replicaSteps
+	Err   error
+}
+
+// replicaSteps is a run's spec.replicas as a step function.
+type replicaSteps struct {
+	Initial  int32
+	Changes  []sim.Event
+	Duration time.Duration
+}
+
+func stepsOf(r *sim.Result) replicaSteps {
+	return replicaSteps{Initial: r.InitialReplicas, Changes: r.ScaleEvents(-1, r.Duration), Duration: r.Duration}
 }
 
 // sweepCommand runs every combination of the --set axes in parallel and
@@ -132,7 +146,7 @@ func runVariants(ctx context.Context, vs []*variant, n int, progress func(done, 
 				if err == nil {
 					var run *check.Run
 					if run, err = check.RunScenario(ctx, sc); err == nil {
-						v.Result, v.Figures = run.Result, run.Figures()
+						v.Steps, v.Figures = stepsOf(run.Result), run.Figures()
 					}
 				}
 				v.Err = err
