@@ -119,3 +119,24 @@ func TestRunHTML(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(data), `<table id="timeline">`)
 }
+
+// TestExamplesMeetTheirExpectations runs `autoscale-sim test` on every
+// bundled example that states expectations, as the README invites users
+// to.
+func TestExamplesMeetTheirExpectations(t *testing.T) {
+	paths, err := filepath.Glob("../../examples/*/scenario.yaml")
+	require.NoError(t, err)
+	tested := 0
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		require.NoError(t, err)
+		if !bytes.Contains(data, []byte("\n  expect:")) {
+			continue
+		}
+		tested++
+		code, stdout, stderr := runCLI(t, "test", p)
+		require.Equal(t, exitOK, code, "%s\n%s%s", p, stdout, stderr)
+		require.Contains(t, stdout, "SUCCESS")
+	}
+	require.GreaterOrEqual(t, tested, 2)
+}

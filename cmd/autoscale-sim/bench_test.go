@@ -1,0 +1,34 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// diurnalSweep is the sweep of docs/benchmarks.md as a user types it:
+// 10 thresholds x 10 scale-down windows x 10 cooldowns of the 24 h,
+// 10-pod diurnal example, 1,000 runs.
+var diurnalSweep = []string{"sweep", "../../examples/diurnal/scenario.yaml",
+	"--set", "spec.triggers[0].metadata.threshold=80,85,90,95,100,105,110,115,120,125",
+	"--set", "spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds=0,30,60,90,120,150,180,210,240,270",
+	"--set", "spec.cooldownPeriod=60,120,180,240,300,360,420,480,540,600",
+}
+
+// BenchmarkSweepCommand1000 runs that sweep through the command (target:
+// under 60 s on 2 cores). One iteration takes about half a minute:
+//
+//	go test ./cmd/autoscale-sim -run '^$' -bench SweepCommand -benchtime 1x
+func BenchmarkSweepCommand1000(b *testing.B) {
+	for b.Loop() {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), diurnalSweep, &stdout, &stderr); code != exitOK {
+			b.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		if rows := strings.Count(stdout.String(), "\n") - 1; rows != 1000 {
+			b.Fatalf("%d rows, want 1000", rows)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/sweep")
+}
