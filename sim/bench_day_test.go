@@ -12,6 +12,7 @@ import (
 
 	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/keda"
+	"github.com/autoscale-sim/autoscale-sim/promql"
 	"github.com/autoscale-sim/autoscale-sim/sim"
 )
 
@@ -115,6 +116,15 @@ func BenchmarkDay1000Pods(b *testing.B) { runDays(b, daySpec(1000, 24*time.Hour)
 
 // BenchmarkDay10Pods is one configuration of the sweep, alone.
 func BenchmarkDay10Pods(b *testing.B) { runDays(b, daySpec(10, 24*time.Hour)) }
+
+// BenchmarkDay100PodsEngineOnly is the 100-pod day with every query
+// through the Prometheus engine (prometheus.evaluation: engine), to show
+// what direct evaluation saves.
+func BenchmarkDay100PodsEngineOnly(b *testing.B) {
+	spec := daySpec(100, 24*time.Hour)
+	spec.Prometheus.Evaluation = promql.EngineOnly
+	runDays(b, spec)
+}
 
 // sweepSpec is configuration i of the sweep: the 10-pod day with one of
 // 1,000 combinations of threshold, scale-down stabilization window and

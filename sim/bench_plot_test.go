@@ -129,15 +129,19 @@ func addLines(p *plot.Plot, name string, xys plotter.XYs, refName string, ref pl
 }
 
 // fitLine is the least-squares fit y = a + b*x.
+// fitLine fits y = a + b*x by least squares on the relative error
+// (weights 1/y²), so that the small sizes, drawn on a log scale, count as
+// much as the large ones.
 func fitLine(xys plotter.XYs) (a, b float64) {
-	var sx, sy, sxx, sxy float64
-	n := float64(len(xys))
+	var s, sx, sy, sxx, sxy float64
 	for _, p := range xys {
-		sx += p.X
-		sy += p.Y
-		sxx += p.X * p.X
-		sxy += p.X * p.Y
+		w := 1 / (p.Y * p.Y)
+		s += w
+		sx += w * p.X
+		sy += w * p.Y
+		sxx += w * p.X * p.X
+		sxy += w * p.X * p.Y
 	}
-	b = (n*sxy - sx*sy) / (n*sxx - sx*sx)
-	return (sy - b*sx) / n, b
+	b = (s*sxy - sx*sy) / (s*sxx - sx*sx)
+	return (sy - b*sx) / s, b
 }
