@@ -219,7 +219,7 @@ func MaxReplicaSeconds(x float64) Assertion {
 	}}
 }
 
-// MaxAboveTarget claims the load per ready pod exceeds the target for at
+// MaxAboveTarget claims a metric per ready pod exceeds its target for at
 // most d in total (see Figures.AboveTarget).
 func MaxAboveTarget(d time.Duration) Assertion {
 	return assertion{fmt.Sprintf("above target at most %s", Duration(d)), func(r *sim.Result) error {

@@ -1,6 +1,7 @@
 package check_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -119,4 +120,32 @@ func TestMaxOverloaded(t *testing.T) {
 	require.NoError(t, run.Check(check.MaxOverloaded(got)))
 	err = run.Check(check.MaxOverloaded(got - time.Second))
 	require.ErrorContains(t, err, "overloaded: want at most")
+}
+
+// TestAboveTargetUsesTheMetricUnit: orders-rate's query is
+// sum(rate(product_order_total[5m])) * 300, orders per 5 minutes, while
+// its load is in orders per second. The figure compares the metric, per
+// ready pod, with the threshold in the metric's unit, so it sees the
+// rise (the load per pod alone, 300 times smaller, never would).
+func TestAboveTargetUsesTheMetricUnit(t *testing.T) {
+	run, err := check.File("../examples/orders-rate/scenario.yaml")
+	require.NoError(t, err)
+	f := run.Figures()
+	require.Positive(t, f.AboveTarget)
+	target := run.Result.Metrics[0].Target
+	require.Less(t, f.PeakLoadPerPod, target, "the load per pod is in another unit")
+	// Every row counted is one where the metric per ready pod exceeds
+	// the threshold.
+	var counted time.Duration
+	rows := run.Result.Samples
+	for i, s := range rows {
+		next := run.Result.Duration
+		if i+1 < len(rows) {
+			next = rows[i+1].T
+		}
+		if v := s.Metrics[0]; !math.IsNaN(v) && s.ReadyReplicas > 0 && v/float64(s.ReadyReplicas) > target {
+			counted += next - s.T
+		}
+	}
+	require.Equal(t, counted, f.AboveTarget)
 }

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"math"
 	"time"
 
 	"github.com/autoscale-sim/autoscale-sim/sim"
@@ -8,28 +9,33 @@ import (
 
 // Figures are the numbers a design review compares: the cost and scale
 // figures of sim.Figures (whose OverloadedSeconds is load above the
-// pods' capacity) plus how long the load ran above the policy's target.
+// pods' capacity) plus how long the autoscaler read a metric above its
+// target.
 type Figures struct {
 	sim.Figures
-	// AboveTarget is the total time during which the offered load per ready
-	// pod exceeded the target of the first metric, read from the trace
-	// (each row stands for one trace interval). With an AverageValue
-	// target that is the per-pod capacity the policy was designed for;
-	// load with no ready pod counts as above target.
+	// AboveTarget is the total time during which some metric, as the
+	// autoscaler last read it, was above its target per serving pod: an
+	// External or Object value with an AverageValue target (KEDA's
+	// default) is divided by the ready pods, every other value (Pods
+	// averages, Value targets, resource utilization) is compared as it
+	// stands. It is in the metric's own unit, so a query such as
+	// sum(rate(x[5m])) * 300 is compared with its threshold correctly. It
+	// counts the time the autoscaler had not yet read the change, the time
+	// pods took to become ready, and the time it could not add pods
+	// (maxReplicas, stabilization, activation). A positive value with no
+	// ready pod counts as above target; metrics not read yet or failing do
+	// not count. Each trace row stands for one trace interval.
 	AboveTarget time.Duration
 	// FirstAboveTarget is the first trace row that was above target.
 	FirstAboveTarget time.Duration
-	// PeakLoadPerPod is the highest load per ready pod in the trace.
+	// PeakLoadPerPod is the highest offered load per ready pod in the
+	// trace, in the load's unit.
 	PeakLoadPerPod float64
 }
 
 // FiguresOf computes the Figures of a result.
 func FiguresOf(r *sim.Result) Figures {
 	f := Figures{Figures: r.Figures()}
-	target := 0.0
-	if len(r.Metrics) > 0 {
-		target = r.Metrics[0].Target
-	}
 	first := true
 	for i, s := range r.Samples {
 		next := r.Duration
@@ -41,8 +47,7 @@ func FiguresOf(r *sim.Result) Figures {
 			per = s.Load / float64(s.ReadyReplicas)
 		}
 		f.PeakLoadPerPod = max(f.PeakLoadPerPod, per)
-		over := s.Load > 0 && (s.ReadyReplicas == 0 || (target > 0 && per > target))
-		if over {
+		if aboveTarget(r.Metrics, s) {
 			f.AboveTarget += next - s.T
 			if first {
 				f.FirstAboveTarget, first = s.T, false
@@ -50,4 +55,31 @@ func FiguresOf(r *sim.Result) Figures {
 		}
 	}
 	return f
+}
+
+// aboveTarget reports whether some metric of row s exceeds its target.
+func aboveTarget(metrics []sim.MetricInfo, s sim.Sample) bool {
+	for j, m := range metrics {
+		if j >= len(s.Metrics) || m.Target <= 0 {
+			continue
+		}
+		v := s.Metrics[j]
+		if math.IsNaN(v) {
+			continue
+		}
+		perPod := m.TargetType == "AverageValue" && (m.SourceType == "External" || m.SourceType == "Object")
+		if perPod {
+			if s.ReadyReplicas == 0 {
+				if v > 0 {
+					return true
+				}
+				continue
+			}
+			v /= float64(s.ReadyReplicas)
+		}
+		if v > m.Target {
+			return true
+		}
+	}
+	return false
 }

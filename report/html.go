@@ -44,7 +44,7 @@ func WriteHTML(w io.Writer, r *sim.Result) error {
 			{"Final replicas", strconv.Itoa(int(f.FinalReplicas))},
 			{"Scale events", fmt.Sprintf("%d (%d up, %d down)", f.ScaleEvents, f.ScaleUps, f.ScaleDowns)},
 			{"Direction changes (flaps)", strconv.Itoa(f.DirectionChanges)},
-			{"Above target", check.Duration(f.AboveTarget) + " with the load per ready pod above the target"},
+			{"Above target", check.Duration(f.AboveTarget) + " with a metric per ready pod above its target"},
 			{"Overloaded", check.Duration(time.Duration(f.OverloadedSeconds*float64(time.Second))) + " with the load above what the ready pods serve"},
 		},
 	}

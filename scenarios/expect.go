@@ -32,7 +32,7 @@ import (
 //	- name: budget
 //	  maxReplicaSeconds: 6000     # the integral of spec.replicas (cost)
 //	- name: served
-//	  maxAboveTarget: 1m  # time the load per ready pod exceeds the target
+//	  maxAboveTarget: 1m  # time a metric per ready pod exceeds its target
 //	  maxOverloaded: 0s   # time the load exceeds what the ready pods serve (capacity)
 type Expectation struct {
 	Name string

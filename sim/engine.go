@@ -171,6 +171,7 @@ func (s *Simulator) setUpKEDA() error {
 			Target:           p.Threshold,
 			ActivationTarget: p.ActivationThreshold,
 			TargetType:       metricTargetType(tr.MetricType),
+			SourceType:       string(hpa.ExternalMetricSourceType),
 		})
 	}
 	return nil
@@ -201,7 +202,7 @@ func (s *Simulator) setUpHPA() error {
 		rules[r.Name] = r.Query
 	}
 	for i, m := range s.hpaDef.Metrics {
-		info := MetricInfo{Name: strings.ToLower(string(m.Type)) + "/" + m.Name, TargetType: string(m.Target.Type)}
+		info := MetricInfo{Name: strings.ToLower(string(m.Type)) + "/" + m.Name, TargetType: string(m.Target.Type), SourceType: string(m.Type)}
 		switch m.Type {
 		case hpa.PodsMetricSourceType, hpa.ObjectMetricSourceType, hpa.ExternalMetricSourceType:
 			q, ok := rules[m.Name]

@@ -68,7 +68,9 @@ func (s *Simulator) applyLoads(now time.Duration) (overloaded bool) {
 		switch l.Model {
 		case Connections:
 			balanceConnections(s.pods.pods, li, int64(math.Round(st.offered)))
-			if l.Capacity > 0 && st.offered > 0 && (n == 0 || st.offered/n > l.Capacity) {
+			// With no ready pod, clients find nothing to connect to,
+			// whatever the capacity.
+			if st.offered > 0 && (n == 0 || (l.Capacity > 0 && st.offered/n > l.Capacity)) {
 				overloaded = true
 			}
 		case Requests:

@@ -49,7 +49,7 @@ func (s *Simulator) resourceTriggerColumn(tr keda.Trigger) error {
 	if r.ContainerName != "" {
 		typ = hpa.ContainerResourceMetricSourceType
 	}
-	info := MetricInfo{Name: strings.ToLower(string(typ)) + "/" + r.Resource, TargetType: string(r.MetricType)}
+	info := MetricInfo{Name: strings.ToLower(string(typ)) + "/" + r.Resource, TargetType: string(r.MetricType), SourceType: string(typ)}
 	if r.MetricType == hpa.UtilizationMetricType {
 		info.Target = float64(r.AverageUtilization)
 	} else {

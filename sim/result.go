@@ -31,7 +31,8 @@ type Result struct {
 	// events, in time order.
 	Events []Event
 	// OverloadedSeconds is how long some load exceeded what the ready pods
-	// handle: Load.Capacity per pod, or a queue's total service rate.
+	// handle: Load.Capacity per pod, or a queue's total service rate. Load
+	// with no ready pod at all counts, whatever the capacity.
 	OverloadedSeconds float64
 	// LoadRise is the first instant the first load's shape (noise aside)
 	// exceeds its value at t = 0; LoadRises is false if it never does.
@@ -51,6 +52,12 @@ type MetricInfo struct {
 	Target float64
 	// TargetType is "AverageValue", "Value" or "Utilization".
 	TargetType string
+	// SourceType is how the HPA reads the metric: "External" (KEDA's
+	// triggers), "Pods", "Object", "Resource" or "ContainerResource".
+	// With an AverageValue target, the HPA divides an External or Object
+	// value by the replicas; the other columns already hold a per-pod
+	// value (see Sample.Metrics).
+	SourceType string
 	// ActivationTarget is KEDA's activation threshold (0 when unset).
 	ActivationTarget float64
 }
@@ -70,7 +77,10 @@ type Sample struct {
 	// number of connections clients want to hold).
 	Load float64
 	// Metrics are the values of Result.Metrics as the autoscaler last read
-	// them (NaN before the first read or while the read fails).
+	// them (NaN before the first read or while the read fails): the query
+	// result of External and Object metrics, the per-pod average of Pods
+	// metrics, and the average utilization (percent of request) or usage
+	// of Resource metrics.
 	Metrics []float64
 }
 
