@@ -71,11 +71,21 @@ func Explain(ctx context.Context, w io.Writer, spec sim.Spec, at time.Duration) 
 		case lat == nil:
 			p("  cooldown:        never active; scale to zero is governed by initialCooldownPeriod and cooldownPeriod %s\n", Duration(cool))
 		default:
-			left := lat.Add(cool).Sub(spec.Start.Add(at))
-			if left > 0 {
-				p("  cooldown:        %s of %s left: scale to zero at %s unless a trigger is active before\n", Duration(left), Duration(cool), Duration(lat.Add(cool).Sub(spec.Start)))
+			// KEDA checks the deadline at its polls, every pollingInterval
+			// from the start; a poll that falls on the deadline already
+			// finds it passed (see sim.kedaClockLag).
+			deadline := lat.Add(cool).Sub(spec.Start)
+			every := loop.PollingInterval()
+			poll := (deadline + every - 1) / every * every
+			to, which := so.MinReplicas(), "minReplicaCount"
+			if so.IdleReplicaCount != nil {
+				to, which = *so.IdleReplicaCount, "idleReplicaCount"
+			}
+			if deadline > at {
+				p("  cooldown:        %s of %s left: ends at %s; the first poll from then (%s) scales to %s %d unless a trigger is active before\n",
+					Duration(deadline-at), Duration(cool), Duration(deadline), Duration(poll), which, to)
 			} else {
-				p("  cooldown:        %s elapsed at %s\n", Duration(cool), Duration(lat.Add(cool).Sub(spec.Start)))
+				p("  cooldown:        %s ended at %s; the first poll from then (%s) scales to %s %d\n", Duration(cool), Duration(deadline), Duration(poll), which, to)
 			}
 		}
 	}

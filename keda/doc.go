@@ -15,7 +15,10 @@
 //     max(minReplicaCount, 1) when active, and to idleReplicaCount or
 //     minReplicaCount once inactive and lastActiveTime+cooldownPeriod (or,
 //     if never active, creation+initialCooldownPeriod) is strictly in the
-//     past. It also lifts replicas below minReplicaCount when inactive and
+//     past. Both times keep whole seconds, as the API server stores them;
+//     the simulator runs KEDA's clock a millisecond behind its own, as a
+//     real operator's timers run late, so a poll that falls on the
+//     deadline scales. It also lifts replicas below minReplicaCount when inactive and
 //     no idleReplicaCount is set. Otherwise PollResult.ScaleTo is nil: the
 //     HPA owns replicas.
 //   - The HPA syncs on its own clock and asks KEDA's metrics server for each

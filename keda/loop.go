@@ -128,7 +128,8 @@ func NewLoop(so *ScaledObject, version string, created time.Time) (*Loop, error)
 	if len(errs) > 0 {
 		return nil, &ValidationError{Name: so.Name, Errors: errs}
 	}
-	l := &Loop{so: *so, version: v, f: f, created: created, health: map[string]HealthStatus{}, records: map[string]record{}}
+	// metadata.creationTimestamp has whole seconds, like lastActiveTime.
+	l := &Loop{so: *so, version: v, f: f, created: created.Truncate(time.Second), health: map[string]HealthStatus{}, records: map[string]record{}}
 	l.so.Annotations = maps.Clone(so.Annotations)
 	l.so.Triggers = append([]Trigger(nil), so.Triggers...)
 	l.hpaSpec = buildHPA(&l.so, f)
@@ -578,8 +579,13 @@ func (l *Loop) requestScale(now time.Time, current int32, active, isError bool, 
 	}
 }
 
+// setActive records status.lastActiveTime. It is a metav1.Time, which the
+// API server keeps with whole seconds, and the scale loop re-reads the
+// ScaledObject from the API cache before every check
+// (pkg/scaling/scale_handler.go checkScalers: client.Get), so the
+// cooldown is counted from the truncated time.
 func (l *Loop) setActive(now time.Time) {
-	t := now
+	t := now.Truncate(time.Second)
 	l.lastActive = &t
 }
 

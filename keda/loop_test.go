@@ -3,12 +3,14 @@ package keda
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
 
 type step struct {
 	sec     int
+	ms      int // added to sec: polls between whole seconds
 	current int32
 	ready   int32
 	obs     []TriggerObservation
@@ -25,7 +27,7 @@ func runSteps(t *testing.T, l *Loop, steps []step) []PollResult {
 		if ready == 0 {
 			ready = s.current
 		}
-		r, err := l.Poll(at(s.sec), Workload{Current: s.current, Ready: ready, HPAScalingActive: s.current > 0}, s.obs)
+		r, err := l.Poll(at(s.sec).Add(time.Duration(s.ms)*time.Millisecond), Workload{Current: s.current, Ready: ready, HPAScalingActive: s.current > 0}, s.obs)
 		require.NoError(t, err, "step %d", n)
 		require.Equal(t, s.scaleTo, r.ScaleTo, "step %d: %s", n, r.Reason)
 		require.Equal(t, s.active, r.Active, "step %d: %s", n, r.Reason)
@@ -67,6 +69,15 @@ func TestPollStateMachine(t *testing.T) {
 				{sec: 0, current: 5, obs: obs(100), active: true},
 				{sec: 45, current: 5, obs: obs(0), reason: "waiting for cooldownPeriod 45s"},
 				{sec: 46, current: 5, obs: obs(0), scaleTo: i32(0), reason: "scaling from 5 to minReplicaCount 0"},
+			},
+		},
+		{
+			name:   "lastActiveTime keeps whole seconds (metav1.Time): active at 0.4s, cooled down at 45.2s",
+			mutate: func(so *ScaledObject) { so.CooldownPeriod = i32(45) },
+			steps: []step{
+				{ms: 400, current: 5, obs: obs(100), active: true},
+				{sec: 45, current: 5, obs: obs(0), reason: "waiting for cooldownPeriod 45s"},
+				{ms: 45200, current: 5, obs: obs(0), scaleTo: i32(0), reason: "elapsed since last active at 2026-01-01T00:00:00Z"},
 			},
 		},
 		{

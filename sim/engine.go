@@ -437,6 +437,16 @@ func (s *Simulator) workload() keda.Workload {
 	return keda.Workload{Current: s.desired, Ready: ready, HPAScalingActive: s.hpaScalingActive}
 }
 
+// kedaClockLag is how far KEDA's clock reads past the simulated instant of
+// a poll. The operator's scale loop starts a moment after the ScaledObject
+// is created and each of its timers fires a little late
+// (pkg/scaling/scale_handler.go startScaleLoop), while lastActiveTime and
+// creationTimestamp keep whole seconds (see keda.Loop). So the poll that
+// falls exactly cooldownPeriod after the last active one already finds
+// the period elapsed, as it does in a cluster. Any lag under a second
+// gives the same decisions on the simulator's whole-second clock.
+const kedaClockLag = time.Millisecond
+
 func (s *Simulator) pollKEDA(ctx context.Context, now time.Duration) error {
 	obs := make([]keda.TriggerObservation, len(s.spec.KEDA.Object.Triggers))
 	for i := range obs {
@@ -444,7 +454,7 @@ func (s *Simulator) pollKEDA(ctx context.Context, now time.Duration) error {
 			obs[i] = s.query(ctx, i, now)
 		}
 	}
-	res, err := s.loop.Poll(s.spec.Start.Add(now), s.workload(), obs)
+	res, err := s.loop.Poll(s.spec.Start.Add(now+kedaClockLag), s.workload(), obs)
 	if err != nil {
 		return err
 	}

@@ -138,13 +138,14 @@ func TestActivationExample(t *testing.T) {
 	}
 
 	// Phase 3: below the activation threshold but above 0. KEDA scales to
-	// 0 at the first poll strictly after lastActiveTime + cooldownPeriod;
-	// until then the HPA holds ceil(value / threshold) replicas.
+	// 0 at the first poll at or after lastActiveTime + cooldownPeriod (see
+	// TestCooldownEndingOnAPoll); until then the HPA holds
+	// ceil(value / threshold) replicas.
 	last := polls[lastActive]
 	deadline := last.at + cooldown
 	zeroAt := time.Duration(-1)
 	for _, p := range polls {
-		if p.at > deadline {
+		if p.at >= deadline {
 			zeroAt = p.at
 			break
 		}
@@ -170,6 +171,37 @@ func TestActivationExample(t *testing.T) {
 	require.Equal(t, down.From, lo)
 	lo, hi = res.DesiredRange(zeroAt, res.Duration)
 	require.Equal(t, [2]int32{0, 0}, [2]int32{lo, hi}, "and it stays at 0 below the activation threshold")
+}
+
+// TestCooldownEndingOnAPoll: with cooldownPeriod a multiple of
+// pollingInterval the deadline lastActiveTime + cooldownPeriod falls on a
+// poll. In a cluster that poll already scales to zero: lastActiveTime is
+// stored with whole seconds and re-read before every check
+// (pkg/scaling/scale_handler.go checkScalers), while the loop's clock runs
+// a fraction of a second late (startScaleLoop), so the strict Before in
+// executor/scale_scaledobjects.go scaleToZeroOrIdle holds there.
+func TestCooldownEndingOnAPoll(t *testing.T) {
+	ex := runKEDAExample(t, "../examples/activation/scenario.yaml",
+		scenarios.Override{Path: "spec.pollingInterval", Value: "15"},
+		scenarios.Override{Path: "spec.cooldownPeriod", Value: "450"})
+	m := ex.res.Metrics[0]
+	var lastActive time.Duration = -1
+	for _, p := range ex.polls() {
+		if ex.value(t, m.Query, p) > m.ActivationTarget {
+			lastActive = p
+		}
+	}
+	require.Equal(t, 14*time.Minute+45*time.Second, lastActive, "the 120 messages end at 15m; the last 15s poll that sees them")
+	var down *sim.Event
+	for _, e := range ex.res.ScaleEvents(lastActive, ex.res.Duration) {
+		if e.To == 0 {
+			down = &e
+			break
+		}
+	}
+	require.NotNil(t, down)
+	require.Equal(t, lastActive+450*time.Second, down.T, "the poll at lastActiveTime + cooldownPeriod, not the one after")
+	require.Equal(t, "KEDAScaleTargetDeactivated", down.Reason)
 }
 
 // TestOrdersRateExample: sum(rate(product_order_total[5m])) * 300 with
