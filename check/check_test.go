@@ -1,6 +1,7 @@
 package check_test
 
 import (
+	"context"
 	"math"
 	"strings"
 	"testing"
@@ -148,4 +149,36 @@ func TestAboveTargetUsesTheMetricUnit(t *testing.T) {
 		}
 	}
 	require.Equal(t, counted, f.AboveTarget)
+}
+
+// TestLintPollingInterval: the polling rule, located in the manifest, and
+// its wording with fallback and with useCachedMetrics.
+func TestLintPollingInterval(t *testing.T) {
+	polling := func(t *testing.T, path string, overrides ...scenarios.Override) []check.Finding {
+		t.Helper()
+		sc, err := scenarios.LoadWithOverrides(path, overrides...)
+		require.NoError(t, err)
+		findings, err := check.Lint(context.Background(), sc)
+		require.NoError(t, err)
+		var out []check.Finding
+		for _, f := range findings {
+			if f.Rule == "polling-does-not-pace-hpa" {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	const websocket = "../examples/websocket/scenario.yaml"
+	got := polling(t, websocket)
+	require.Len(t, got, 1)
+	require.Equal(t, "../examples/websocket/scaledobject.yaml", got[0].File)
+	require.Equal(t, 15, got[0].Line, "the pollingInterval line")
+	require.NotContains(t, got[0].Message, "fallback")
+
+	got = polling(t, "../examples/fallback/scenario.yaml", scenarios.Override{Path: "spec.pollingInterval", Value: "30"})
+	require.Len(t, got, 1)
+	require.Contains(t, got[0].Message, "how often failures count toward fallback.failureThreshold")
+
+	require.Empty(t, polling(t, websocket, scenarios.Override{Path: "spec.triggers[0].useCachedMetrics", Value: "true"}),
+		"with useCachedMetrics the HPA reads the polled value, so polling does pace it")
 }

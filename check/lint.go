@@ -21,6 +21,11 @@ type Finding struct {
 	// Path is the field the warning is about, e.g. "spec.cooldownPeriod".
 	Path    string
 	Message string
+	// File and Line locate Path in the autoscaler's manifest (or its
+	// nearest ancestor, for a defaulted field); empty for a scenario built
+	// in code.
+	File string
+	Line int
 }
 
 func (f Finding) String() string {
@@ -66,10 +71,20 @@ func Lint(ctx context.Context, sc *scenarios.Scenario) ([]Finding, error) {
 				"cooldownPeriod %ds has no effect: it only delays the scale to zero (or to idleReplicaCount) and minReplicaCount is %d; the pace of scale-down is set by advanced.horizontalPodAutoscalerConfig.behavior.scaleDown",
 				so.CooldownPeriodSeconds(), so.MinReplicas())
 		}
-		if so.PollingInterval != nil && so.MinReplicas() > 0 {
+		cached := false
+		for _, t := range so.Triggers {
+			cached = cached || t.UseCachedMetrics
+		}
+		// With useCachedMetrics the HPA reads what the last poll stored, so
+		// the polling interval does pace it.
+		if so.PollingInterval != nil && so.MinReplicas() > 0 && !cached {
+			also := ""
+			if so.Fallback != nil {
+				also = " and how often failures count toward fallback.failureThreshold (the HPA's metric requests count them too)"
+			}
 			add("polling-does-not-pace-hpa", "spec.pollingInterval",
-				"pollingInterval %ds does not pace the HPA, which syncs every %s (kube-controller-manager --horizontal-pod-autoscaler-sync-period) whatever it is; with minReplicaCount %d it only governs activation",
-				so.PollingIntervalSeconds(), Duration(sync), so.MinReplicas())
+				"pollingInterval %ds does not pace the HPA, which syncs every %s (kube-controller-manager --horizontal-pod-autoscaler-sync-period) whatever it is; with minReplicaCount %d it only governs activation%s",
+				so.PollingIntervalSeconds(), Duration(sync), so.MinReplicas(), also)
 		}
 		for i := range so.Triggers {
 			out = append(out, triggerFindings(object, i, so)...)
@@ -132,6 +147,9 @@ func Lint(ctx context.Context, sc *scenarios.Scenario) ([]Finding, error) {
 		at, _ := run.Result.FirstReach(f.MaxReplicas)
 		out = append(out, Finding{Rule: "max-unreachable", Object: object, Path: maxPath,
 			Message: fmt.Sprintf("%s %d is never reached under this scenario's load and policy: the peak is %d replicas (first at %s)", lastSeg(maxPath), run.Result.MaxReplicas, f.MaxReplicas, Duration(at))})
+	}
+	for i := range out {
+		out[i].File, out[i].Line = sc.Locate(out[i].Path)
 	}
 	return out, nil
 }

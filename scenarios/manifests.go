@@ -25,6 +25,24 @@ type Manifests struct {
 	HPAs          []*HPAObject
 	// Ignored lists "Kind/name" of the documents that were skipped.
 	Ignored []string
+
+	// docs locates each decoded object (keyed by its pointer) in its file.
+	docs map[any]document
+}
+
+// document is where a manifest came from: its file and its YAML tree.
+type document struct {
+	file string
+	root *yaml.Node
+}
+
+// line is the line of a field path in the document (see lineOf); 0 for a
+// zero document.
+func (d document) line(path string) int {
+	if d.root == nil {
+		return 0
+	}
+	return lineOf(node{n: d.root}, path)
 }
 
 // HPAObject is an autoscaling/v2 HorizontalPodAutoscaler.
@@ -90,7 +108,7 @@ func validYAML(data []byte) bool {
 // source in error messages.
 func ParseManifests(file string, data []byte) (*Manifests, error) {
 	ps := &problems{file: file}
-	out := &Manifests{}
+	out := &Manifests{docs: map[any]document{}}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var doc yaml.Node
@@ -118,10 +136,12 @@ func ParseManifests(file string, data []byte) (*Manifests, error) {
 		case kind == "ScaledObject" && apiVersion == "keda.sh/v1alpha1":
 			if so := parseScaledObject(root); so != nil {
 				out.ScaledObjects = append(out.ScaledObjects, so)
+				out.docs[so] = document{file, root.n}
 			}
 		case kind == "HorizontalPodAutoscaler" && apiVersion == "autoscaling/v2":
 			if h := parseHPA(root); h != nil {
 				out.HPAs = append(out.HPAs, h)
+				out.docs[h] = document{file, root.n}
 			}
 		case kind == "HorizontalPodAutoscaler":
 			root.child("apiVersion", root.n).fail("HorizontalPodAutoscaler %q is not supported; use autoscaling/v2", apiVersion)

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"time"
@@ -35,6 +36,21 @@ type Scenario struct {
 	// replays are the recordings named by loads and series, read after
 	// the scenario itself is known to be well formed.
 	replays []replayRef
+	// autoscaler is the manifest document of the simulated autoscaler.
+	autoscaler document
+}
+
+// Locate returns the manifest file and line of a field path of the
+// simulated autoscaler, such as "spec.cooldownPeriod" or
+// "spec.triggers[0].metadata.threshold". A path that is not in the file
+// (a defaulted field) gives the line of its deepest ancestor that is, and
+// "" the first line of the object. It returns "", 0 for a scenario not
+// loaded from files.
+func (sc *Scenario) Locate(path string) (file string, line int) {
+	if sc == nil || sc.autoscaler.root == nil {
+		return "", 0
+	}
+	return sc.autoscaler.file, sc.autoscaler.line(path)
 }
 
 // Load reads a scenario file and the manifests it references (paths are
@@ -316,7 +332,7 @@ func controller(n node, c *hpa.Config) {
 
 // resolve loads the manifests and picks the autoscaler.
 func (r manifestRefs) resolve(sc *Scenario, read ReadFunc, ps *problems) {
-	var all Manifests
+	all := Manifests{docs: map[any]document{}}
 	for _, f := range r.files {
 		name := f.n.Value
 		data, err := read(name)
@@ -336,6 +352,7 @@ func (r manifestRefs) resolve(sc *Scenario, read ReadFunc, ps *problems) {
 		}
 		all.ScaledObjects = append(all.ScaledObjects, m.ScaledObjects...)
 		all.HPAs = append(all.HPAs, m.HPAs...)
+		maps.Copy(all.docs, m.docs)
 	}
 	if len(ps.list) > 0 {
 		return
@@ -346,6 +363,7 @@ func (r manifestRefs) resolve(sc *Scenario, read ReadFunc, ps *problems) {
 	for _, so := range all.ScaledObjects {
 		if (r.kind == "" || r.kind == "ScaledObject") && (r.name == "" || r.name == so.Name) {
 			candidates = append(candidates, "ScaledObject/"+so.Name)
+			sc.autoscaler = all.docs[so]
 			s.KEDA = &sim.KEDA{Object: so, Version: r.kedaVer}
 			s.Workload.Name = so.ScaleTargetRef.Name
 			s.Workload.Kind = so.ScaleTargetRef.Kind
@@ -355,6 +373,7 @@ func (r manifestRefs) resolve(sc *Scenario, read ReadFunc, ps *problems) {
 	for _, h := range all.HPAs {
 		if (r.kind == "" || r.kind == "HorizontalPodAutoscaler") && (r.name == "" || r.name == h.Name) {
 			candidates = append(candidates, "HorizontalPodAutoscaler/"+h.Name)
+			sc.autoscaler = all.docs[h]
 			s.HPA = &sim.HPA{Spec: h.Spec, Rules: r.rules}
 			s.Workload.Name = h.TargetName
 			s.Workload.Kind = h.TargetKind

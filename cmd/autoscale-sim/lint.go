@@ -39,7 +39,12 @@ func lintCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return fmt.Errorf("%s: %w", f, err)
 		}
 		for _, fd := range findings {
-			fmt.Fprintf(stdout, "%s: warning: %s\n", f, fd)
+			// Located in the manifest, as a compiler would, when known.
+			where := f
+			if fd.File != "" {
+				where = fmt.Sprintf("%s:%d", fd.File, fd.Line)
+			}
+			fmt.Fprintf(stdout, "%s: warning: %s\n", where, fd)
 		}
 		warnings += len(findings)
 	}
