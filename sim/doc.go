@@ -11,15 +11,18 @@
 //     whose series were marked stale) disappear;
 //  2. load: clients open and close connections against the ready pods,
 //     requests are served and counted, queues fill and drain (see
-//     LoadModel); noise is drawn here;
+//     LoadModel); noise is drawn here; running containers accrue CPU time;
 //  3. raw series (Spec.Series) points due are written; scrape (every
 //     Prometheus.ScrapeInterval, unless a scrapeGap fault is active): one
 //     sample per per-pod load per pod in the endpoints, labelled
 //     namespace, pod and job, and one sample per queue; a pod that left
 //     the endpoints gets a staleness marker, as Prometheus' scrape loop
-//     writes;
+//     writes; with a cpu or memory usage model, the kubelet's cAdvisor
+//     series of every running container (see cadvisor.go), which end
+//     with the container rather than with its endpoint;
 //  4. KEDA poll (every pollingInterval of the ScaledObject): each trigger's
-//     query runs as an instant query through the real PromQL engine, the
+//     query runs as an instant query through the real PromQL engine (or
+//     its bit-identical direct evaluation, see promql), the
 //     scaler turns the result into a value and an activity, and the KEDA
 //     loop may scale the workload (activation from 0, cooldown to 0);
 //  5. HPA sync (every Controller.SyncPeriod, 15s as kube-controller-manager):

@@ -304,6 +304,7 @@ func (s *Simulator) tick(ctx context.Context) error {
 	if s.applyLoads(now) && now < s.spec.Duration {
 		s.result.OverloadedSeconds += s.spec.Tick.Seconds()
 	}
+	s.accrueCPU()
 	if len(s.spec.Loads) > 0 && !s.result.LoadRises && s.spec.Loads[0].Shape.At(now) > s.spec.Loads[0].Shape.At(0) {
 		s.result.LoadRise, s.result.LoadRises = now, true
 	}
@@ -313,6 +314,9 @@ func (s *Simulator) tick(ctx context.Context) error {
 	}
 	if due(now, s.spec.Prometheus.ScrapeInterval) && !s.faultActive(ScrapeGap, now) {
 		if err := s.scrape(now); err != nil {
+			return err
+		}
+		if err := s.scrapeCadvisor(s.spec.Start.Add(now)); err != nil {
 			return err
 		}
 	}

@@ -36,6 +36,8 @@ type pod struct {
 	// looked up at its first scrape so that later scrapes append by
 	// reference.
 	refs []promql.SeriesRef
+	// cadvisor is the container's CPU counter and its cAdvisor series.
+	cadvisor cadvisorState
 }
 
 // inEndpoints reports whether the pod receives traffic and is scraped:
@@ -48,7 +50,9 @@ type podSet struct {
 	prefix  string
 	nextSeq int
 	pods    []*pod // creation order
-	loads   int
+	// gone are removed pods whose cAdvisor series await staleness markers.
+	gone  []*pod
+	loads int
 	// container and requests make up each pod's spec (one container).
 	container string
 	requests  map[string]int64
@@ -121,9 +125,11 @@ func (ps *podSet) advance(now time.Duration) {
 // removeFrom finishes advance from index i, the first pod that goes,
 // keeping the creation order.
 func (ps *podSet) removeFrom(i int, now time.Duration) {
+	ps.leave(ps.pods[i])
 	kept := ps.pods[:i]
 	for _, p := range ps.pods[i+1:] {
 		if p.deleting && now >= p.goneAt && !p.scraped {
+			ps.leave(p)
 			continue
 		}
 		if !p.deleting && !p.ready && now >= p.readyAt {
@@ -133,6 +139,14 @@ func (ps *podSet) removeFrom(i int, now time.Duration) {
 	}
 	clear(ps.pods[len(kept):])
 	ps.pods = kept
+}
+
+// leave keeps the cAdvisor series of a pod that goes, for the next scrape
+// to mark stale.
+func (ps *podSet) leave(p *pod) {
+	if p.cadvisor.live {
+		ps.gone = append(ps.gone, p)
+	}
 }
 
 // scaleTo creates or deletes pods so that replicas (non-terminating pods)
