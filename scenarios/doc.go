@@ -61,6 +61,8 @@
 //	             start: "2026-01-01T00:00:00Z", end: "2026-01-01T01:00:00Z", step: 30s}
 //	  faults:                           # timeline events of source "sim" at start and end
 //	  - {kind: metricsDown, from: 5m, to: 8m}   # also emptyResult, nanResult, scrapeGap
+//	  - {kind: emptyResult, from: 9m, to: 10m, metric: 1}   # spec.triggers[1] (or spec.metrics[1]) only
+//	  - {kind: metricsServerDown, from: 5m, to: 6m}         # Resource metrics fail
 //	  - {kind: controllerRestart, at: 12m}
 //	  sim: {tick: 1s, traceInterval: 15s, seed: 1, start: "2026-01-01T00:00:00Z"}
 //

@@ -7,11 +7,14 @@ import (
 // fault reads one entry of spec.faults:
 //
 //   - {kind: metricsDown, from: 5m, to: 8m}
+//   - {kind: metricsDown, from: 5m, to: 8m, metric: 1}  (spec.triggers[1] only)
+//   - {kind: metricsServerDown, from: 5m, to: 8m}
 //   - {kind: controllerRestart, at: 12m}
-func fault(v node) sim.Fault {
+func fault(v node) (sim.Fault, node) {
 	var f sim.Fault
 	hasFrom, hasTo, hasAt := false, false, false
-	v.fields([]string{"kind", "from", "to", "at"}, func(key string, v node) {
+	var metric node
+	v.fields([]string{"kind", "from", "to", "at", "metric"}, func(key string, v node) {
 		switch key {
 		case "kind":
 			f.Kind = sim.FaultKind(v.str())
@@ -24,8 +27,17 @@ func fault(v node) sim.Fault {
 			f.To, hasTo = v.duration(), true
 		case "at":
 			f.From, hasAt = v.duration(), true
+		case "metric":
+			m := int(v.int32())
+			if m < 0 {
+				v.fail("must not be negative: the index of a trigger of the ScaledObject or a metric of the HPA")
+			}
+			f.Metric, metric = &m, v
 		}
 	})
+	if f.Metric != nil && f.Kind != "" && f.Kind != sim.MetricsDown && f.Kind != sim.EmptyResult && f.Kind != sim.NaNResult {
+		metric.fail("only the query faults %s, %s and %s can be limited to one metric", sim.MetricsDown, sim.EmptyResult, sim.NaNResult)
+	}
 	switch {
 	case f.Kind == "":
 		v.fail("kind must be set; allowed: %v", sim.FaultKinds)
@@ -38,7 +50,7 @@ func fault(v node) sim.Fault {
 	case !hasFrom || !hasTo || f.To <= f.From:
 		v.fail("from and to must be set, with to after from, e.g. {kind: %s, from: 5m, to: 8m}", f.Kind)
 	}
-	return f
+	return f, metric
 }
 
 func faultKindNames() []string {

@@ -149,6 +149,9 @@ type manifestRefs struct {
 	namespace  string
 	replicas   *int32
 	rules      []sim.AdapterRule
+	// faultMetrics are the metric: fields of spec.faults, checked against
+	// the autoscaler once it is known.
+	faultMetrics []node
 }
 
 func scenarioSpec(n node, sc *Scenario) manifestRefs {
@@ -269,7 +272,13 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 				}
 			})
 		case "faults":
-			v.items(func(i int, v node) { s.Faults = append(s.Faults, fault(v)) })
+			v.items(func(i int, v node) {
+				f, metric := fault(v)
+				s.Faults = append(s.Faults, f)
+				if f.Metric != nil {
+					refs.faultMetrics = append(refs.faultMetrics, metric)
+				}
+			})
 		case "expect":
 			sc.Expect = expectations(v)
 		case "sim":
@@ -386,6 +395,18 @@ func (r manifestRefs) resolve(sc *Scenario, read ReadFunc, ps *problems) {
 	case 1:
 	default:
 		where.fail("the manifests hold several autoscalers (%v); choose one with autoscaler.kind and autoscaler.name", candidates)
+	}
+	n, what := 0, ""
+	switch {
+	case s.KEDA != nil:
+		n, what = len(s.KEDA.Object.Triggers), "the ScaledObject's spec.triggers"
+	case s.HPA != nil:
+		n, what = len(s.HPA.Spec.Metrics), "the HorizontalPodAutoscaler's spec.metrics"
+	}
+	for _, m := range r.faultMetrics {
+		if i := int(m.int32()); len(candidates) == 1 && i >= n {
+			m.fail("%d is out of range: %s has %d entries (0 to %d)", i, what, n, n-1)
+		}
 	}
 	if r.namespace != "" {
 		s.Workload.Namespace = r.namespace

@@ -94,11 +94,25 @@ func TestPrometheusEvaluation(t *testing.T) {
 	}
 }
 
+func TestFaultForms(t *testing.T) {
+	scen := "apiVersion: autoscale-sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  duration: 10m\n  autoscaler: {manifests: so.yaml}\n" +
+		"  faults:\n  - {kind: nanResult, from: 1m, to: 2m, metric: 0}\n  - {kind: metricsServerDown, from: 3m, to: 4m}\n"
+	sc, err := Parse("scenario.yaml", []byte(scen), files(map[string]string{"so.yaml": cpuScaledObject}))
+	require.NoError(t, err)
+	zero := 0
+	require.Equal(t, []sim.Fault{
+		{Kind: sim.NaNResult, From: time.Minute, To: 2 * time.Minute, Metric: &zero},
+		{Kind: sim.MetricsServerDown, From: 3 * time.Minute, To: 4 * time.Minute},
+	}, sc.Spec.Faults)
+}
+
 func TestWorkloadErrors(t *testing.T) {
 	tests := []struct{ name, spec, want string }{
 		{"startup both kinds", "  workload: {podStartup: {min: 1s, max: 2s, mean: 1s}}\n", "spec.workload.podStartup: give {min, max} (uniform) or {mean, stddev} (normal), not both"},
 		{"crash without at", "  workload: {crashes: [{pod: 1}]}\n", "spec.workload.crashes[0]: at must be set"},
 		{"unknown fault", "  faults: [{kind: dnsDown, from: 1m, to: 2m}]\n", `spec.faults[0].kind: unsupported value "dnsDown"`},
+		{"fault metric out of range", "  faults: [{kind: metricsDown, from: 1m, to: 2m, metric: 3}]\n", "scenario.yaml:7: spec.faults[0].metric: 3 is out of range: the ScaledObject's spec.triggers has 1 entries (0 to 0)"},
+		{"fault metric on a scrape gap", "  faults: [{kind: scrapeGap, from: 1m, to: 2m, metric: 0}]\n", "scenario.yaml:7: spec.faults[0].metric: only the query faults metricsDown, emptyResult and nanResult can be limited to one metric"},
 		{"restart with to", "  faults: [{kind: controllerRestart, from: 1m, to: 2m}]\n", "spec.faults[0]: a controllerRestart happens at an instant"},
 		{"queue without rate", "  load: [{metric: q, model: queue, step: {at: 1m, to: 5}}]\n", "spec.load[0]: the queue model needs serviceRate"},
 		{"two shapes", "  load: [{metric: q, step: {at: 1m, to: 5}, sine: {period: 1h, min: 1, max: 2}}]\n", "spec.load[0]: give one shape"},

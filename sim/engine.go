@@ -121,6 +121,9 @@ func New(spec Spec) (*Simulator, error) {
 	if err := s.checkResources(); err != nil {
 		return nil, err
 	}
+	if err := s.checkFaultMetrics(); err != nil {
+		return nil, err
+	}
 	s.metrics = make([]float64, len(s.result.Metrics))
 	for i := range s.metrics {
 		s.metrics[i] = math.NaN()
@@ -420,7 +423,7 @@ func (s *Simulator) labels(metric string, p *pod) promql.Labels {
 // query runs trigger i's query against the store at now and lets the
 // KEDA loop turn the result into an observation.
 func (s *Simulator) query(ctx context.Context, i int, now time.Duration) keda.TriggerObservation {
-	res, err := s.instant(ctx, s.loop.PrometheusTrigger(i).Query, now)
+	res, err := s.instant(ctx, i, s.loop.PrometheusTrigger(i).Query, now)
 	qr := keda.QueryResult{Err: err, Scalar: res.Type == "scalar"}
 	for _, smp := range res.Samples {
 		qr.Values = append(qr.Values, smp.Value)
@@ -532,15 +535,15 @@ func (s *Simulator) hpaPods() []hpa.Pod {
 }
 
 // instant runs a query against the store, unless a query fault answers.
-func (s *Simulator) instant(ctx context.Context, query string, now time.Duration) (promql.Result, error) {
+func (s *Simulator) instant(ctx context.Context, metric int, query string, now time.Duration) (promql.Result, error) {
 	switch {
-	case s.faultActive(MetricsDown, now):
+	case s.metricFaultActive(MetricsDown, metric, now):
 		return promql.Result{}, errMetricsDown
-	case s.faultActive(EmptyResult, now):
+	case s.metricFaultActive(EmptyResult, metric, now):
 		return promql.Result{Type: "vector"}, nil
 	}
 	res, err := s.evaluate(ctx, query, now)
-	if err == nil && s.faultActive(NaNResult, now) {
+	if err == nil && s.metricFaultActive(NaNResult, metric, now) {
 		// The result may be shared with the memo: change a copy.
 		res.Samples = slices.Clone(res.Samples)
 		for i := range res.Samples {
@@ -624,7 +627,7 @@ func (s *Simulator) adapterMetric(ctx context.Context, i int, m hpa.MetricSpec, 
 	if m.Type == hpa.ResourceMetricSourceType || m.Type == hpa.ContainerResourceMetricSourceType {
 		return s.resourceMetric(i, m, now)
 	}
-	res, err := s.instant(ctx, s.result.Metrics[i].Query, now)
+	res, err := s.instant(ctx, i, s.result.Metrics[i].Query, now)
 	if err != nil {
 		s.metrics[i] = math.NaN()
 		return hpa.MetricInput{Err: err}

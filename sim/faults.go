@@ -19,6 +19,11 @@ const (
 	EmptyResult FaultKind = "emptyResult"
 	// NaNResult makes every sample of every query result NaN.
 	NaNResult FaultKind = "nanResult"
+	// MetricsServerDown makes the resource metrics API (metrics-server,
+	// metrics.k8s.io) unavailable: the HPA's Resource and
+	// ContainerResource metrics fail with FailedGetResourceMetric,
+	// those of KEDA cpu/memory triggers included.
+	MetricsServerDown FaultKind = "metricsServerDown"
 	// ScrapeGap skips scrapes: no samples of the simulated pods or of a
 	// queue are written (raw series are not affected).
 	ScrapeGap FaultKind = "scrapeGap"
@@ -28,13 +33,22 @@ const (
 )
 
 // FaultKinds lists the supported kinds, for messages.
-var FaultKinds = []FaultKind{MetricsDown, EmptyResult, NaNResult, ScrapeGap, ControllerRestart}
+var FaultKinds = []FaultKind{MetricsDown, EmptyResult, NaNResult, MetricsServerDown, ScrapeGap, ControllerRestart}
+
+// queryFault reports whether k alters query results, and so may be
+// limited to one metric.
+func queryFault(k FaultKind) bool { return k == MetricsDown || k == EmptyResult || k == NaNResult }
 
 // Fault is one injected failure, active during [From, To) (a restart
 // happens at From and has no To).
 type Fault struct {
 	Kind     FaultKind
 	From, To time.Duration
+	// Metric limits a query fault (metricsDown, emptyResult, nanResult)
+	// to the queries of one metric: spec.triggers[*Metric] of the
+	// ScaledObject or spec.metrics[*Metric] of the HPA, as when the
+	// triggers read different Prometheus servers. Nil means every query.
+	Metric *int
 }
 
 func (f Fault) validate() error {
@@ -43,7 +57,7 @@ func (f Fault) validate() error {
 		if f.To != 0 {
 			return errors.New("a controllerRestart happens at an instant: give from only")
 		}
-	case MetricsDown, EmptyResult, NaNResult, ScrapeGap:
+	case MetricsDown, EmptyResult, NaNResult, MetricsServerDown, ScrapeGap:
 		if f.To <= f.From {
 			return fmt.Errorf("to (%s) must be after from (%s)", f.To, f.From)
 		}
@@ -53,6 +67,14 @@ func (f Fault) validate() error {
 	if f.From < 0 {
 		return errors.New("from must not be negative")
 	}
+	if f.Metric != nil {
+		if !queryFault(f.Kind) {
+			return fmt.Errorf("metric limits only the query faults %s, %s and %s", MetricsDown, EmptyResult, NaNResult)
+		}
+		if *f.Metric < 0 {
+			return fmt.Errorf("metric %d must not be negative", *f.Metric)
+		}
+	}
 	return nil
 }
 
@@ -60,8 +82,14 @@ func (f Fault) active(now time.Duration) bool { return f.From <= now && now < f.
 
 // faultActive reports whether a fault of kind k is active at now.
 func (s *Simulator) faultActive(k FaultKind, now time.Duration) bool {
+	return s.metricFaultActive(k, -1, now)
+}
+
+// metricFaultActive reports whether a fault of kind k is active at now for
+// the queries of metric i (-1: a fault on every query).
+func (s *Simulator) metricFaultActive(k FaultKind, i int, now time.Duration) bool {
 	for _, f := range s.spec.Faults {
-		if f.Kind == k && f.active(now) {
+		if f.Kind == k && f.active(now) && (f.Metric == nil || *f.Metric == i) {
 			return true
 		}
 	}
@@ -72,6 +100,7 @@ var faultMessages = map[FaultKind][2]string{
 	MetricsDown:       {"Prometheus is unreachable: every query fails", "Prometheus answers again"},
 	EmptyResult:       {"queries return no series", "queries return data again"},
 	NaNResult:         {"queries return NaN", "queries return numbers again"},
+	MetricsServerDown: {"metrics-server is unavailable: resource metrics fail", "metrics-server answers again"},
 	ScrapeGap:         {"scrapes fail: no samples are written", "scrapes succeed again"},
 	ControllerRestart: {"kube-controller-manager restarts: the HPA's recommendations and scale events are lost", ""},
 }
@@ -82,6 +111,10 @@ func (s *Simulator) applyFaults(now time.Duration) {
 	replicas := s.desired
 	for _, f := range s.spec.Faults {
 		msg := faultMessages[f.Kind]
+		if f.Metric != nil {
+			msg[0] = fmt.Sprintf("%s (metric %d only)", msg[0], *f.Metric)
+			msg[1] = fmt.Sprintf("%s (metric %d)", msg[1], *f.Metric)
+		}
 		switch {
 		case f.From == now:
 			s.event(now, "sim", "Warning", "Fault"+title(f.Kind), replicas, replicas, msg[0])
@@ -105,3 +138,25 @@ func title(k FaultKind) string {
 // names no address: the fault stands for whichever server the trigger
 // names.
 var errMetricsDown = errors.New("metrics source unreachable: connection refused (fault metricsDown)")
+
+// errMetricsServerDown is what the HPA's resource metrics client reports
+// while metrics-server is down (the aggregated API answers 503).
+var errMetricsServerDown = errors.New("unable to fetch metrics from resource metrics API: the server is currently unable to handle the request (get pods.metrics.k8s.io) (fault metricsServerDown)")
+
+// checkFaultMetrics rejects a fault limited to a metric the autoscaler
+// does not have.
+func (s *Simulator) checkFaultMetrics() error {
+	n, what := 0, ""
+	switch {
+	case s.spec.KEDA != nil:
+		n, what = len(s.spec.KEDA.Object.Triggers), "the ScaledObject's spec.triggers"
+	case s.spec.HPA != nil:
+		n, what = len(s.spec.HPA.Spec.Metrics), "the HorizontalPodAutoscaler's spec.metrics"
+	}
+	for i, f := range s.spec.Faults {
+		if f.Metric != nil && *f.Metric >= n {
+			return fmt.Errorf("faults[%d].metric: %d is out of range: %s has %d entries (0 to %d)", i, *f.Metric, what, n, n-1)
+		}
+	}
+	return nil
+}

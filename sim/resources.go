@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -77,6 +78,12 @@ func (s *Simulator) usageMilli(p *pod, resource string) int64 {
 // resourceMetric is what metrics-server answers for the HPA's Resource
 // or ContainerResource metric i: the usage of every running pod.
 func (s *Simulator) resourceMetric(i int, m hpa.MetricSpec, now time.Duration) hpa.MetricInput {
+	if s.faultActive(MetricsServerDown, now) {
+		if c, ok := s.resColumn[i]; ok {
+			s.metrics[c] = math.NaN()
+		}
+		return hpa.MetricInput{Err: errMetricsServerDown}
+	}
 	at := s.spec.Start.Add(now)
 	var in hpa.MetricInput
 	var used, requested, n float64
