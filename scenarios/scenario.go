@@ -108,6 +108,9 @@ func ParseWith(file string, data []byte, read ReadFunc, opts Options) (*Scenario
 			ms = scenarioSpec(v, sc)
 		}
 	})
+	if root.isNull() {
+		root.fail("the scenario is null; want a mapping with apiVersion: %s, kind: %s, metadata and spec", APIVersion, Kind)
+	}
 	if root.n.Kind == yaml.MappingNode {
 		for _, k := range []string{"apiVersion", "kind", "spec"} {
 			if !hasKey(root.n, k) {

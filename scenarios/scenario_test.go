@@ -106,6 +106,11 @@ func TestParseErrors(t *testing.T) {
 			want:     []string{`scenario.yaml:6: spec.duration: must be a duration such as 15s, 5m or 1h30m, got "300"`},
 		},
 		{
+			name:     "a bare tag is a null scenario",
+			scenario: "!",
+			want:     []string{`scenario.yaml:1: the scenario is null; want a mapping with apiVersion: autoscale-sim.dev/v1alpha1, kind: Scenario, metadata and spec`},
+		},
+		{
 			name:     "wrong kind",
 			scenario: strings.Replace(goodScenario, "kind: Scenario", "kind: Scenari", 1),
 			want:     []string{`scenario.yaml:2: kind: unsupported value "Scenari"; allowed: Scenario`},
