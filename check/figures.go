@@ -4,6 +4,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/sim"
 )
 
@@ -67,7 +68,8 @@ func aboveTarget(metrics []sim.MetricInfo, s sim.Sample) bool {
 		if math.IsNaN(v) {
 			continue
 		}
-		perPod := m.TargetType == "AverageValue" && (m.SourceType == "External" || m.SourceType == "Object")
+		perPod := m.TargetType == string(hpa.AverageValueMetricType) &&
+			(m.SourceType == string(hpa.ExternalMetricSourceType) || m.SourceType == string(hpa.ObjectMetricSourceType))
 		if perPod {
 			if s.ReadyReplicas == 0 {
 				if v > 0 {
