@@ -139,9 +139,11 @@ func title(k FaultKind) string {
 // names.
 var errMetricsDown = errors.New("metrics source unreachable: connection refused (fault metricsDown)")
 
-// errMetricsServerDown is what the HPA's resource metrics client reports
-// while metrics-server is down (the aggregated API answers 503).
-var errMetricsServerDown = errors.New("unable to fetch metrics from resource metrics API: the server is currently unable to handle the request (get pods.metrics.k8s.io) (fault metricsServerDown)")
+// errMetricsServerDown is the API error of a pods.metrics.k8s.io list
+// while metrics-server is down (the aggregated API answers 503). The hpa
+// package wraps it as upstream does (podautoscaler/metrics/client.go
+// GetResourceMetric, then replica_calculator.go GetResourceReplicas).
+var errMetricsServerDown = errors.New("the server is currently unable to handle the request (get pods.metrics.k8s.io) (fault metricsServerDown)")
 
 // checkFaultMetrics rejects a fault limited to a metric the autoscaler
 // does not have.

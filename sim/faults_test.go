@@ -87,6 +87,8 @@ func TestMetricsServerDown(t *testing.T) {
 	var failed []time.Duration
 	for _, e := range res.Events {
 		if e.Reason == "FailedGetResourceMetric" && strings.Contains(e.Message, "unable to fetch metrics from resource metrics API") {
+			require.Contains(t, e.Message, "unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server is currently unable to handle the request (get pods.metrics.k8s.io)",
+				"worded once, as kube-controller-manager does")
 			failed = append(failed, e.T)
 		}
 	}
