@@ -8,7 +8,10 @@ import (
 
 // The kubelet's cAdvisor series of the workload's container, as the
 // kube-prometheus kubelet ServiceMonitor scrapes them from
-// /metrics/cadvisor. They exist when the workload has a cpu or memory usage
+// /metrics/cadvisor (manifests/kubernetesControlPlane-serviceMonitorKubelet.yaml:
+// job from the kubelet Service's app.kubernetes.io/name, __metrics_path__
+// relabelled to metrics_path; id, name and image are dropped or left out
+// here as no trigger selects on them). They exist when the workload has a cpu or memory usage
 // model (workload.resources.usage), so that a trigger can query CPU the way
 // clusters usually do, e.g.
 //
@@ -32,17 +35,19 @@ type cadvisorState struct {
 	cpu, mem promql.SeriesRef
 }
 
-// cadvisorResources reports which cAdvisor series the workload exposes.
-func (s *Simulator) cadvisorResources() (cpu, mem bool) {
-	usage := s.spec.Workload.Resources.Usage
-	_, cpu = usage["cpu"]
-	_, mem = usage["memory"]
-	return cpu, mem
+// cadvisorSeries says which cAdvisor series the workload exposes: those
+// of the resources with a usage model. It is fixed for a run.
+type cadvisorSeries struct{ cpu, mem bool }
+
+func cadvisorSeriesOf(r Resources) cadvisorSeries {
+	_, cpu := r.Usage["cpu"]
+	_, mem := r.Usage["memory"]
+	return cadvisorSeries{cpu, mem}
 }
 
 // accrueCPU adds one tick of CPU time to every running container.
 func (s *Simulator) accrueCPU() {
-	if cpu, _ := s.cadvisorResources(); !cpu {
+	if !s.cadvisor.cpu {
 		return
 	}
 	dt := s.spec.Tick.Seconds()
@@ -55,7 +60,7 @@ func (s *Simulator) accrueCPU() {
 
 // scrapeCadvisor writes the cAdvisor samples of every pod at now.
 func (s *Simulator) scrapeCadvisor(at time.Time) error {
-	cpu, mem := s.cadvisorResources()
+	cpu, mem := s.cadvisor.cpu, s.cadvisor.mem
 	if !cpu && !mem {
 		return nil
 	}

@@ -69,6 +69,8 @@ type Simulator struct {
 	// resColumn maps the index of a Resource or ContainerResource metric
 	// of the HPA to its trace column.
 	resColumn map[int]int
+	// cadvisor says which cAdvisor series the containers expose.
+	cadvisor cadvisorSeries
 }
 
 // New validates spec and prepares a run.
@@ -91,6 +93,7 @@ func New(spec Spec) (*Simulator, error) {
 		startup:   newRand(spec.Seed, streamStartup),
 		noise:     newRand(spec.Seed, streamNoise),
 		resColumn: map[int]int{},
+		cadvisor:  cadvisorSeriesOf(spec.Workload.Resources),
 	}
 	if s.pods.container == "" {
 		s.pods.container = "app"
