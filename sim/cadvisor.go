@@ -10,8 +10,8 @@ import (
 // kube-prometheus kubelet ServiceMonitor scrapes them from
 // /metrics/cadvisor (manifests/kubernetesControlPlane-serviceMonitorKubelet.yaml:
 // job from the kubelet Service's app.kubernetes.io/name, __metrics_path__
-// relabelled to metrics_path; id, name and image are dropped or left out
-// here as no trigger selects on them). They exist when the workload has a cpu or memory usage
+// relabelled to metrics_path). cAdvisor's other labels (id, image, cpu)
+// are left out: triggers do not select on them. They exist when the workload has a cpu or memory usage
 // model (workload.resources.usage), so that a trigger can query CPU the way
 // clusters usually do, e.g.
 //
