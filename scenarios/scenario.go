@@ -399,13 +399,7 @@ func (r manifestRefs) resolve(sc *Scenario, read ReadFunc, ps *problems) {
 	default:
 		where.fail("the manifests hold several autoscalers (%v); choose one with autoscaler.kind and autoscaler.name", candidates)
 	}
-	n, what := 0, ""
-	switch {
-	case s.KEDA != nil:
-		n, what = len(s.KEDA.Object.Triggers), "the ScaledObject's spec.triggers"
-	case s.HPA != nil:
-		n, what = len(s.HPA.Spec.Metrics), "the HorizontalPodAutoscaler's spec.metrics"
-	}
+	n, what := s.AutoscalerMetrics()
 	for _, m := range r.faultMetrics {
 		if i := int(m.int32()); len(candidates) == 1 && i >= n {
 			m.fail("%d is out of range: %s has %d entries (0 to %d)", i, what, n, n-1)

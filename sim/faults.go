@@ -148,17 +148,24 @@ var errMetricsServerDown = errors.New("the server is currently unable to handle 
 // checkFaultMetrics rejects a fault limited to a metric the autoscaler
 // does not have.
 func (s *Simulator) checkFaultMetrics() error {
-	n, what := 0, ""
-	switch {
-	case s.spec.KEDA != nil:
-		n, what = len(s.spec.KEDA.Object.Triggers), "the ScaledObject's spec.triggers"
-	case s.spec.HPA != nil:
-		n, what = len(s.spec.HPA.Spec.Metrics), "the HorizontalPodAutoscaler's spec.metrics"
-	}
+	n, what := s.spec.AutoscalerMetrics()
 	for i, f := range s.spec.Faults {
 		if f.Metric != nil && *f.Metric >= n {
 			return fmt.Errorf("faults[%d].metric: %d is out of range: %s has %d entries (0 to %d)", i, *f.Metric, what, n, n-1)
 		}
 	}
 	return nil
+}
+
+// AutoscalerMetrics is what Fault.Metric indexes: the number of the
+// ScaledObject's triggers or of the HPA's metrics, and the field named in
+// messages.
+func (s Spec) AutoscalerMetrics() (n int, field string) {
+	switch {
+	case s.KEDA != nil && s.KEDA.Object != nil:
+		return len(s.KEDA.Object.Triggers), "the ScaledObject's spec.triggers"
+	case s.HPA != nil:
+		return len(s.HPA.Spec.Metrics), "the HorizontalPodAutoscaler's spec.metrics"
+	}
+	return 0, "the autoscaler"
 }
