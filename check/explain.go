@@ -77,10 +77,7 @@ func Explain(ctx context.Context, w io.Writer, spec sim.Spec, at time.Duration) 
 			deadline := lat.Add(cool).Sub(spec.Start)
 			every := loop.PollingInterval()
 			poll := (deadline + every - 1) / every * every
-			to, which := so.MinReplicas(), "minReplicaCount"
-			if so.IdleReplicaCount != nil {
-				to, which = *so.IdleReplicaCount, "idleReplicaCount"
-			}
+			to, which := so.InactiveReplicas()
 			if deadline > at {
 				p("  cooldown:        %s of %s left: ends at %s; the first poll from then (%s) scales to %s %d unless a trigger is active before\n",
 					Duration(deadline-at), Duration(cool), Duration(deadline), Duration(poll), which, to)

@@ -599,10 +599,7 @@ func (l *Loop) scaleToZeroOrIdle(now time.Time, current int32, res *PollResult) 
 		res.Reason = fmt.Sprintf("ScaledObject is not active but %s is set: not scaling in from %d", PausedScaleInAnnotation, current)
 		return
 	}
-	to, which := so.MinReplicas(), "minReplicaCount"
-	if so.IdleReplicaCount != nil {
-		to, which = *so.IdleReplicaCount, "idleReplicaCount"
-	}
+	to, which := so.InactiveReplicas()
 	period := time.Duration(so.CooldownPeriodSeconds()) * time.Second
 	since, what, setting := l.created, "creation (never active)", "initialCooldownPeriod"
 	if l.lastActive != nil {

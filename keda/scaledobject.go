@@ -153,6 +153,17 @@ func (so *ScaledObject) MinReplicas() int32 {
 	return orDefault(so.MinReplicaCount, DefaultMinReplicaCount)
 }
 
+// InactiveReplicas is where KEDA takes an inactive target once the
+// cooldown has passed, and the field that says so: idleReplicaCount if
+// set, else minReplicaCount (executor/scale_scaledobjects.go
+// scaleToZeroOrIdle).
+func (so *ScaledObject) InactiveReplicas() (replicas int32, field string) {
+	if so.IdleReplicaCount != nil {
+		return *so.IdleReplicaCount, "idleReplicaCount"
+	}
+	return so.MinReplicas(), "minReplicaCount"
+}
+
 // MaxReplicas is spec.maxReplicaCount or 100
 // (scaledobject_types.go GetHPAMaxReplicas).
 func (so *ScaledObject) MaxReplicas() int32 {
