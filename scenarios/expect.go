@@ -74,8 +74,7 @@ func expectations(n node) []Expectation {
 				}
 				names[e.Name] = v.line()
 			case "at":
-				d := v.duration()
-				e.At = &d
+				e.At = v.durationp()
 			case "replicas":
 				e.Replicas = nonNegative(v)
 			case "during":
@@ -98,22 +97,18 @@ func expectations(n node) []Expectation {
 			case "reaches":
 				e.Reaches = nonNegative(v)
 			case "by":
-				d := v.duration()
-				e.By = &d
+				e.By = v.durationp()
 			case "zeroBy":
-				d := v.duration()
-				e.ZeroBy = &d
+				e.ZeroBy = v.durationp()
 			case "maxScaleEventsPerHour":
 				e.MaxScaleEventsPerHour = nonNegative(v)
 			case "maxReplicaSeconds":
 				f := v.float()
 				e.MaxReplicaSeconds = &f
 			case "maxAboveTarget":
-				d := v.duration()
-				e.MaxAboveTarget = &d
+				e.MaxAboveTarget = v.durationp()
 			case "maxOverloaded":
-				d := v.duration()
-				e.MaxOverloaded = &d
+				e.MaxOverloaded = v.durationp()
 			}
 		})
 		if e.Name == "" {

@@ -229,6 +229,11 @@ func (n node) int32p() *int32 {
 	return &v
 }
 
+func (n node) durationp() *time.Duration {
+	v := n.duration()
+	return &v
+}
+
 func (n node) float() float64 {
 	if n.n.Kind != yaml.ScalarNode || (n.n.Tag != "!!int" && n.n.Tag != "!!float") {
 		n.fail("must be a number, got %s", kindName(n.n))
