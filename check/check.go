@@ -34,7 +34,7 @@ func File(path string, overrides ...scenarios.Override) (*Run, error) {
 func RunScenario(ctx context.Context, sc *scenarios.Scenario) (*Run, error) {
 	r, err := Simulate(ctx, sc.Spec)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", sc.File, err)
+		return nil, sc.LocateError(err)
 	}
 	r.Scenario = sc
 	return r, nil

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,7 +15,9 @@ func parseHPA(root node) *HPAObject {
 	root.fields([]string{"apiVersion", "kind", "metadata", "spec", "status"}, func(key string, v node) {
 		switch key {
 		case "metadata":
-			h.Name, h.Namespace, _, _ = objectMeta(v)
+			m := objectMeta(v)
+			h.Name, h.Namespace = m.Name, m.Namespace
+			h.OwnedByKEDA = slices.Contains(m.OwnerKinds, "ScaledObject") || m.Labels["app.kubernetes.io/managed-by"] == "keda-operator"
 			h.Spec.Name = h.Name
 		case "spec":
 			hpaSpec(v, h)

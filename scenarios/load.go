@@ -342,6 +342,13 @@ type Options struct {
 	// Overrides edit the autoscaler manifest before it is decoded (the
 	// CLI's --set).
 	Overrides []Override
+	// Manifests are read besides the files the scenario names (the CLI's
+	// -f, standard input included).
+	Manifests []Input
+
+	// dir is the scenario's directory, where manifest globs and
+	// directories are expanded (set by LoadWith).
+	dir string
 }
 
 // LoadWith is Load with options.
@@ -350,6 +357,7 @@ func LoadWith(path string, opts Options) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
+	opts.dir = filepath.Dir(path)
 	return ParseWith(path, data, readBeside(path), opts)
 }
 

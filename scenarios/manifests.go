@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"strconv"
 	"strings"
 
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"gopkg.in/yaml.v3"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/keda"
@@ -17,17 +20,57 @@ import (
 )
 
 // Manifests are the Kubernetes objects of a file the way users
-// `kubectl apply` it: ScaledObjects and HorizontalPodAutoscalers are
-// decoded strictly; other kinds (TriggerAuthentication, Deployment,
-// ServiceMonitor, ...) are accepted and ignored.
+// `kubectl apply` it. Autoscalers (ScaledObject, autoscaling/v2
+// HorizontalPodAutoscaler) and the companion objects a simulation reads
+// (Deployment, StatefulSet, Service, ServiceMonitor, PodMonitor, ConfigMap,
+// KedaController, TriggerAuthentication, ClusterTriggerAuthentication) are
+// decoded strictly; other kinds are accepted and listed in Ignored.
 type Manifests struct {
 	ScaledObjects []*keda.ScaledObject
 	HPAs          []*HPAObject
+
+	Workloads       []*Workload
+	Services        []*corev1.Service
+	ServiceMonitors []*monitoringv1.ServiceMonitor
+	PodMonitors     []*monitoringv1.PodMonitor
+	// ConfigMaps may hold a prometheus-adapter configuration (config.yaml).
+	ConfigMaps      []*corev1.ConfigMap
+	KedaControllers []*KedaController
+	TriggerAuths    []*TriggerAuth
+
 	// Ignored lists "Kind/name" of the documents that were skipped.
 	Ignored []string
 
 	// docs locates each decoded object (keyed by its pointer) in its file.
 	docs map[any]document
+}
+
+// add appends every object of o to m.
+func (m *Manifests) add(o *Manifests) {
+	m.ScaledObjects = append(m.ScaledObjects, o.ScaledObjects...)
+	m.HPAs = append(m.HPAs, o.HPAs...)
+	m.Workloads = append(m.Workloads, o.Workloads...)
+	m.Services = append(m.Services, o.Services...)
+	m.ServiceMonitors = append(m.ServiceMonitors, o.ServiceMonitors...)
+	m.PodMonitors = append(m.PodMonitors, o.PodMonitors...)
+	m.ConfigMaps = append(m.ConfigMaps, o.ConfigMaps...)
+	m.KedaControllers = append(m.KedaControllers, o.KedaControllers...)
+	m.TriggerAuths = append(m.TriggerAuths, o.TriggerAuths...)
+	m.Ignored = append(m.Ignored, o.Ignored...)
+	if m.docs == nil {
+		m.docs = map[any]document{}
+	}
+	maps.Copy(m.docs, o.docs)
+}
+
+// Locate returns the file and line of a field path in the document of obj
+// (an object of m), as Scenario.Locate does for the autoscaler.
+func (m *Manifests) Locate(obj any, path string) (string, int) {
+	d, ok := m.docs[obj]
+	if !ok {
+		return "", 0
+	}
+	return d.file, d.line(path)
 }
 
 // document is where a manifest came from: its file and its YAML tree.
@@ -51,6 +94,11 @@ type HPAObject struct {
 	// TargetKind and TargetName are spec.scaleTargetRef.
 	TargetKind, TargetName string
 	Spec                   hpa.Spec
+	// OwnedByKEDA marks the HPA KEDA generates for a ScaledObject (owner
+	// reference ScaledObject, or managed-by keda-operator), as found in
+	// `kubectl get -o yaml` dumps: KEDA's output, not an autoscaler of
+	// its own.
+	OwnedByKEDA bool
 }
 
 var yamlLineError = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -104,8 +152,9 @@ func validYAML(data []byte) bool {
 	}
 }
 
-// ParseManifests decodes a multi-document manifest file. file names the
-// source in error messages.
+// ParseManifests decodes a multi-document manifest file: `kubectl get -o
+// yaml` lists (kind: List) and `helm template` output (comments, empty
+// documents) included. file names the source in error messages.
 func ParseManifests(file string, data []byte) (*Manifests, error) {
 	ps := &problems{file: file}
 	out := &Manifests{docs: map[any]document{}}
@@ -123,37 +172,49 @@ func ParseManifests(file string, data []byte) (*Manifests, error) {
 		if len(doc.Content) == 0 {
 			continue
 		}
-		root := node{n: doc.Content[0], ps: ps}
-		if root.isNull() {
-			continue
-		}
-		if root.n.Kind != yaml.MappingNode {
-			root.fail("a manifest must be a mapping with apiVersion and kind, got %s", kindName(root.n))
-			continue
-		}
-		apiVersion, kind, name := header(root)
-		switch {
-		case kind == "ScaledObject" && apiVersion == "keda.sh/v1alpha1":
-			if so := parseScaledObject(root); so != nil {
-				out.ScaledObjects = append(out.ScaledObjects, so)
-				out.docs[so] = document{file, root.n}
-			}
-		case kind == "HorizontalPodAutoscaler" && apiVersion == "autoscaling/v2":
-			if h := parseHPA(root); h != nil {
-				out.HPAs = append(out.HPAs, h)
-				out.docs[h] = document{file, root.n}
-			}
-		case kind == "HorizontalPodAutoscaler":
-			root.child("apiVersion", root.n).fail("HorizontalPodAutoscaler %q is not supported; use autoscaling/v2", apiVersion)
-		case kind == "ScaledObject":
-			root.child("apiVersion", root.n).fail("ScaledObject %q is not supported; use keda.sh/v1alpha1", apiVersion)
-		case kind == "":
-			root.fail("kind must be set")
-		default:
-			out.Ignored = append(out.Ignored, kind+"/"+name)
-		}
+		out.parseObject(file, node{n: doc.Content[0], ps: ps})
 	}
 	return out, ps.err()
+}
+
+// parseObject decodes one object (a document, or an item of a List).
+func (m *Manifests) parseObject(file string, root node) {
+	if root.isNull() {
+		return
+	}
+	if root.n.Kind != yaml.MappingNode {
+		root.fail("a manifest must be a mapping with apiVersion and kind, got %s", kindName(root.n))
+		return
+	}
+	apiVersion, kind, name := header(root)
+	switch {
+	case kind == "List" || (strings.HasSuffix(kind, "List") && hasKey(root.n, "items")):
+		// kubectl get -o yaml writes several objects as a v1 List.
+		root.fields([]string{"apiVersion", "kind", "metadata", "items"}, func(key string, v node) {
+			if key == "items" {
+				v.items(func(i int, v node) { m.parseObject(file, v) })
+			}
+		})
+	case kind == "ScaledObject" && apiVersion == "keda.sh/v1alpha1":
+		if so := parseScaledObject(root); so != nil {
+			m.ScaledObjects = append(m.ScaledObjects, so)
+			m.docs[so] = document{file, root.n}
+		}
+	case kind == "HorizontalPodAutoscaler" && apiVersion == "autoscaling/v2":
+		if h := parseHPA(root); h != nil {
+			m.HPAs = append(m.HPAs, h)
+			m.docs[h] = document{file, root.n}
+		}
+	case kind == "HorizontalPodAutoscaler":
+		oldHPAVersion(root, apiVersion)
+	case kind == "ScaledObject":
+		root.child("apiVersion", root.n).fail("ScaledObject %q is not supported; use keda.sh/v1alpha1", apiVersion)
+	case kind == "":
+		root.fail("kind must be set")
+	case m.parseCompanion(root, file, apiVersion, kind):
+	default:
+		m.Ignored = append(m.Ignored, kind+"/"+name)
+	}
 }
 
 // header reads apiVersion, kind and metadata.name without judging the
@@ -177,25 +238,43 @@ func header(root node) (apiVersion, kind, name string) {
 	return apiVersion, kind, name
 }
 
+// objectMeta is what a simulation reads of an object's metadata.
+type objectMetadata struct {
+	Name, Namespace     string
+	Labels, Annotations map[string]string
+	// OwnerKinds are the kinds of metadata.ownerReferences, e.g.
+	// ScaledObject for the HPA KEDA generates.
+	OwnerKinds []string
+}
+
 // objectMeta reads the fields of metadata that matter here and accepts
 // the others that kubectl accepts.
-func objectMeta(n node) (name, namespace string, labels, annotations map[string]string) {
-	n.fields([]string{"name", "namespace", "labels", "annotations", "generation", "uid", "resourceVersion", "creationTimestamp", "finalizers", "ownerReferences", "managedFields", "generateName"}, func(key string, v node) {
+func objectMeta(n node) objectMetadata {
+	var m objectMetadata
+	n.fields(metadataFields, func(key string, v node) {
 		switch key {
 		case "name":
-			name = v.str()
+			m.Name = v.str()
 		case "namespace":
-			namespace = v.str()
+			m.Namespace = v.str()
 		case "labels":
-			labels = v.stringMap()
+			m.Labels = v.stringMap()
 		case "annotations":
-			annotations = v.stringMap()
+			m.Annotations = v.stringMap()
+		case "ownerReferences":
+			v.items(func(i int, v node) {
+				if v.n.Kind == yaml.MappingNode {
+					if k := mappingValue(v.n, "kind"); k != v.n {
+						m.OwnerKinds = append(m.OwnerKinds, k.Value)
+					}
+				}
+			})
 		}
 	})
-	if name == "" {
+	if m.Name == "" {
 		n.fail("metadata.name must be set")
 	}
-	return name, namespace, labels, annotations
+	return m
 }
 
 func parseScaledObject(root node) *keda.ScaledObject {
@@ -204,7 +283,8 @@ func parseScaledObject(root node) *keda.ScaledObject {
 	root.fields([]string{"apiVersion", "kind", "metadata", "spec", "status"}, func(key string, v node) {
 		switch key {
 		case "metadata":
-			so.Name, so.Namespace, _, so.Annotations = objectMeta(v)
+			m := objectMeta(v)
+			so.Name, so.Namespace, so.Annotations = m.Name, m.Namespace, m.Annotations
 		case "spec":
 			specSeen = true
 			scaledObjectSpec(v, so)

@@ -3,7 +3,6 @@ package scenarios
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"time"
@@ -32,12 +31,19 @@ type Scenario struct {
 	Spec sim.Spec
 	// Expect are the claims of spec.expect (see Expectation).
 	Expect []Expectation
+	// Warnings are problems that do not stop the run, such as an
+	// authenticationRef to credentials the manifests do not hold; the CLI
+	// prints them and lint reports them.
+	Warnings []Problem
 
 	// replays are the recordings named by loads and series, read after
 	// the scenario itself is known to be well formed.
 	replays []replayRef
 	// autoscaler is the manifest document of the simulated autoscaler.
 	autoscaler document
+	// queryOrigins locates the query behind each HPA metric served by an
+	// adapter rule, by metric index (see LocateError).
+	queryOrigins map[int]Problem
 }
 
 // Locate returns the manifest file and line of a field path of the
@@ -122,7 +128,7 @@ func ParseWith(file string, data []byte, read ReadFunc, opts Options) (*Scenario
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
-	ms.resolve(sc, read, ps)
+	ms.resolve(sc, read, opts, ps)
 	resolveReplays(sc, read, opts, ps)
 	if err := ps.err(); err != nil {
 		return nil, err
@@ -152,13 +158,17 @@ type manifestRefs struct {
 	namespace  string
 	replicas   *int32
 	rules      []sim.AdapterRule
-	// faultMetrics are the metric: fields of spec.faults, checked against
+	// metricIndexes are the metric: fields of spec.faults and the entries of
+	// autoscaler.allowEmptyQueries, checked against
 	// the autoscaler once it is known.
-	faultMetrics []node
+	metricIndexes []node
+	// given records the scenario fields that were set (path from spec,
+	// e.g. "workload.podStartup"), which win over the manifests.
+	given map[string]node
 }
 
 func scenarioSpec(n node, sc *Scenario) manifestRefs {
-	var refs manifestRefs
+	refs := manifestRefs{given: map[string]node{}}
 	refs.node = n
 	s := &sc.Spec
 	s.Controller = hpa.DefaultConfig()
@@ -190,8 +200,13 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 				v.fail("must be positive")
 			}
 		case "autoscaler":
-			v.fields([]string{"manifests", "kind", "name"}, func(key string, v node) {
+			v.fields([]string{"manifests", "kind", "name", "allowEmptyQueries"}, func(key string, v node) {
 				switch key {
+				case "allowEmptyQueries":
+					v.items(func(i int, v node) {
+						s.AllowEmptyQueries = append(s.AllowEmptyQueries, int(v.int32()))
+						refs.metricIndexes = append(refs.metricIndexes, v)
+					})
 				case "manifests":
 					if v.n.Kind == yaml.ScalarNode {
 						v.str()
@@ -227,6 +242,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 			// Applied after versions, whatever the order in the file.
 		case "prometheus":
 			v.fields([]string{"scrapeInterval", "lookbackDelta", "job", "evaluation"}, func(key string, v node) {
+				refs.given["prometheus."+key] = v
 				switch key {
 				case "scrapeInterval":
 					s.Prometheus.ScrapeInterval = v.duration()
@@ -244,6 +260,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 			})
 		case "workload":
 			v.fields([]string{"namespace", "replicas", "podStartup", "podTermination", "resources", "crashes"}, func(key string, v node) {
+				refs.given["workload."+key] = v
 				switch key {
 				case "namespace":
 					refs.namespace = v.str()
@@ -279,7 +296,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 				f, metric := fault(v)
 				s.Faults = append(s.Faults, f)
 				if f.Metric != nil {
-					refs.faultMetrics = append(refs.faultMetrics, metric)
+					refs.metricIndexes = append(refs.metricIndexes, metric)
 				}
 			})
 		case "expect":
@@ -310,9 +327,6 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 			controller(n.child("controller", n.n.Content[i+1]), &s.Controller)
 		}
 	}
-	if len(refs.files) == 0 {
-		n.fail("autoscaler.manifests must name the ScaledObject or HorizontalPodAutoscaler file")
-	}
 	if s.Duration == 0 && !hasKey(n.n, "duration") {
 		n.fail("duration must be set, e.g. 20m")
 	}
@@ -340,81 +354,6 @@ func controller(n node, c *hpa.Config) {
 			c.InitialReadinessDelay = v.duration()
 		}
 	})
-}
-
-// resolve loads the manifests and picks the autoscaler.
-func (r manifestRefs) resolve(sc *Scenario, read ReadFunc, ps *problems) {
-	all := Manifests{docs: map[any]document{}}
-	for _, f := range r.files {
-		name := f.n.Value
-		data, err := read(name)
-		if err != nil {
-			f.fail("cannot read manifest file: %v", unwrapPath(err))
-			continue
-		}
-		m, err := ParseManifests(displayPath(sc.File, name), data)
-		if err != nil {
-			var e *Error
-			if errors.As(err, &e) {
-				ps.list = append(ps.list, e.Problems...)
-				continue
-			}
-			ps.add(0, "", "%v", err)
-			continue
-		}
-		all.ScaledObjects = append(all.ScaledObjects, m.ScaledObjects...)
-		all.HPAs = append(all.HPAs, m.HPAs...)
-		maps.Copy(all.docs, m.docs)
-	}
-	if len(ps.list) > 0 {
-		return
-	}
-	s := &sc.Spec
-	where := r.node.child("autoscaler", r.node.n)
-	var candidates []string
-	for _, so := range all.ScaledObjects {
-		if (r.kind == "" || r.kind == "ScaledObject") && (r.name == "" || r.name == so.Name) {
-			candidates = append(candidates, "ScaledObject/"+so.Name)
-			sc.autoscaler = all.docs[so]
-			s.KEDA = &sim.KEDA{Object: so, Version: r.kedaVer}
-			s.Workload.Name = so.ScaleTargetRef.Name
-			s.Workload.Kind = so.ScaleTargetRef.Kind
-			s.Workload.Namespace = so.Namespace
-		}
-	}
-	for _, h := range all.HPAs {
-		if (r.kind == "" || r.kind == "HorizontalPodAutoscaler") && (r.name == "" || r.name == h.Name) {
-			candidates = append(candidates, "HorizontalPodAutoscaler/"+h.Name)
-			sc.autoscaler = all.docs[h]
-			s.HPA = &sim.HPA{Spec: h.Spec, Rules: r.rules}
-			s.Workload.Name = h.TargetName
-			s.Workload.Kind = h.TargetKind
-			s.Workload.Namespace = h.Namespace
-		}
-	}
-	switch len(candidates) {
-	case 0:
-		where.fail("the manifests hold no ScaledObject (keda.sh/v1alpha1) or HorizontalPodAutoscaler (autoscaling/v2)%s", nameHint(r))
-	case 1:
-	default:
-		where.fail("the manifests hold several autoscalers (%v); choose one with autoscaler.kind and autoscaler.name", candidates)
-	}
-	n, what := s.AutoscalerMetrics()
-	for _, m := range r.faultMetrics {
-		if i := int(m.int32()); len(candidates) == 1 && i >= n {
-			m.fail("%d is out of range: %s has %d entries (0 to %d)", i, what, n, n-1)
-		}
-	}
-	if r.namespace != "" {
-		s.Workload.Namespace = r.namespace
-	}
-	if s.Workload.Namespace == "" {
-		s.Workload.Namespace = "default"
-	}
-	s.Workload.InitialReplicas = 1
-	if r.replicas != nil {
-		s.Workload.InitialReplicas = *r.replicas
-	}
 }
 
 // checkQuery parses a PromQL query at load time so that a typo is reported

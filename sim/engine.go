@@ -84,7 +84,8 @@ func New(spec Spec) (*Simulator, error) {
 		store:  promql.NewStore(),
 		engine: promql.NewEngine(promql.EngineOptions{LookbackDelta: spec.Prometheus.LookbackDelta, Evaluation: spec.Prometheus.Evaluation}),
 		pods: podSet{prefix: spec.Workload.Name, loads: len(spec.Loads),
-			container: spec.Workload.Resources.Container, requests: spec.Workload.Resources.RequestsMilli},
+			container: spec.Workload.Resources.Container, requests: spec.Workload.Resources.RequestsMilli,
+			sidecars: spec.Workload.Resources.Sidecars, ordered: spec.Workload.Ordered},
 		desired:  spec.Workload.InitialReplicas,
 		lastWarn: map[string]string{},
 
@@ -106,6 +107,8 @@ func New(spec Spec) (*Simulator, error) {
 		Workload: spec.Workload.Kind + "/" + spec.Workload.Name,
 
 		InitialReplicas: spec.Workload.InitialReplicas,
+		Settings:        spec.Settings,
+		Assumptions:     spec.Assumptions,
 	}
 	for i := int32(0); i < spec.Workload.InitialReplicas; i++ {
 		p := s.pods.create(0, 0)
@@ -238,6 +241,9 @@ func (s *Simulator) setUpHPA() error {
 // Run advances the clock to the end and returns the result.
 func (s *Simulator) Run(ctx context.Context) (*Result, error) {
 	if err := s.RunUntil(ctx, s.spec.Duration); err != nil {
+		return nil, err
+	}
+	if err := s.checkQueries(); err != nil {
 		return nil, err
 	}
 	return s.Result(), nil

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/autoscale-sim/autoscale-sim/hpa"
@@ -53,9 +54,14 @@ type podSet struct {
 	// gone are removed pods whose cAdvisor series await staleness markers.
 	gone  []*pod
 	loads int
-	// container and requests make up each pod's spec (one container).
+	// container and requests make up each pod's spec: the container
+	// that carries the load, and the others (sidecars).
 	container string
 	requests  map[string]int64
+	sidecars  []Container
+	// ordered names pods by ordinal and creates and deletes them one at
+	// a time (Workload.Ordered).
+	ordered bool
 }
 
 func phase(p *pod) hpa.PodPhase {
@@ -66,8 +72,12 @@ func phase(p *pod) hpa.PodPhase {
 }
 
 func (ps *podSet) create(now, startup time.Duration) *pod {
+	name := fmt.Sprintf("%s-%05d", ps.prefix, ps.nextSeq)
+	if ps.ordered {
+		name = fmt.Sprintf("%s-%d", ps.prefix, ps.lowestFreeOrdinal())
+	}
 	p := &pod{
-		name:    fmt.Sprintf("%s-%05d", ps.prefix, ps.nextSeq),
+		name:    name,
 		seq:     ps.nextSeq,
 		created: now,
 		readyAt: now + startup,
@@ -153,6 +163,10 @@ func (ps *podSet) leave(p *pod) {
 // equals want.
 // startup gives each new pod its startup delay.
 func (ps *podSet) scaleTo(want int32, now time.Duration, startup func() time.Duration, termination time.Duration) {
+	if ps.ordered {
+		ps.scaleOrdered(want, now, startup, termination)
+		return
+	}
 	n, _ := ps.counts()
 	for ; n < want; n++ {
 		ps.create(now, startup())
@@ -164,6 +178,60 @@ func (ps *podSet) scaleTo(want int32, now time.Duration, startup func() time.Dur
 			p.goneAt = now + termination
 		}
 	}
+}
+
+// scaleOrdered is scaleTo for a StatefulSet with podManagementPolicy
+// OrderedReady (kubernetes pkg/controller/statefulset/
+// stateful_set_control.go updateStatefulSet with monotonic ordering): it
+// creates the next ordinal only when every pod is Ready and none is
+// terminating, and deletes the highest ordinal only when every other pod
+// is Ready and the previous deletion is complete.
+func (ps *podSet) scaleOrdered(want int32, now time.Duration, startup func() time.Duration, termination time.Duration) {
+	n, ready := ps.counts()
+	for _, p := range ps.pods {
+		if p.deleting {
+			return
+		}
+	}
+	switch {
+	case n < want && ready == n:
+		ps.create(now, startup())
+	case n > want && ready == n:
+		active := ps.active()
+		victim := active[0]
+		for _, p := range active {
+			if ordinal(p.name) > ordinal(victim.name) {
+				victim = p
+			}
+		}
+		victim.deleting = true
+		victim.ready = false
+		victim.goneAt = now + termination
+	}
+}
+
+// lowestFreeOrdinal is the ordinal a StatefulSet gives its next pod.
+func (ps *podSet) lowestFreeOrdinal() int {
+	used := map[int]bool{}
+	for _, p := range ps.pods {
+		if !p.deleting {
+			used[ordinal(p.name)] = true
+		}
+	}
+	i := 0
+	for used[i] {
+		i++
+	}
+	return i
+}
+
+// ordinal is the number after the last dash of a StatefulSet pod's name.
+func ordinal(name string) int {
+	n := 0
+	for i := strings.LastIndexByte(name, '-') + 1; i < len(name); i++ {
+		n = n*10 + int(name[i]-'0')
+	}
+	return n
 }
 
 // crash fails pods at now: pod index i among the active pods in creation
@@ -233,8 +301,12 @@ func (ps *podSet) hpaPods(start time.Time) []hpa.Pod {
 			Deleting:  p.deleting,
 			StartTime: &started,
 		}
-		if req := ps.requests; len(req) > 0 {
-			hp.Containers = []hpa.Container{{Name: ps.container, RequestsMilli: req}}
+		if req := ps.requests; len(req) > 0 || len(ps.sidecars) > 0 {
+			hp.Containers = make([]hpa.Container, 0, 1+len(ps.sidecars))
+			hp.Containers = append(hp.Containers, hpa.Container{Name: ps.container, RequestsMilli: req})
+			for _, c := range ps.sidecars {
+				hp.Containers = append(hp.Containers, hpa.Container{Name: c.Name, RequestsMilli: c.RequestsMilli})
+			}
 		}
 		if p.ready {
 			hp.Ready = &hpa.ReadyCondition{Status: true, LastTransitionTime: start.Add(p.readyAt)}

@@ -95,13 +95,21 @@ func (s *Simulator) resourceMetric(i int, m hpa.MetricSpec, now time.Duration) h
 		for name := range s.spec.Workload.Resources.Usage {
 			usage[name] = s.usageMilli(p, name)
 		}
+		containers := []hpa.ContainerUsage{{Name: s.pods.container, UsageMilli: usage}}
+		for _, c := range s.pods.sidecars {
+			containers = append(containers, hpa.ContainerUsage{Name: c.Name, UsageMilli: map[string]int64{m.Name: 0}})
+		}
 		in.PodResources = append(in.PodResources, hpa.PodResourceMetric{
-			Pod: p.name, Timestamp: at, Window: metricsWindow,
-			Containers: []hpa.ContainerUsage{{Name: s.pods.container, UsageMilli: usage}},
+			Pod: p.name, Timestamp: at, Window: metricsWindow, Containers: containers,
 		})
 		if p.inEndpoints() {
 			used += float64(usage[m.Name])
 			requested += float64(s.pods.requests[m.Name])
+			if m.Type == hpa.ResourceMetricSourceType {
+				for _, c := range s.pods.sidecars {
+					requested += float64(c.RequestsMilli[m.Name])
+				}
+			}
 			n++
 		}
 	}

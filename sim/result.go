@@ -38,6 +38,10 @@ type Result struct {
 	// exceeds its value at t = 0; LoadRises is false if it never does.
 	LoadRise  time.Duration
 	LoadRises bool
+	// Settings and Assumptions are Spec.Settings and Spec.Assumptions:
+	// where the run's values came from, and the defaults it relies on.
+	Settings    []Setting
+	Assumptions []Assumption
 }
 
 // MetricInfo describes one metric column of the trace.

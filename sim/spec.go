@@ -52,6 +52,17 @@ type Spec struct {
 	HPA  *HPA
 	// Controller holds the kube-controller-manager HPA settings.
 	Controller hpa.Config
+
+	// Settings and Assumptions describe where the run's values came from
+	// (see Setting); they are copied to the Result and change nothing in
+	// the simulation.
+	Settings    []Setting
+	Assumptions []Assumption
+
+	// AllowEmptyQueries lists the triggers (or HPA metrics), by index as
+	// Fault.Metric, whose query may match no series during the whole run;
+	// any other query that does fails the run (see EmptyQueryError).
+	AllowEmptyQueries []int
 }
 
 // Workload is the scale target and its pods.
@@ -76,6 +87,13 @@ type Workload struct {
 	// Crashes make pods fail at given instants; the ReplicaSet replaces
 	// them.
 	Crashes []Crash
+	// Ordered makes pods come and go one at a time, as a StatefulSet with
+	// podManagementPolicy OrderedReady: pod N is created once pods 0..N-1
+	// are Ready, and scale-in deletes the highest ordinal and waits for
+	// it to be gone before the next (kubernetes
+	// pkg/controller/statefulset/stateful_set_control.go). Pods are named
+	// by ordinal (name-0, name-1, ...).
+	Ordered bool
 }
 
 // Prometheus is the metrics pipeline.

@@ -51,6 +51,20 @@ type Resources struct {
 	RequestsMilli map[string]int64
 	// Usage models the usage of "cpu" and "memory" per pod.
 	Usage map[string]Usage
+	// Sidecars are the pod's other containers. Their requests count in
+	// Utilization targets, since the HPA sums the requests of every
+	// container of a pod (kubernetes pkg/controller/podautoscaler
+	// replica_calculator.go calculatePodRequests); metrics-server
+	// reports them with no usage.
+	Sidecars []Container
+}
+
+// Container is a container of the workload's pods besides the one that
+// carries the load.
+type Container struct {
+	Name string
+	// RequestsMilli are its resources.requests in milli-units.
+	RequestsMilli map[string]int64
 }
 
 // Usage is one resource's usage by a pod: BaseMilli plus PerUnitMilli

@@ -141,7 +141,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	res, err := sim.Run(ctx, sc.Spec)
 	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+		return sc.LocateError(err)
 	}
 	if !*quiet {
 		if err := report.WriteTimeline(stdout, res); err != nil {

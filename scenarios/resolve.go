@@ -1,0 +1,453 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/autoscale-sim/autoscale-sim/internal/closest"
+	"github.com/autoscale-sim/autoscale-sim/keda"
+	"github.com/autoscale-sim/autoscale-sim/sim"
+)
+
+// Input is a manifest stream given besides the scenario's own files, such
+// as the CLI's `-f -` (standard input) or `-f FILE`.
+type Input struct {
+	// Name names the input in messages ("<stdin>" for standard input).
+	Name string
+	Data []byte
+}
+
+// resolution is the work of turning the manifests into the simulated
+// autoscaler, its workload and its monitoring.
+type resolution struct {
+	sc   *Scenario
+	refs manifestRefs
+	all  *Manifests
+	ps   *problems
+	// namespace is the namespace objects without one are applied to.
+	namespace string
+	// target is the scale target's Deployment or StatefulSet, if the
+	// manifests hold it.
+	target *Workload
+	// autoscalerObj is the selected ScaledObject or HPAObject.
+	autoscalerObj any
+}
+
+// resolve loads the manifests and picks the autoscaler, then reads its
+// workload and the objects around it.
+func (r manifestRefs) resolve(sc *Scenario, read ReadFunc, opts Options, ps *problems) {
+	all := r.readManifests(sc, read, opts, ps)
+	if len(ps.list) > 0 {
+		return
+	}
+	rs := &resolution{sc: sc, refs: r, all: all, ps: ps}
+	rs.defaultNamespaces()
+	if !rs.pickAutoscaler() {
+		return
+	}
+	rs.crossChecks()
+	rs.workload()
+	rs.monitoring()
+	rs.adapter()
+	rs.namedDefaults()
+}
+
+// readManifests reads the files spec.autoscaler.manifests names (a file,
+// a directory of .yaml, .yml and .json files as `kubectl apply -f DIR`
+// reads it, or a glob) and the extra inputs.
+func (r manifestRefs) readManifests(sc *Scenario, read ReadFunc, opts Options, ps *problems) *Manifests {
+	all := &Manifests{docs: map[any]document{}}
+	parse := func(name string, data []byte) {
+		m, err := ParseManifests(name, data)
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				ps.list = append(ps.list, e.Problems...)
+				return
+			}
+			ps.add(0, "", "%v", err)
+			return
+		}
+		all.add(m)
+	}
+	for _, f := range r.files {
+		names, err := expandManifestRef(opts.dir, f.n.Value)
+		if err != nil {
+			f.fail("%v", err)
+			continue
+		}
+		for _, name := range names {
+			data, err := read(name)
+			if err != nil {
+				f.fail("cannot read manifest file: %v", unwrapPath(err))
+				continue
+			}
+			parse(displayPath(sc.File, name), data)
+		}
+	}
+	for _, in := range opts.Manifests {
+		parse(in.Name, in.Data)
+	}
+	if len(r.files) == 0 && len(opts.Manifests) == 0 {
+		r.node.fail("autoscaler.manifests must name the ScaledObject or HorizontalPodAutoscaler file")
+	}
+	return all
+}
+
+// expandManifestRef turns a manifests entry into file names relative to
+// the scenario: a glob is expanded, a directory lists its manifest files
+// (not recursively, as kubectl without -R). Without a directory to look
+// in (a scenario parsed from memory) the name is taken as it is.
+func expandManifestRef(dir, name string) ([]string, error) {
+	if dir == "" {
+		return []string{name}, nil
+	}
+	full := name
+	if !filepath.IsAbs(full) {
+		full = filepath.Join(dir, name)
+	}
+	rel := func(p string) string {
+		if filepath.IsAbs(name) {
+			return p
+		}
+		r, err := filepath.Rel(dir, p)
+		if err != nil {
+			return p
+		}
+		return r
+	}
+	if strings.ContainsAny(name, "*?[") {
+		matches, err := filepath.Glob(full)
+		if err != nil {
+			return nil, fmt.Errorf("bad glob %q: %v", name, err)
+		}
+		if len(matches) == 0 {
+			return nil, fmt.Errorf("the glob %q matches no file", name)
+		}
+		var out []string
+		for _, m := range matches {
+			if st, err := os.Stat(m); err == nil && st.Mode().IsRegular() {
+				out = append(out, rel(m))
+			}
+		}
+		sort.Strings(out)
+		return out, nil
+	}
+	st, err := os.Stat(full)
+	if err != nil || !st.IsDir() {
+		return []string{name}, nil // read reports a missing file
+	}
+	entries, err := os.ReadDir(full)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read directory %s: %v", name, err)
+	}
+	var out []string
+	for _, e := range entries {
+		switch filepath.Ext(e.Name()) {
+		case ".yaml", ".yml", ".json":
+			if e.Type().IsRegular() {
+				out = append(out, rel(filepath.Join(full, e.Name())))
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("the directory %s holds no .yaml, .yml or .json file", name)
+	}
+	return out, nil
+}
+
+// defaultNamespaces puts every object without a namespace where `kubectl
+// apply` would: the namespace being applied to, which is
+// spec.workload.namespace, else the autoscaler's own, else "default".
+func (rs *resolution) defaultNamespaces() {
+	ns := rs.refs.namespace
+	if ns == "" {
+		for _, so := range rs.all.ScaledObjects {
+			if ns == "" && so.Namespace != "" && rs.refs.matches("ScaledObject", so.Name) {
+				ns = so.Namespace
+			}
+		}
+		for _, h := range rs.all.HPAs {
+			if ns == "" && h.Namespace != "" && rs.refs.matches("HorizontalPodAutoscaler", h.Name) {
+				ns = h.Namespace
+			}
+		}
+	}
+	if ns == "" {
+		ns = "default"
+	}
+	rs.namespace = ns
+	set := func(p *string) {
+		if *p == "" {
+			*p = ns
+		}
+	}
+	for _, o := range rs.all.ScaledObjects {
+		set(&o.Namespace)
+	}
+	for _, o := range rs.all.HPAs {
+		set(&o.Namespace)
+	}
+	for _, o := range rs.all.Workloads {
+		set(&o.Namespace)
+	}
+	for _, o := range rs.all.Services {
+		set(&o.Namespace)
+	}
+	for _, o := range rs.all.ServiceMonitors {
+		set(&o.Namespace)
+	}
+	for _, o := range rs.all.PodMonitors {
+		set(&o.Namespace)
+	}
+	for _, o := range rs.all.ConfigMaps {
+		set(&o.Namespace)
+	}
+	for _, o := range rs.all.TriggerAuths {
+		if o.Kind == "TriggerAuthentication" {
+			set(&o.Namespace)
+		}
+	}
+}
+
+func (r manifestRefs) matches(kind, name string) bool {
+	return (r.kind == "" || r.kind == kind) && (r.name == "" || r.name == name)
+}
+
+// pickAutoscaler selects the simulated autoscaler: the only one in the
+// manifests, or the one spec.autoscaler.kind and name choose. HPAs that
+// KEDA generated for a ScaledObject are KEDA's output, never a choice.
+func (rs *resolution) pickAutoscaler() bool {
+	r, sc := rs.refs, rs.sc
+	s := &sc.Spec
+	where := r.node.child("autoscaler", r.node.n)
+	var candidates []string
+	for _, so := range rs.all.ScaledObjects {
+		if r.matches("ScaledObject", so.Name) {
+			candidates = append(candidates, "ScaledObject/"+so.Name)
+			sc.autoscaler = rs.all.docs[so]
+			rs.autoscalerObj = so
+			s.KEDA = &sim.KEDA{Object: so, Version: r.kedaVer}
+			s.Workload.Name = so.ScaleTargetRef.Name
+			s.Workload.Kind = so.ScaleTargetRef.Kind
+			s.Workload.Namespace = so.Namespace
+		}
+	}
+	for _, h := range rs.all.HPAs {
+		if h.OwnedByKEDA {
+			continue
+		}
+		if r.matches("HorizontalPodAutoscaler", h.Name) {
+			candidates = append(candidates, "HorizontalPodAutoscaler/"+h.Name)
+			sc.autoscaler = rs.all.docs[h]
+			rs.autoscalerObj = h
+			s.HPA = &sim.HPA{Spec: h.Spec, Rules: r.rules}
+			s.Workload.Name = h.TargetName
+			s.Workload.Kind = h.TargetKind
+			s.Workload.Namespace = h.Namespace
+		}
+	}
+	switch len(candidates) {
+	case 0:
+		what := "ScaledObject (keda.sh/v1alpha1) or HorizontalPodAutoscaler (autoscaling/v2)"
+		if r.kind == "ScaledObject" {
+			what = "ScaledObject (keda.sh/v1alpha1)"
+		} else if r.kind == "HorizontalPodAutoscaler" {
+			what = "HorizontalPodAutoscaler (autoscaling/v2)"
+		}
+		where.fail("the manifests hold no %s%s", what, nameHint(r))
+		return false
+	case 1:
+	default:
+		where.fail("the manifests hold several autoscalers (%v); choose one with autoscaler.kind and autoscaler.name", candidates)
+		return false
+	}
+	if s.Workload.Kind == "" {
+		s.Workload.Kind = "Deployment"
+	}
+	n, what := s.AutoscalerMetrics()
+	for _, m := range r.metricIndexes {
+		if i := int(m.int32()); i >= n {
+			m.fail("%d is out of range: %s has %d entries (0 to %d)", i, what, n, n-1)
+		}
+	}
+	if r.namespace != "" {
+		s.Workload.Namespace = r.namespace
+	}
+	return true
+}
+
+// at reports a problem at a field path of a manifest object.
+func (rs *resolution) at(obj any, path, format string, args ...any) {
+	file, line := rs.all.Locate(obj, path)
+	rs.ps.list = append(rs.ps.list, Problem{File: file, Line: line, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// warn records a warning at a field path of a manifest object.
+func (rs *resolution) warn(obj any, path, format string, args ...any) {
+	file, line := rs.all.Locate(obj, path)
+	rs.sc.Warnings = append(rs.sc.Warnings, Problem{File: file, Line: line, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// crossChecks refuses manifests that a cluster would not run as the
+// simulation would: two autoscalers on one workload, a ScaledObject its
+// KEDA does not watch, credentials that are not there, a scale target that
+// is not there.
+func (rs *resolution) crossChecks() {
+	s := &rs.sc.Spec
+	owners := map[string][]string{}
+	ownerObj := map[string]any{}
+	key := func(kind, ns, name string) string {
+		if kind == "" {
+			kind = "Deployment"
+		}
+		return ns + "/" + kind + "/" + name
+	}
+	for _, so := range rs.all.ScaledObjects {
+		k := key(so.ScaleTargetRef.Kind, so.Namespace, so.ScaleTargetRef.Name)
+		owners[k] = append(owners[k], "ScaledObject/"+so.Name)
+		if _, ok := ownerObj[k]; !ok {
+			ownerObj[k] = so
+		}
+	}
+	for _, h := range rs.all.HPAs {
+		if h.OwnedByKEDA {
+			continue
+		}
+		k := key(h.TargetKind, h.Namespace, h.TargetName)
+		owners[k] = append(owners[k], "HorizontalPodAutoscaler/"+h.Name)
+		if _, ok := ownerObj[k]; !ok {
+			ownerObj[k] = h
+		}
+	}
+	mine := key(s.Workload.Kind, s.Workload.Namespace, s.Workload.Name)
+	if list := owners[mine]; len(list) > 1 {
+		// KEDA's admission webhook (apis/keda/v1alpha1/scaledobject_webhook.go
+		// verifyHpas, verifyScaledObjects) refuses a second autoscaler on a
+		// workload, and OpenShift's Custom Metrics Autoscaler documentation
+		// forbids an HPA beside a ScaledObject: they would fight over
+		// spec.replicas.
+		path := "spec.scaleTargetRef.name"
+		rs.at(rs.autoscalerObj, path, "%s/%s is scaled by %s: one workload takes one autoscaler (KEDA's admission webhook refuses a second one, and two would overwrite each other's spec.replicas); remove all but one",
+			s.Workload.Kind, s.Workload.Name, strings.Join(list, " and "))
+	}
+	if so := s.KEDA; so != nil {
+		rs.kedaChecks(so.Object)
+	}
+}
+
+// kedaChecks checks a ScaledObject against the KEDA installation and the
+// credentials in the manifests.
+func (rs *resolution) kedaChecks(so *keda.ScaledObject) {
+	for _, kc := range rs.all.KedaControllers {
+		if kc.WatchNamespace == "" {
+			continue
+		}
+		watched := false
+		for _, ns := range strings.Split(kc.WatchNamespace, ",") {
+			watched = watched || strings.TrimSpace(ns) == so.Namespace
+		}
+		if !watched {
+			// keda-olm-operator passes spec.watchNamespace to the operator
+			// as WATCH_NAMESPACE; KEDA's manager then caches and reconciles
+			// only that namespace, so the ScaledObject is never read.
+			rs.at(so, "metadata.namespace", "ScaledObject %s is in namespace %s, which KEDA does not watch: KedaController %s/%s has spec.watchNamespace %q, so KEDA never reads this ScaledObject and never scales %s; set watchNamespace to \"\" (all namespaces) or to %s",
+				so.Name, so.Namespace, kc.Namespace, kc.Name, kc.WatchNamespace, so.ScaleTargetRef.Name, so.Namespace)
+		}
+	}
+	for i, t := range so.Triggers {
+		ref := t.AuthenticationRef
+		if ref == nil {
+			continue
+		}
+		kind := ref.Kind
+		if kind == "" {
+			kind = "TriggerAuthentication"
+		}
+		path := fmt.Sprintf("spec.triggers[%d].authenticationRef.name", i)
+		if len(rs.all.TriggerAuths) == 0 {
+			rs.warn(so, path, "%s %q is not in the manifests, which hold none: the simulation never authenticates, so it runs; a cluster without it fails every poll of this trigger", kind, ref.Name)
+			continue
+		}
+		var names []string
+		found := false
+		for _, a := range rs.all.TriggerAuths {
+			if a.Kind != kind {
+				continue
+			}
+			if kind == "TriggerAuthentication" && a.Namespace != so.Namespace {
+				continue
+			}
+			names = append(names, a.Name)
+			found = found || a.Name == ref.Name
+		}
+		if !found {
+			msg := fmt.Sprintf("%s %q is not in the manifests", kind, ref.Name)
+			if kind == "TriggerAuthentication" {
+				msg += " in namespace " + so.Namespace
+			}
+			if len(names) > 0 {
+				sort.Strings(names)
+				msg += fmt.Sprintf(" (they hold %s)", strings.Join(names, ", "))
+				if s, ok := closest.Match(ref.Name, names); ok {
+					msg += fmt.Sprintf("; did you mean %s?", s)
+				}
+			}
+			msg += "; KEDA cannot build this trigger's scaler without it, so the ScaledObject never becomes Ready"
+			rs.at(so, path, "%s", msg)
+		}
+	}
+}
+
+// workloadKinds are the scale targets whose pods the manifests describe.
+var workloadKinds = []string{"Deployment", "StatefulSet"}
+
+// findTarget finds the scale target among the manifests' workloads; when
+// the manifests hold workloads but not this one, that is an error, since
+// the autoscaler would scale nothing.
+func (rs *resolution) findTarget() {
+	s := &rs.sc.Spec
+	if len(rs.all.Workloads) == 0 {
+		return
+	}
+	var names, here []string
+	for _, w := range rs.all.Workloads {
+		names = append(names, w.Kind+"/"+w.Name+" in "+w.Namespace)
+		if w.Kind == s.Workload.Kind && w.Namespace == s.Workload.Namespace {
+			here = append(here, w.Name)
+		}
+		if w.Kind == s.Workload.Kind && w.Name == s.Workload.Name && w.Namespace == s.Workload.Namespace {
+			rs.target = w
+		}
+	}
+	if rs.target != nil {
+		return
+	}
+	path := "spec.scaleTargetRef.name"
+	msg := fmt.Sprintf("names %s %s in namespace %s, which is not in the manifests (they hold %s)", s.Workload.Kind, s.Workload.Name, s.Workload.Namespace, strings.Join(names, ", "))
+	if m, ok := closest.Match(s.Workload.Name, here); ok {
+		msg += fmt.Sprintf("; did you mean %s?", m)
+	}
+	for _, w := range rs.all.Workloads {
+		if w.Name == s.Workload.Name && w.Kind == s.Workload.Kind && w.Namespace != s.Workload.Namespace {
+			msg += fmt.Sprintf("; %s %s is in namespace %s: set spec.workload.namespace: %s in the scenario (the namespace you apply into) or metadata.namespace in the manifests", w.Kind, w.Name, w.Namespace, w.Namespace)
+		}
+		if w.Name == s.Workload.Name && w.Kind != s.Workload.Kind {
+			msg += fmt.Sprintf("; %s is a %s: set scaleTargetRef.kind: %s", w.Name, w.Kind, w.Kind)
+		}
+	}
+	rs.at(rs.autoscalerObj, path, "%s", msg)
+}
+
+// monitoring derives the scrape targets from the monitoring objects.
+func (rs *resolution) monitoring() {}
+
+// adapter reads a prometheus-adapter configuration from the manifests.
+func (rs *resolution) adapter() {}
+
+// namedDefaults names the defaults that flatter a result.
+func (rs *resolution) namedDefaults() {}

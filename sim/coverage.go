@@ -1,0 +1,80 @@
+package sim
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// EmptyQueryError is a query of the autoscaler whose selectors matched no
+// series at any point of the run. The run cannot say what the autoscaler
+// would do with a metric that is not there: in a cluster the query would
+// read nothing too, or its real series would carry labels the simulated
+// ones lack. Either way a calm "no scaling" would be a wrong answer.
+type EmptyQueryError struct {
+	// Metric indexes the ScaledObject's spec.triggers or the HPA's
+	// spec.metrics (as Fault.Metric does).
+	Metric int
+	// Field is "spec.triggers[0].metadata.query" or "spec.metrics[0]".
+	Field string
+	Query string
+	// Selectors are the selectors of Query that matched nothing.
+	Selectors []string
+	// Details explain why, one line each (see promql.Store.Diagnose).
+	Details []string
+}
+
+func (e *EmptyQueryError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: the query selects no series at any point of the run: %s matches nothing", e.Field, strings.Join(e.Selectors, " and "))
+	for _, d := range e.Details {
+		b.WriteString("\n  ")
+		b.WriteString(d)
+	}
+	b.WriteString("\n  a metric that only appears at times (under load, from a pod that may not exist) is allowed by listing its index under spec.autoscaler.allowEmptyQueries")
+	return b.String()
+}
+
+// checkQueries fails the run when a query of the autoscaler matched no
+// series the run produced (see EmptyQueryError).
+func (s *Simulator) checkQueries() error {
+	for i, m := range s.queries() {
+		if m.query == "" || slices.Contains(s.spec.AllowEmptyQueries, i) {
+			continue
+		}
+		sel, err := s.store.Unmatched(m.query)
+		if err != nil || len(sel) == 0 {
+			continue
+		}
+		e := &EmptyQueryError{Metric: i, Field: m.field, Query: m.query, Selectors: sel}
+		for _, one := range sel {
+			e.Details = append(e.Details, s.store.Diagnose(one, 5)...)
+		}
+		return e
+	}
+	return nil
+}
+
+type autoscalerQuery struct{ field, query string }
+
+// queries are the PromQL queries of the autoscaler, indexed like
+// AutoscalerMetrics.
+func (s *Simulator) queries() []autoscalerQuery {
+	n, _ := s.spec.AutoscalerMetrics()
+	out := make([]autoscalerQuery, n)
+	switch {
+	case s.loop != nil:
+		for i := range out {
+			if p := s.loop.PrometheusTrigger(i); p != nil {
+				out[i] = autoscalerQuery{fmt.Sprintf("spec.triggers[%d].metadata.query", i), p.Query}
+			}
+		}
+	default:
+		for i := range out {
+			if i < len(s.result.Metrics) {
+				out[i] = autoscalerQuery{fmt.Sprintf("spec.metrics[%d]", i), s.result.Metrics[i].Query}
+			}
+		}
+	}
+	return out
+}
