@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,12 +11,30 @@ import (
 	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/keda"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
+	"github.com/autoscale-sim/autoscale-sim/sim"
+)
+
+// Severity says how serious a finding is.
+type Severity string
+
+// Severities of findings.
+const (
+	// Warning is a setting that does nothing or works against another.
+	Warning Severity = "warning"
+	// Error is a question the simulation cannot answer, such as a query
+	// that selects no series: the input must change.
+	Error Severity = "error"
+	// Info says what lint could not check, such as a trigger type the
+	// simulator does not run.
+	Info Severity = "info"
 )
 
 // Finding is one design warning about a policy.
 type Finding struct {
 	// Rule names the check, e.g. "cooldown-without-zero".
 	Rule string
+	// Severity is Warning unless the rule says otherwise.
+	Severity Severity
 	// Object is the autoscaler, e.g. "ScaledObject/websocket-scaledobject".
 	Object string
 	// Path is the field the warning is about, e.g. "spec.cooldownPeriod".
@@ -28,6 +47,7 @@ type Finding struct {
 	Line int
 }
 
+// String writes the finding without its location.
 func (f Finding) String() string {
 	s := f.Object + ": "
 	if f.Path != "" {
@@ -61,9 +81,10 @@ func Lint(ctx context.Context, sc *scenarios.Scenario) ([]Finding, error) {
 		if err != nil {
 			return nil, err
 		}
-		webhookCooldown := false
+		webhookCooldown, webhookPolling := false, false
 		for _, w := range warnings {
 			webhookCooldown = webhookCooldown || strings.HasPrefix(w, "CooldownPeriod")
+			webhookPolling = webhookPolling || strings.HasPrefix(w, "PollingInterval")
 		}
 		idle := so.IdleReplicaCount != nil
 		if so.CooldownPeriod != nil && so.MinReplicas() > 0 && !idle && !webhookCooldown {
@@ -77,14 +98,19 @@ func Lint(ctx context.Context, sc *scenarios.Scenario) ([]Finding, error) {
 		}
 		// With useCachedMetrics the HPA reads what the last poll stored, so
 		// the polling interval does pace it.
+		// One finding per problem: when KEDA's own admission warning says
+		// the same, the explanation joins that finding (below).
+		pollingWhy := ""
 		if so.PollingInterval != nil && so.MinReplicas() > 0 && !cached {
 			also := ""
 			if so.Fallback != nil {
 				also = " and how often failures count toward fallback.failureThreshold (the HPA's metric requests count them too)"
 			}
-			add("polling-does-not-pace-hpa", "spec.pollingInterval",
-				"pollingInterval %ds does not pace the HPA, which syncs every %s (kube-controller-manager --horizontal-pod-autoscaler-sync-period) whatever it is; with minReplicaCount %d it only governs activation%s",
+			pollingWhy = fmt.Sprintf("pollingInterval %ds does not pace the HPA, which syncs every %s (kube-controller-manager --horizontal-pod-autoscaler-sync-period) whatever it is; with minReplicaCount %d it only governs activation%s",
 				so.PollingIntervalSeconds(), Duration(sync), so.MinReplicas(), also)
+			if !webhookPolling {
+				add("polling-does-not-pace-hpa", "spec.pollingInterval", "%s", pollingWhy)
+			}
 		}
 		for i := range so.Triggers {
 			out = append(out, triggerFindings(object, i, so)...)
@@ -99,6 +125,9 @@ func Lint(ctx context.Context, sc *scenarios.Scenario) ([]Finding, error) {
 				path = "spec.cooldownPeriod"
 			case strings.HasPrefix(w, "PollingInterval"):
 				path = "spec.pollingInterval"
+				if pollingWhy != "" {
+					w += " (" + pollingWhy + ")"
+				}
 			}
 			add("keda-admission", path, "KEDA %s admission warning: %s", versionName(spec.KEDA.Version), w)
 		}
@@ -137,21 +166,82 @@ func Lint(ctx context.Context, sc *scenarios.Scenario) ([]Finding, error) {
 			}
 		}
 	}
-	// The simulated run tells whether maxReplicas is within reach.
+	out = append(out, simulatedFindings(ctx, sc, object, maxPath)...)
+	for i := range out {
+		if out[i].File == "" {
+			out[i].File, out[i].Line = sc.Locate(out[i].Path)
+		}
+		if out[i].Severity == "" {
+			out[i].Severity = Warning
+		}
+	}
+	return dedupe(out), nil
+}
+
+// simulatedFindings are the rules that need a run: a maximum the load
+// never reaches, a query that selects nothing, a trigger the simulator
+// cannot run, and the scale-to-zero trap of a metric only the workload's
+// own pods expose.
+func simulatedFindings(ctx context.Context, sc *scenarios.Scenario, object, maxPath string) []Finding {
+	if sc.Default {
+		return nil
+	}
+	var out []Finding
 	run, err := RunScenario(ctx, sc)
-	if err != nil {
-		return nil, err
+	var located *scenarios.Error
+	switch {
+	case err == nil:
+	case errors.As(err, &located):
+		for _, p := range located.Problems {
+			f := Finding{Rule: "empty-query", Severity: Error, Object: object, Path: p.Path, Message: p.Message, File: p.File, Line: p.Line}
+			var ue *sim.UnsupportedError
+			if errors.As(err, &ue) {
+				f.Rule, f.Severity = "not-simulated", Info
+				f.Message += "; the rules that need a run were not applied"
+			}
+			out = append(out, f)
+		}
+		return out
+	default:
+		return []Finding{{Rule: "not-simulated", Severity: Info, Object: object, Message: "the scenario could not be simulated, so the rules that need a run were not applied: " + err.Error()}}
 	}
 	f := run.Figures()
-	if f.MaxReplicas < run.Result.MaxReplicas {
-		at, _ := run.Result.FirstReach(f.MaxReplicas)
+	// The peak the autoscaler chose, not the replicas the run started
+	// with: a workload that starts at its maximum has not reached it.
+	peak, peakAt, chose := int32(0), time.Duration(0), false
+	for _, e := range run.Result.Events {
+		if e.From != e.To && (e.To > peak || !chose) {
+			peak, peakAt, chose = e.To, e.T, true
+		}
+	}
+	if !chose {
+		peak = f.MinReplicas
+	}
+	if peak < run.Result.MaxReplicas {
+		when := "; it never scales"
+		if chose {
+			when = fmt.Sprintf(" (first at %s)", Duration(peakAt))
+		}
 		out = append(out, Finding{Rule: "max-unreachable", Object: object, Path: maxPath,
-			Message: fmt.Sprintf("%s %d is never reached under this scenario's load and policy: the peak is %d replicas (first at %s)", lastSeg(maxPath), run.Result.MaxReplicas, f.MaxReplicas, Duration(at))})
+			Message: fmt.Sprintf("%s %d is never reached under this scenario's load and policy: the peak is %d replicas%s", lastSeg(maxPath), run.Result.MaxReplicas, peak, when)})
 	}
-	for i := range out {
-		out[i].File, out[i].Line = sc.Locate(out[i].Path)
+	out = append(out, selfMetricFindings(sc, run, object)...)
+	return out
+}
+
+// dedupe drops a finding that repeats another's rule, path and message.
+func dedupe(in []Finding) []Finding {
+	seen := map[string]bool{}
+	out := in[:0]
+	for _, f := range in {
+		k := f.Rule + "\x00" + f.Path + "\x00" + f.Message
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, f)
 	}
-	return out, nil
+	return out
 }
 
 func triggerFindings(object string, i int, so *keda.ScaledObject) []Finding {
@@ -207,3 +297,37 @@ func versionName(v string) string {
 }
 
 func lastSeg(path string) string { return path[strings.LastIndex(path, ".")+1:] }
+
+// selfMetricFindings spot the scale-to-zero trap: a ScaledObject that may
+// go to zero replicas with a trigger whose metric only the workload's own
+// pods expose. At zero there is no pod to scrape, the query reads nothing
+// (0 with the prometheus scaler's default ignoreNullValues), the trigger
+// is never active, and nothing wakes the workload. OpenShift's Custom
+// Metrics Autoscaler documentation warns against it
+// (modules/nodes-cma-autoscaling-custom-trigger-prom.adoc), and KEDA's own
+// prometheus example does it.
+func selfMetricFindings(sc *scenarios.Scenario, run *Run, object string) []Finding {
+	k := sc.Spec.KEDA
+	if k == nil {
+		return nil
+	}
+	if r, _ := k.Object.InactiveReplicas(); r != 0 {
+		return nil
+	}
+	var out []Finding
+	for i, t := range k.Object.Triggers {
+		if t.Type != "prometheus" {
+			continue
+		}
+		for _, m := range run.Result.Metrics {
+			if m.Query != t.Metadata["query"] || !m.OnlyWorkloadPods {
+				continue
+			}
+			out = append(out, Finding{Rule: "zero-without-waker", Object: object, Path: fmt.Sprintf("spec.triggers[%d].metadata.query", i),
+				Message: fmt.Sprintf("the ScaledObject can scale to 0 (minReplicaCount %d) but every series this query selects is scraped from %s's own pods: at 0 replicas there is nothing to scrape, the query reads nothing (0 with ignoreNullValues), and nothing can activate the workload again; keep minReplicaCount at 1 or more, or trigger on a metric from outside the workload (a queue, an ingress, a load balancer)",
+					k.Object.MinReplicas(), sc.Spec.Workload.Name)})
+			break
+		}
+	}
+	return out
+}

@@ -36,6 +36,31 @@ func (s *Store) Unmatched(query string) ([]string, error) {
 	return out, nil
 }
 
+// Selected returns the label sets of every series the store has ever
+// held that some vector selector of query matches.
+func (s *Store) Selected(query string) ([]Labels, error) {
+	expr, err := parser.NewParser(parser.Options{}).ParseExpr(query)
+	if err != nil {
+		return nil, locate(query, 0, err)
+	}
+	seen := map[*series]bool{}
+	var out []Labels
+	parser.Inspect(expr, func(n parser.Node, _ []parser.Node) error {
+		vs, ok := n.(*parser.VectorSelector)
+		if !ok {
+			return nil
+		}
+		for _, sr := range s.series {
+			if !seen[sr] && matches(sr.lbls, vs.LabelMatchers) {
+				seen[sr] = true
+				out = append(out, fromPromLabels(sr.lbls))
+			}
+		}
+		return nil
+	})
+	return out, nil
+}
+
 // selectorString writes a selector without its offset or @ modifier.
 func selectorString(vs *parser.VectorSelector) string {
 	c := *vs

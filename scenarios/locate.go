@@ -31,6 +31,15 @@ func (sc *Scenario) LocateError(err error) error {
 		}
 		return &Error{Problems: []Problem{p}}
 	}
+	var ue *sim.UnsupportedError
+	if errors.As(err, &ue) {
+		file, line := sc.Locate(ue.Field)
+		if file == "" {
+			file = sc.File
+		}
+		msg := strings.TrimPrefix(ue.Error(), ue.Field+": ")
+		return &Error{Problems: []Problem{{File: file, Line: line, Path: ue.Field, Message: msg}}}
+	}
 	return &wrapped{file: sc.File, err: err}
 }
 

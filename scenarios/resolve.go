@@ -3,7 +3,9 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"strconv"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -451,3 +453,60 @@ func (rs *resolution) adapter() {}
 
 // namedDefaults names the defaults that flatter a result.
 func (rs *resolution) namedDefaults() {}
+
+// ReadInputs reads manifest streams the way `kubectl apply -f` takes
+// them: "-" is standard input (read once), a directory gives its .yaml,
+// .yml and .json files, a pattern with * ? or [ is a glob, anything else
+// a file.
+func ReadInputs(stdin io.Reader, paths ...string) ([]Input, error) {
+	var out []Input
+	stdinRead := false
+	for _, p := range paths {
+		if p == "-" {
+			if stdinRead {
+				return nil, errors.New("-f -: standard input can be read only once")
+			}
+			stdinRead = true
+			data, err := io.ReadAll(stdin)
+			if err != nil {
+				return nil, fmt.Errorf("reading standard input: %w", err)
+			}
+			out = append(out, Input{Name: "<stdin>", Data: data})
+			continue
+		}
+		names, err := expandManifestRef(".", p)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range names {
+			data, err := os.ReadFile(n)
+			if err != nil {
+				return nil, unwrapPath(err)
+			}
+			out = append(out, Input{Name: n, Data: data})
+		}
+	}
+	return out, nil
+}
+
+// DefaultScenarioName names the scenario used when only manifests are
+// given (lint -f), in messages.
+const DefaultScenarioName = "the default scenario (30m, no load, no scenario file)"
+
+// DefaultScenario is the scenario of manifests given without one: 30
+// minutes without load. Only checks that need no load can use it; Default
+// is set so that callers can tell.
+func DefaultScenario(inputs []Input, kedaVersion string) (*Scenario, error) {
+	doc := "apiVersion: " + APIVersion + "\nkind: " + Kind + "\nmetadata: {name: default}\nspec:\n  duration: 30m\n"
+	if kedaVersion != "" {
+		doc += "  versions: {keda: " + strconv.Quote(kedaVersion) + "}\n"
+	}
+	sc, err := ParseWith("<default scenario>", []byte(doc), func(name string) ([]byte, error) {
+		return nil, fmt.Errorf("no file %s", name)
+	}, Options{Manifests: inputs})
+	if err != nil {
+		return nil, err
+	}
+	sc.Default = true
+	return sc, nil
+}

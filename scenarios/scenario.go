@@ -31,6 +31,9 @@ type Scenario struct {
 	Spec sim.Spec
 	// Expect are the claims of spec.expect (see Expectation).
 	Expect []Expectation
+	// Default is set on the scenario DefaultScenario makes for manifests
+	// given alone: it has no load, so simulated checks do not apply.
+	Default bool
 	// Warnings are problems that do not stop the run, such as an
 	// authenticationRef to credentials the manifests do not hold; the CLI
 	// prints them and lint reports them.

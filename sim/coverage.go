@@ -39,7 +39,11 @@ func (e *EmptyQueryError) Error() string {
 // series the run produced (see EmptyQueryError).
 func (s *Simulator) checkQueries() error {
 	for i, m := range s.queries() {
-		if m.query == "" || slices.Contains(s.spec.AllowEmptyQueries, i) {
+		if m.query == "" {
+			continue
+		}
+		s.markPodOnly(i, m.query)
+		if slices.Contains(s.spec.AllowEmptyQueries, i) {
 			continue
 		}
 		sel, err := s.store.Unmatched(m.query)
@@ -77,4 +81,41 @@ func (s *Simulator) queries() []autoscalerQuery {
 		}
 	}
 	return out
+}
+
+// UnsupportedError is an autoscaler the simulator cannot run: a trigger
+// type or metric source it does not model.
+type UnsupportedError struct {
+	// Field is the manifest field, e.g. "spec.triggers[1].type".
+	Field string
+	// What is what cannot be simulated, e.g. `"kafka" triggers`.
+	What string
+	// Supported lists what can.
+	Supported string
+}
+
+func (e *UnsupportedError) Error() string {
+	return fmt.Sprintf("%s: %s cannot be simulated yet; supported: %s", e.Field, e.What, e.Supported)
+}
+
+// markPodOnly records, on the trace column of metric i, whether every
+// series its query selects was scraped from the workload's own pods.
+func (s *Simulator) markPodOnly(i int, query string) {
+	c, ok := i, s.loop == nil
+	if s.loop != nil {
+		c, ok = s.column[i]
+	}
+	if !ok || c >= len(s.result.Metrics) {
+		return
+	}
+	series, err := s.store.Selected(query)
+	if err != nil || len(series) == 0 {
+		return
+	}
+	for _, l := range series {
+		if !s.pods.ever[l["pod"]] {
+			return
+		}
+	}
+	s.result.Metrics[c].OnlyWorkloadPods = true
 }

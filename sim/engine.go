@@ -162,7 +162,7 @@ func (s *Simulator) setUpKEDA() error {
 			continue
 		}
 		if p == nil {
-			return fmt.Errorf("spec.triggers[%d].type: %q triggers are not simulated yet; supported: prometheus, cpu, memory", i, tr.Type)
+			return &UnsupportedError{Field: fmt.Sprintf("spec.triggers[%d].type", i), What: fmt.Sprintf("%q triggers", tr.Type), Supported: "prometheus, cpu, memory"}
 		}
 		name := ""
 		for _, n := range s.loop.ExternalMetricNames() {
@@ -223,7 +223,7 @@ func (s *Simulator) setUpHPA() error {
 			info.Name = strings.ToLower(string(m.Type)) + "/" + m.Name
 			s.resColumn[i] = i
 		default:
-			return fmt.Errorf("spec.metrics[%d]: %s metrics are not simulated yet; supported: Pods, Object, External, Resource, ContainerResource", i, m.Type)
+			return &UnsupportedError{Field: fmt.Sprintf("spec.metrics[%d]", i), What: fmt.Sprintf("%s metrics", m.Type), Supported: "Pods, Object, External, Resource, ContainerResource"}
 		}
 		switch {
 		case m.Target.AverageUtilization != nil:

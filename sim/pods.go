@@ -59,6 +59,9 @@ type podSet struct {
 	container string
 	requests  map[string]int64
 	sidecars  []Container
+	// ever holds the name of every pod created, for questions about where
+	// series came from.
+	ever map[string]bool
 	// ordered names pods by ordinal and creates and deletes them one at
 	// a time (Workload.Ordered).
 	ordered bool
@@ -87,6 +90,10 @@ func (ps *podSet) create(now, startup time.Duration) *pod {
 		refs:    make([]promql.SeriesRef, ps.loads),
 	}
 	ps.nextSeq++
+	if ps.ever == nil {
+		ps.ever = map[string]bool{}
+	}
+	ps.ever[name] = true
 	if startup == 0 {
 		p.ready = true
 	}

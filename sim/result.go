@@ -64,6 +64,10 @@ type MetricInfo struct {
 	SourceType string
 	// ActivationTarget is KEDA's activation threshold (0 when unset).
 	ActivationTarget float64
+	// OnlyWorkloadPods is set when every series the query selected during
+	// the run was scraped from the workload's own pods (by their pod
+	// label): with no pod, the query reads nothing.
+	OnlyWorkloadPods bool
 }
 
 // Sample is one row of the trace.

@@ -26,7 +26,12 @@ const (
 )
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(runWithInput(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is runWithInput with nothing on standard input.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runWithInput(ctx, args, strings.NewReader(""), stdout, stderr)
 }
 
 const usage = `autoscale-sim simulates Kubernetes autoscaling (KEDA ScaledObjects and
@@ -52,14 +57,21 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// invalidError is input the tool cannot answer for (exit 2); its details
+// were already written to stdout.
+type invalidError struct{ msg string }
+
+func (e invalidError) Error() string { return e.msg }
+
 // failedError is a check that ran and failed (exit 1); its details were
 // already written to stdout.
 type failedError struct{ msg string }
 
 func (e failedError) Error() string { return e.msg }
 
-// run is the whole command; main only maps its result to the process.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// runWithInput is the whole command; main only maps its result to the
+// process. stdin is read by -f -.
+func runWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitInvalid
@@ -67,13 +79,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch args[0] {
 	case "run":
-		err = runCommand(ctx, args[1:], stdout, stderr)
+		err = runCommand(ctx, args[1:], stdin, stdout, stderr)
 	case "test":
-		err = testCommand(ctx, args[1:], stdout, stderr)
+		err = testCommand(ctx, args[1:], stdin, stdout, stderr)
 	case "lint":
-		err = lintCommand(ctx, args[1:], stdout, stderr)
+		err = lintCommand(ctx, args[1:], stdin, stdout, stderr)
 	case "explain":
-		err = explainCommand(ctx, args[1:], stdout, stderr)
+		err = explainCommand(ctx, args[1:], stdin, stdout, stderr)
 	case "sweep":
 		err = sweepCommand(ctx, args[1:], stdout, stderr)
 	case "compare":
@@ -114,15 +126,17 @@ func indentAfterFirst(s string) string {
 	return "invalid input:\n  " + strings.ReplaceAll(s, "\n", "\n  ")
 }
 
-func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "directory for trace.csv, trace.json, plot.png and plot.svg (none when empty)")
 	quiet := fs.Bool("quiet", false, "do not print the timeline")
 	html := fs.String("html", "", "write a self-contained HTML report to this file")
 	promURL := fs.String("prometheus-url", "", "Prometheus to read live replays from when the scenario names none (e.g. http://127.0.0.1:9090)")
+	var manifests manifestFiles
+	fs.Var(&manifests, "f", "manifests to add to the scenario's: a file, a directory, a glob, or - for standard input (repeatable)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: autoscale-sim run SCENARIO.yaml [--out DIR] [--html FILE] [--quiet]\n\n")
+		fmt.Fprint(stderr, "Usage: autoscale-sim run SCENARIO.yaml [-f MANIFESTS]... [--out DIR] [--html FILE] [--quiet]\n\n")
 		fs.PrintDefaults()
 	}
 	file, rest := splitPositional(args)
@@ -133,9 +147,16 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usageError{err.Error()}
 	}
 	if file == "" || fs.NArg() > 0 {
+		if file == "" && len(manifests) > 0 {
+			return usageError{"run needs a scenario file for the load; -f only adds manifests to it (lint -f alone uses " + scenarios.DefaultScenarioName + ")"}
+		}
 		return usageError{"run needs exactly one scenario file"}
 	}
-	sc, err := scenarios.LoadWith(file, scenarios.Options{PrometheusURL: *promURL, Context: ctx})
+	inputs, err := scenarios.ReadInputs(stdin, manifests...)
+	if err != nil {
+		return err
+	}
+	sc, err := scenarios.LoadWith(file, scenarios.Options{PrometheusURL: *promURL, Context: ctx, Manifests: inputs})
 	if err != nil {
 		return err
 	}
@@ -197,7 +218,7 @@ func splitPositional(args []string) (string, []string) {
 // that positional arguments can come before or after them.
 func flagTakesValue(a string) bool {
 	switch strings.TrimLeft(a, "-") {
-	case "out", "html", "run", "junit", "at", "set", "csv", "plot", "parallel", "prometheus-url":
+	case "out", "html", "run", "junit", "at", "set", "csv", "plot", "parallel", "prometheus-url", "f":
 		return true
 	}
 	return false
@@ -278,4 +299,14 @@ func writeOutputs(dir string, res *sim.Result) error {
 		return err
 	}
 	return report.SavePlots(dir, res)
+}
+
+// manifestFiles is the repeatable -f flag.
+type manifestFiles []string
+
+func (m *manifestFiles) String() string { return strings.Join(*m, ",") }
+
+func (m *manifestFiles) Set(s string) error {
+	*m = append(*m, s)
+	return nil
 }

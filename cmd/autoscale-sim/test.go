@@ -15,11 +15,13 @@ import (
 
 // testCommand checks the expect: entries of scenario files, as
 // `promtool test rules` checks rule test files.
-func testCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func testCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	runRE := fs.String("run", "", "check only the expectations whose name matches this regular expression")
 	junit := fs.String("junit", "", "write the results as JUnit XML to this file")
+	var manifests manifestFiles
+	fs.Var(&manifests, "f", "manifests to add to every scenario's: a file, a directory, a glob, or - for standard input (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: autoscale-sim test SCENARIO.yaml... [--run REGEX] [--junit FILE]\n\n")
 		fs.PrintDefaults()
@@ -40,10 +42,14 @@ func testCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	// Every file is loaded first: invalid input is exit 2 whatever the
 	// results of the others.
+	inputs, err := scenarios.ReadInputs(stdin, manifests...)
+	if err != nil {
+		return err
+	}
 	var scs []*scenarios.Scenario
 	var loadErrs []string
 	for _, f := range files {
-		sc, err := scenarios.Load(f)
+		sc, err := scenarios.LoadWith(f, scenarios.Options{Manifests: inputs})
 		if err != nil {
 			loadErrs = append(loadErrs, err.Error())
 			continue
