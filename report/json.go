@@ -14,18 +14,34 @@ import (
 // is the declaration order and never depends on map iteration.
 
 type jsonResult struct {
-	Name            string       `json:"name"`
-	Start           string       `json:"start"`
-	DurationSeconds jsonSeconds  `json:"durationSeconds"`
-	Seed            int64        `json:"seed"`
-	Autoscaler      string       `json:"autoscaler"`
-	Workload        string       `json:"workload"`
-	InitialReplicas int32        `json:"initialReplicas"`
-	MinReplicas     int32        `json:"minReplicas"`
-	MaxReplicas     int32        `json:"maxReplicas"`
-	Metrics         []jsonMetric `json:"metrics"`
-	Samples         []jsonSample `json:"samples"`
-	Events          []jsonEvent  `json:"events"`
+	Name            string           `json:"name"`
+	Start           string           `json:"start"`
+	DurationSeconds jsonSeconds      `json:"durationSeconds"`
+	Seed            int64            `json:"seed"`
+	Autoscaler      string           `json:"autoscaler"`
+	Workload        string           `json:"workload"`
+	InitialReplicas int32            `json:"initialReplicas"`
+	MinReplicas     int32            `json:"minReplicas"`
+	MaxReplicas     int32            `json:"maxReplicas"`
+	Settings        []jsonSetting    `json:"settings"`
+	Assumptions     []jsonAssumption `json:"assumptions"`
+	Metrics         []jsonMetric     `json:"metrics"`
+	Samples         []jsonSample     `json:"samples"`
+	Events          []jsonEvent      `json:"events"`
+}
+
+// jsonSetting is a value of the run and where it came from.
+type jsonSetting struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Source string `json:"source"`
+	Note   string `json:"note,omitempty"`
+}
+
+// jsonAssumption is a default the run relies on.
+type jsonAssumption struct {
+	Message string `json:"message"`
+	Hint    string `json:"hint"`
 }
 
 type jsonMetric struct {
@@ -117,9 +133,17 @@ func WriteJSON(w io.Writer, r *sim.Result) error {
 		InitialReplicas: r.InitialReplicas,
 		MinReplicas:     r.MinReplicas,
 		MaxReplicas:     r.MaxReplicas,
+		Settings:        make([]jsonSetting, len(r.Settings)),
+		Assumptions:     make([]jsonAssumption, len(r.Assumptions)),
 		Metrics:         make([]jsonMetric, len(r.Metrics)),
 		Samples:         make([]jsonSample, len(r.Samples)),
 		Events:          make([]jsonEvent, len(r.Events)),
+	}
+	for i, st := range r.Settings {
+		doc.Settings[i] = jsonSetting{Name: st.Name, Value: st.Value, Source: st.Source, Note: st.Note}
+	}
+	for i, a := range r.Assumptions {
+		doc.Assumptions[i] = jsonAssumption{Message: a.Message, Hint: a.Hint}
 	}
 	names := make([]string, len(r.Metrics))
 	for i, m := range r.Metrics {

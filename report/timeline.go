@@ -23,6 +23,9 @@ func WriteTimeline(w io.Writer, r *sim.Result) error {
 	fmt.Fprintf(bw, "Scenario %s: %s on %s, min %d, max %d replicas, seed %d, %s simulated\n",
 		orDash(r.Name), orDash(r.Autoscaler), orDash(r.Workload),
 		r.MinReplicas, r.MaxReplicas, r.Seed, age(r.Duration))
+	if err := writeSettings(bw, r); err != nil {
+		return err
+	}
 
 	if len(r.Events) == 0 {
 		fmt.Fprintln(bw, "  <no events>")
@@ -116,4 +119,28 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// writeSettings writes where the run's values came from and the defaults
+// it relies on, before the events, so that a reader knows what was
+// simulated before reading what happened.
+func writeSettings(w io.Writer, r *sim.Result) error {
+	if len(r.Settings) > 0 {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  SETTING\tVALUE\tFROM")
+		for _, st := range r.Settings {
+			from := st.Source
+			if st.Note != "" {
+				from += "; " + st.Note
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", cell(st.Name), cell(st.Value), oneLine(from))
+		}
+		if err := tw.Flush(); err != nil {
+			return fmt.Errorf("report: writing timeline: %w", err)
+		}
+	}
+	for _, a := range r.Assumptions {
+		fmt.Fprintf(w, "  assumed: %s (%s)\n", oneLine(a.Message), oneLine(a.Hint))
+	}
+	return nil
 }

@@ -224,6 +224,9 @@ func (r manifestRefs) matches(kind, name string) bool {
 // manifests, or the one spec.autoscaler.kind and name choose. HPAs that
 // KEDA generated for a ScaledObject are KEDA's output, never a choice.
 func (rs *resolution) pickAutoscaler() bool {
+	if rs.conflicts() {
+		return false
+	}
 	r, sc := rs.refs, rs.sc
 	s := &sc.Spec
 	where := r.node.child("autoscaler", r.node.n)
@@ -300,46 +303,59 @@ func (rs *resolution) warn(obj any, path, format string, args ...any) {
 // KEDA does not watch, credentials that are not there, a scale target that
 // is not there.
 func (rs *resolution) crossChecks() {
-	s := &rs.sc.Spec
-	owners := map[string][]string{}
-	ownerObj := map[string]any{}
-	key := func(kind, ns, name string) string {
+	if so := rs.sc.Spec.KEDA; so != nil {
+		rs.kedaChecks(so.Object)
+	}
+}
+
+// conflicts reports every workload that two autoscalers of the manifests
+// scale, at each of them, and whether there was one. KEDA's admission
+// webhook (apis/keda/v1alpha1/scaledobject_webhook.go verifyHpas,
+// verifyScaledObjects) refuses a second autoscaler on a workload, and
+// OpenShift's Custom Metrics Autoscaler documentation forbids an HPA beside
+// a ScaledObject: they would overwrite each other's spec.replicas.
+func (rs *resolution) conflicts() bool {
+	type owner struct {
+		name string
+		obj  any
+	}
+	owners := map[string][]owner{}
+	var order []string
+	add := func(kind, ns, name string, o owner) {
 		if kind == "" {
 			kind = "Deployment"
 		}
-		return ns + "/" + kind + "/" + name
+		k := kind + "/" + name + " in namespace " + ns
+		if _, ok := owners[k]; !ok {
+			order = append(order, k)
+		}
+		owners[k] = append(owners[k], o)
 	}
 	for _, so := range rs.all.ScaledObjects {
-		k := key(so.ScaleTargetRef.Kind, so.Namespace, so.ScaleTargetRef.Name)
-		owners[k] = append(owners[k], "ScaledObject/"+so.Name)
-		if _, ok := ownerObj[k]; !ok {
-			ownerObj[k] = so
-		}
+		add(so.ScaleTargetRef.Kind, so.Namespace, so.ScaleTargetRef.Name, owner{"ScaledObject/" + so.Name, so})
 	}
 	for _, h := range rs.all.HPAs {
-		if h.OwnedByKEDA {
+		if !h.OwnedByKEDA {
+			add(h.TargetKind, h.Namespace, h.TargetName, owner{"HorizontalPodAutoscaler/" + h.Name, h})
+		}
+	}
+	found := false
+	for _, k := range order {
+		list := owners[k]
+		if len(list) < 2 {
 			continue
 		}
-		k := key(h.TargetKind, h.Namespace, h.TargetName)
-		owners[k] = append(owners[k], "HorizontalPodAutoscaler/"+h.Name)
-		if _, ok := ownerObj[k]; !ok {
-			ownerObj[k] = h
+		found = true
+		names := make([]string, len(list))
+		for i, o := range list {
+			names[i] = o.name
+		}
+		for _, o := range list {
+			rs.at(o.obj, "spec.scaleTargetRef.name", "%s is scaled by %s: one workload takes one autoscaler (KEDA's admission webhook refuses a second one, and two would overwrite each other's spec.replicas); remove all but one",
+				k, strings.Join(names, " and "))
 		}
 	}
-	mine := key(s.Workload.Kind, s.Workload.Namespace, s.Workload.Name)
-	if list := owners[mine]; len(list) > 1 {
-		// KEDA's admission webhook (apis/keda/v1alpha1/scaledobject_webhook.go
-		// verifyHpas, verifyScaledObjects) refuses a second autoscaler on a
-		// workload, and OpenShift's Custom Metrics Autoscaler documentation
-		// forbids an HPA beside a ScaledObject: they would fight over
-		// spec.replicas.
-		path := "spec.scaleTargetRef.name"
-		rs.at(rs.autoscalerObj, path, "%s/%s is scaled by %s: one workload takes one autoscaler (KEDA's admission webhook refuses a second one, and two would overwrite each other's spec.replicas); remove all but one",
-			s.Workload.Kind, s.Workload.Name, strings.Join(list, " and "))
-	}
-	if so := s.KEDA; so != nil {
-		rs.kedaChecks(so.Object)
-	}
+	return found
 }
 
 // kedaChecks checks a ScaledObject against the KEDA installation and the
@@ -394,12 +410,13 @@ func (rs *resolution) kedaChecks(so *keda.ScaledObject) {
 			}
 			if len(names) > 0 {
 				sort.Strings(names)
-				msg += fmt.Sprintf(" (they hold %s)", strings.Join(names, ", "))
+				hint := ""
 				if s, ok := closest.Match(ref.Name, names); ok {
-					msg += fmt.Sprintf("; did you mean %s?", s)
+					hint = fmt.Sprintf("; did you mean %s?", s)
 				}
+				msg += fmt.Sprintf(" (they hold %s%s)", strings.Join(names, ", "), hint)
 			}
-			msg += "; KEDA cannot build this trigger's scaler without it, so the ScaledObject never becomes Ready"
+			msg += ": KEDA cannot build this trigger's scaler without it, so the ScaledObject never becomes Ready"
 			rs.at(so, path, "%s", msg)
 		}
 	}
