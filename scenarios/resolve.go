@@ -468,8 +468,17 @@ func (rs *resolution) monitoring() {}
 // adapter reads a prometheus-adapter configuration from the manifests.
 func (rs *resolution) adapter() {}
 
-// namedDefaults names the defaults that flatter a result.
-func (rs *resolution) namedDefaults() {}
+// namedDefaults names the defaults that flatter a result: a load without
+// a capacity can never overload a pod, so the overload figures read 0
+// whatever the policy.
+func (rs *resolution) namedDefaults() {
+	for i, l := range rs.sc.Spec.Loads {
+		if l.Capacity == 0 && (l.Model == sim.Requests || l.Model == sim.Connections) {
+			rs.assume(fmt.Sprintf("load %d (%s, %s) has no capacity: a pod serves any amount, so the run never counts overload", i, l.Metric, l.Model),
+				fmt.Sprintf("set spec.load[%d].capacity to what one pod handles", i))
+		}
+	}
+}
 
 // ReadInputs reads manifest streams the way `kubectl apply -f` takes
 // them: "-" is standard input (read once), a directory gives its .yaml,
