@@ -87,9 +87,9 @@ func TestWorkloadFromDeployment(t *testing.T) {
 	require.Equal(t, "server", w.Resources.Container)
 	require.Equal(t, map[string]int64{"cpu": 250, "memory": 512 * 1024 * 1024 * 1000}, w.Resources.RequestsMilli)
 	require.Equal(t, []sim.Container{{Name: "proxy", RequestsMilli: map[string]int64{"cpu": 100, "memory": 64 * 1024 * 1024 * 1000}}}, w.Resources.Sidecars)
-	// First probe that counts at 10s (the first period at or after the
-	// 5s delay), a second success 10s later.
-	require.Equal(t, 20*time.Second, w.PodStartup)
+	// The first probe that counts at the 5s delay at best, a second
+	// success one period (10s) later.
+	require.Equal(t, 15*time.Second, w.PodStartup)
 	require.Equal(t, 45*time.Second, w.PodTermination)
 	st := settingsOf(sc)
 	require.Equal(t, "so.yaml:25", strings.TrimSuffix(strings.SplitN(st["initial replicas"].Source, "(", 2)[1], ")"))
@@ -115,11 +115,10 @@ func TestReadinessDelay(t *testing.T) {
 		probe string
 		want  time.Duration
 	}{
-		{probe(0, 10, 1), 0},                             // probed at once
-		{probe(5, 10, 1), 10 * time.Second},              // not 5s: probes fall on the period
-		{probe(10, 10, 1), 10 * time.Second},             // on the boundary
-		{probe(11, 5, 1), 15 * time.Second},              // first multiple of 5 at or after 11
-		{probe(0, 3, 3), 6 * time.Second},                // three successes 3s apart
+		{probe(0, 10, 1), 0},                                    // probed at once
+		{probe(5, 10, 1), 5 * time.Second},                      // at the delay, at best
+		{probe(0, 3, 3), 6 * time.Second},                       // three successes 3s apart
+		{probe(20, 5, 2), 25 * time.Second},                     // the delay, then one more period
 		{"readinessProbe: {exec: {command: [cat, /ready]}}", 0}, // API defaults: delay 0, period 10, threshold 1
 	} {
 		dep := strings.Replace(wsDeployment, `        readinessProbe:

@@ -191,45 +191,43 @@ func (rs *resolution) startupDefaults(w *Workload, main *corev1.Container, name 
 	}
 }
 
-// readinessDelay is the time from container start to the first readiness
-// probe that can make the pod Ready, and then successThreshold of them.
-// The kubelet's prober (pkg/kubelet/prober/worker.go, run and doProbe)
-// probes at once when the container starts and then every periodSeconds,
-// and skips every probe before initialDelaySeconds; so the first probe
-// that counts is at the first multiple of the period at or after the
-// initial delay. A startupProbe holds the readiness probe back until it
-// has succeeded (prober_manager.go, worker.doProbe: readiness is not
-// probed before the container is started). Defaults as the API sets them
-// (pkg/apis/core/v1/defaults.go SetDefaults_Probe): period 10s, success
-// threshold 1.
+// readinessDelay is the time from container start to Ready that the
+// container's probes imply, at best. The kubelet's prober
+// (pkg/kubelet/prober/worker.go run and doProbe) probes when the container
+// starts and then every periodSeconds, skips every probe before
+// initialDelaySeconds, and reports Ready after successThreshold successes
+// in a row; a pod status update also triggers a probe (prober_manager.go
+// UpdatePodStatus), so the first one that counts can come right at the
+// initial delay. In a cluster it comes up to one period later, by the
+// phase of the prober's ticker: this is the best case. A startupProbe
+// holds the readiness probe back until it has succeeded. Defaults as the
+// API sets them (pkg/apis/core/v1/defaults.go SetDefaults_Probe): period
+// 10s, success threshold 1, no initial delay.
 func readinessDelay(c corev1.Container) (time.Duration, string, bool) {
 	if c.ReadinessProbe == nil && c.StartupProbe == nil {
 		return 0, "", false
 	}
-	first := func(p *corev1.Probe) (time.Duration, int32, int32, int32) {
-		period := p.PeriodSeconds
+	params := func(p *corev1.Probe) (delay, period, succ int32) {
+		period, succ = p.PeriodSeconds, p.SuccessThreshold
 		if period <= 0 {
 			period = 10
 		}
-		succ := p.SuccessThreshold
 		if succ <= 0 {
 			succ = 1
 		}
-		delay := p.InitialDelaySeconds
-		k := (delay + period - 1) / period
-		return time.Duration(k*period+(succ-1)*period) * time.Second, delay, period, succ
+		return p.InitialDelaySeconds, period, succ
 	}
 	var total time.Duration
 	var parts []string
 	if p := c.StartupProbe; p != nil {
-		d, delay, period, _ := first(p)
-		total += d
-		parts = append(parts, fmt.Sprintf("startupProbe: first probe at %ds (initialDelaySeconds %d, periodSeconds %d)", int(d.Seconds()), delay, period))
+		delay, period, succ := params(p)
+		total += time.Duration(delay+(succ-1)*period) * time.Second
+		parts = append(parts, fmt.Sprintf("startupProbe: initialDelaySeconds %d, periodSeconds %d", delay, period))
 	}
 	if p := c.ReadinessProbe; p != nil {
-		d, delay, period, succ := first(p)
-		total += d
-		parts = append(parts, fmt.Sprintf("readinessProbe: initialDelaySeconds %d, periodSeconds %d, successThreshold %d", delay, period, succ))
+		delay, period, succ := params(p)
+		total += time.Duration(delay+(succ-1)*period) * time.Second
+		parts = append(parts, fmt.Sprintf("readinessProbe: initialDelaySeconds %d, periodSeconds %d, successThreshold %d; at best: in a cluster up to one period later", delay, period, succ))
 	}
 	return total, strings.Join(parts, "; "), true
 }
