@@ -39,6 +39,9 @@ func (l Labels) promLabels() labels.Labels {
 	return b.Labels()
 }
 
+// FromLabels converts Prometheus labels to Labels.
+func FromLabels(ls labels.Labels) Labels { return fromPromLabels(ls) }
+
 func fromPromLabels(ls labels.Labels) Labels {
 	out := make(Labels, ls.Len())
 	ls.Range(func(l labels.Label) { out[l.Name] = l.Value })

@@ -462,8 +462,6 @@ func (rs *resolution) findTarget() {
 	rs.at(rs.autoscalerObj, path, "%s", msg)
 }
 
-// monitoring derives the scrape targets from the monitoring objects.
-func (rs *resolution) monitoring() {}
 
 // adapter reads a prometheus-adapter configuration from the manifests.
 func (rs *resolution) adapter() {}

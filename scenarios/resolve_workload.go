@@ -155,11 +155,13 @@ func (rs *resolution) startupDefaults(w *Workload, main *corev1.Container, name 
 	case rs.given("workload.podStartup"):
 		note := ""
 		if hasProbe {
+			s.Workload.ReadinessDelay = probeDelay
 			note = "wins over " + rs.valueFrom(w, name, probePath, shortDuration(probeDelay))
 		}
 		rs.setting("time to Ready", describeStartup(s.Workload), rs.scenarioField("workload.podStartup"), note)
 	case hasProbe:
 		s.Workload.PodStartup = probeDelay
+		s.Workload.ReadinessDelay = probeDelay
 		rs.setting("time to Ready", shortDuration(probeDelay), rs.from(w, name, probePath), probeNote)
 		rs.assume("pods start their container at once and pass their readinessProbe at the first probe that counts",
 			"set spec.workload.podStartup to the time your pods really take (image pull, start-up)")

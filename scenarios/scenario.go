@@ -165,6 +165,9 @@ type manifestRefs struct {
 	// autoscaler.allowEmptyQueries, checked against
 	// the autoscaler once it is known.
 	metricIndexes []node
+	// discovery and annotationLabels are spec.prometheus's choice of
+	// scrape jobs (see resolution.monitoring).
+	discovery, annotationLabels string
 	// given records the scenario fields that were set (path from spec,
 	// e.g. "workload.podStartup"), which win over the manifests.
 	given map[string]node
@@ -244,9 +247,23 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 		case "controller":
 			// Applied after versions, whatever the order in the file.
 		case "prometheus":
-			v.fields([]string{"scrapeInterval", "lookbackDelta", "job", "evaluation"}, func(key string, v node) {
+			v.fields([]string{"scrapeInterval", "lookbackDelta", "job", "evaluation", "discovery", "annotationLabels"}, func(key string, v node) {
 				refs.given["prometheus."+key] = v
 				switch key {
+				case "discovery":
+					refs.discovery = v.str()
+					switch refs.discovery {
+					case "auto", "operator", "annotations", "both", "none":
+					default:
+						v.fail("unsupported value %q; allowed: auto (the Prometheus Operator's monitors when the manifests hold some for the workload, else prometheus.io/scrape annotations), operator, annotations, both, none (namespace, pod and job labels only)", refs.discovery)
+					}
+				case "annotationLabels":
+					refs.annotationLabels = v.str()
+					switch refs.annotationLabels {
+					case "current", "legacy":
+					default:
+						v.fail("unsupported value %q; allowed: current (namespace, pod: prometheus chart 15.0.0 and later), legacy (kubernetes_namespace, kubernetes_pod_name)", refs.annotationLabels)
+					}
 				case "scrapeInterval":
 					s.Prometheus.ScrapeInterval = v.duration()
 				case "lookbackDelta":

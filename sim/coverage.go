@@ -54,6 +54,9 @@ func (s *Simulator) checkQueries() error {
 		for _, one := range sel {
 			e.Details = append(e.Details, s.store.Diagnose(one, 5)...)
 		}
+		for _, n := range s.spec.Prometheus.Notes {
+			e.Details = append(e.Details, "monitoring: "+n)
+		}
 		return e
 	}
 	return nil

@@ -85,7 +85,8 @@ func New(spec Spec) (*Simulator, error) {
 		engine: promql.NewEngine(promql.EngineOptions{LookbackDelta: spec.Prometheus.LookbackDelta, Evaluation: spec.Prometheus.Evaluation}),
 		pods: podSet{prefix: spec.Workload.Name, loads: len(spec.Loads),
 			container: spec.Workload.Resources.Container, requests: spec.Workload.Resources.RequestsMilli,
-			sidecars: spec.Workload.Resources.Sidecars, ordered: spec.Workload.Ordered},
+			sidecars: spec.Workload.Resources.Sidecars, ordered: spec.Workload.Ordered,
+			readinessDelay: spec.Workload.ReadinessDelay},
 		desired:  spec.Workload.InitialReplicas,
 		lastWarn: map[string]string{},
 
@@ -324,12 +325,23 @@ func (s *Simulator) tick(ctx context.Context) error {
 	if err := s.appendRaw(now); err != nil {
 		return err
 	}
-	if due(now, s.spec.Prometheus.ScrapeInterval) && !s.faultActive(ScrapeGap, now) {
-		if err := s.scrape(now); err != nil {
-			return err
+	if !s.faultActive(ScrapeGap, now) {
+		if len(s.spec.Prometheus.Jobs) > 0 {
+			if err := s.scrapeJobs(now); err != nil {
+				return err
+			}
 		}
-		if err := s.scrapeCadvisor(s.spec.Start.Add(now)); err != nil {
-			return err
+		if due(now, s.spec.Prometheus.ScrapeInterval) {
+			scrape := s.scrape
+			if len(s.spec.Prometheus.Jobs) > 0 {
+				scrape = func(now time.Duration) error { return s.scrapeQueues(s.spec.Start.Add(now)) }
+			}
+			if err := scrape(now); err != nil {
+				return err
+			}
+			if err := s.scrapeCadvisor(s.spec.Start.Add(now)); err != nil {
+				return err
+			}
 		}
 	}
 	// 4. KEDA polls its triggers.
@@ -389,6 +401,11 @@ func (s *Simulator) scrape(now time.Duration) error {
 		}
 		p.scraped = true
 	}
+	return s.scrapeQueues(at)
+}
+
+// scrapeQueues writes the backlog series of the Queue loads.
+func (s *Simulator) scrapeQueues(at time.Time) error {
 	for li, l := range s.spec.Loads {
 		if l.Model == Queue {
 			st := &s.loads[li]

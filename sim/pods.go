@@ -39,6 +39,11 @@ type pod struct {
 	refs []promql.SeriesRef
 	// cadvisor is the container's CPU counter and its cAdvisor series.
 	cadvisor cadvisorState
+	// runningAt is when the pod's container starts (phase Running): the
+	// time to Ready less the readiness probe's part.
+	runningAt time.Duration
+	// jobs is the pod's state in each scrape job (Prometheus.Jobs).
+	jobs []jobState
 }
 
 // inEndpoints reports whether the pod receives traffic and is scraped:
@@ -59,6 +64,9 @@ type podSet struct {
 	container string
 	requests  map[string]int64
 	sidecars  []Container
+	// readinessDelay is the part of a pod's startup between its container
+	// starting and it being Ready (Workload.ReadinessDelay).
+	readinessDelay time.Duration
 	// ever holds the name of every pod created, for questions about where
 	// series came from.
 	ever map[string]bool
@@ -75,6 +83,7 @@ func phase(p *pod) hpa.PodPhase {
 }
 
 func (ps *podSet) create(now, startup time.Duration) *pod {
+	running := now + max(startup-ps.readinessDelay, 0)
 	name := fmt.Sprintf("%s-%05d", ps.prefix, ps.nextSeq)
 	if ps.ordered {
 		name = fmt.Sprintf("%s-%d", ps.prefix, ps.lowestFreeOrdinal())
@@ -84,6 +93,7 @@ func (ps *podSet) create(now, startup time.Duration) *pod {
 		seq:     ps.nextSeq,
 		created: now,
 		readyAt: now + startup,
+		runningAt: running,
 		load:    make([]int64, ps.loads),
 		served:  make([]float64, ps.loads),
 		total:   make([]float64, ps.loads),

@@ -9,6 +9,7 @@ import (
 	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/keda"
 	"github.com/autoscale-sim/autoscale-sim/promql"
+	"github.com/autoscale-sim/autoscale-sim/scrape"
 )
 
 // DefaultStart is the virtual instant of t = 0 when a Spec sets none:
@@ -87,6 +88,13 @@ type Workload struct {
 	// Crashes make pods fail at given instants; the ReplicaSet replaces
 	// them.
 	Crashes []Crash
+	// ReadinessDelay is the part of PodStartup from the container's start
+	// to Ready (the readiness probe's); before it the pod is Pending, and
+	// scrape jobs that discover pods rather than endpoints do not see it.
+	ReadinessDelay time.Duration
+	// Template is the pod template the scrape jobs discover (labels,
+	// annotations, container ports).
+	Template PodTemplate
 	// Ordered makes pods come and go one at a time, as a StatefulSet with
 	// podManagementPolicy OrderedReady: pod N is created once pods 0..N-1
 	// are Ready, and scale-in deletes the highest ordinal and waits for
@@ -102,8 +110,16 @@ type Prometheus struct {
 	ScrapeInterval time.Duration
 	// LookbackDelta is the query lookback (default 5m, as Prometheus).
 	LookbackDelta time.Duration
-	// Job is the job label of scraped series (default the workload name).
+	// Job is the job label of scraped series (default the workload name)
+	// when there are no Jobs.
 	Job string
+	// Notes explain which monitoring objects scrape the workload and why
+	// others do not; a query that selects nothing reports them.
+	Notes []string
+	// Jobs are the scrape jobs over the workload's pods, as the cluster's
+	// monitoring stack runs them (see package scrape). When there are
+	// none, every Ready pod's series carry namespace, pod and job.
+	Jobs []*scrape.Job
 	// Evaluation says how queries are answered: promql.Direct (the
 	// default) evaluates simple aggregations without the engine's
 	// per-query setup, with the engine's results bit for bit;
@@ -253,6 +269,11 @@ func (s Spec) Validate() error {
 	}
 	multiple("traceInterval", s.TraceInterval)
 	multiple("prometheus.scrapeInterval", s.Prometheus.ScrapeInterval)
+	for _, j := range s.Prometheus.Jobs {
+		if j.Interval != 0 {
+			multiple(j.Source+" interval", j.Interval)
+		}
+	}
 	multiple("controller.syncPeriod", s.Controller.SyncPeriod)
 	if s.Workload.Name == "" {
 		bad("workload name must be set")
