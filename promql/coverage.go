@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
@@ -58,6 +59,33 @@ func (s *Store) Selected(query string) ([]Labels, error) {
 		}
 		return nil
 	})
+	return out, nil
+}
+
+// SeriesBetween returns the label sets of the series that match a series
+// selector (as /api/v1/series takes it in match[]) and have a sample in
+// [from, to], sorted.
+func (s *Store) SeriesBetween(selector string, from, to time.Time) ([]Labels, error) {
+	ms, err := parser.NewParser(parser.Options{}).ParseMetricSelector(selector)
+	if err != nil {
+		return nil, locate(selector, 0, err)
+	}
+	mint, maxt := from.UnixMilli(), to.UnixMilli()
+	var found []*series
+	for _, sr := range s.series {
+		n := len(sr.ts)
+		if n == 0 || sr.ts[n-1] < mint || sr.ts[0] > maxt || !matches(sr.lbls, ms) {
+			continue
+		}
+		if lo, hi := window(sr.ts, mint, maxt); lo < hi {
+			found = append(found, sr)
+		}
+	}
+	sort.Slice(found, func(i, j int) bool { return labels.Compare(found[i].lbls, found[j].lbls) < 0 })
+	out := make([]Labels, len(found))
+	for i, sr := range found {
+		out[i] = fromPromLabels(sr.lbls)
+	}
 	return out, nil
 }
 

@@ -275,6 +275,13 @@ func ParseQuery(query string) error {
 	return locate(query, 0, err)
 }
 
+// CheckSeriesSelector parses a series selector as /api/v1/series takes
+// it in match[] (a vector selector without functions or ranges).
+func CheckSeriesSelector(sel string) error {
+	_, err := parser.NewParser(parser.Options{}).ParseMetricSelector(sel)
+	return locate(sel, 0, err)
+}
+
 // locate turns a parser error into a *ParseError; shift is subtracted from
 // offsets (for inputs the caller prefixed).
 func locate(input string, shift int, err error) error {

@@ -62,9 +62,17 @@ const (
 func (m *Manifests) parseCompanion(root node, file, apiVersion, kind string) bool {
 	remember := func(obj any) { m.docs[obj] = document{file, root.n} }
 	switch apiVersion + " " + kind {
+	case kindDeployment, kindStatefulSet, kindService, kindServiceMonitor, kindPodMonitor, kindConfigMap:
+		// YAML to JSON keeps the last of two equal keys; the API server's
+		// strict decoding reports them.
+		if duplicateKeys(root) {
+			return true
+		}
+	}
+	switch apiVersion + " " + kind {
 	case kindDeployment:
 		var d appsv1.Deployment
-		if decodeAPIObject(root, &d) {
+		if decodeAPIObject(root, &d) && checkSelector(root, d.Spec.Selector, d.Spec.Template.Labels) {
 			w := &Workload{Kind: kind, Name: d.Name, Namespace: d.Namespace, Replicas: d.Spec.Replicas,
 				Selector: d.Spec.Selector, Template: d.Spec.Template, MinReadySeconds: d.Spec.MinReadySeconds}
 			m.Workloads = append(m.Workloads, w)
@@ -72,7 +80,7 @@ func (m *Manifests) parseCompanion(root node, file, apiVersion, kind string) boo
 		}
 	case kindStatefulSet:
 		var s appsv1.StatefulSet
-		if decodeAPIObject(root, &s) {
+		if decodeAPIObject(root, &s) && checkSelector(root, s.Spec.Selector, s.Spec.Template.Labels) {
 			w := &Workload{Kind: kind, Name: s.Name, Namespace: s.Namespace, Replicas: s.Spec.Replicas,
 				Selector: s.Spec.Selector, Template: s.Spec.Template, MinReadySeconds: s.Spec.MinReadySeconds,
 				podManagementPolicy: string(s.Spec.PodManagementPolicy)}
@@ -112,6 +120,22 @@ func (m *Manifests) parseCompanion(root node, file, apiVersion, kind string) boo
 		m.TriggerAuths = append(m.TriggerAuths, a)
 		remember(a)
 	default:
+		return false
+	}
+	return true
+}
+
+// checkSelector applies the API server's validation of a workload's
+// selector (kubernetes pkg/apis/apps/validation ValidateDeploymentSpec):
+// it must be set, and select the pod template's labels.
+func checkSelector(root node, sel *metav1.LabelSelector, podLabels map[string]string) bool {
+	if sel == nil || (len(sel.MatchLabels) == 0 && len(sel.MatchExpressions) == 0) {
+		root.ps.add(lineOf(root, "spec.selector"), "spec.selector", "must be set: the pods the workload owns are those it selects")
+		return false
+	}
+	if !selectorMatches(*sel, podLabels) {
+		root.ps.add(lineOf(root, "spec.template.metadata"), "spec.template.metadata.labels", "selector does not match template labels: spec.selector is %s, the pod template's labels are %s; add the selector's labels to spec.template.metadata.labels",
+			metav1.FormatLabelSelector(sel), orDefault(sortedLabelString(podLabels), "none"))
 		return false
 	}
 	return true
@@ -166,6 +190,7 @@ func parseTriggerAuth(root node, kind string) *TriggerAuth {
 // simulator does not read, saying what to change to write it as
 // autoscaling/v2 (k8s.io/api autoscaling/v1, v2beta1 and v2beta2 types).
 func oldHPAVersion(root node, apiVersion string) {
+	duplicateKeys(root)
 	at := root.child("apiVersion", mappingValue(root.n, "apiVersion"))
 	spec := mappingValue(root.n, "spec")
 	if spec == root.n {
@@ -174,6 +199,24 @@ func oldHPAVersion(root node, apiVersion string) {
 	var renames []string
 	switch apiVersion {
 	case "autoscaling/v1":
+		hasMetrics := spec != nil && spec.Kind == yaml.MappingNode && hasKey(spec, "metrics")
+		switch {
+		case hasMetrics:
+			seen := map[string]bool{}
+			walkKeys(mappingValue(spec, "metrics"), func(k string) { seen[k] = true })
+			msg := "autoscaling/v1 has no spec.metrics (kubectl --validate=strict refuses it; a lenient apply drops it and the HPA scales on 80 % CPU)"
+			var renames []string
+			for _, r := range v2beta1Renames {
+				if seen[r.field] {
+					renames = append(renames, r.field+" "+r.becomes)
+				}
+			}
+			if len(renames) > 0 {
+				msg += "; its entries are written as in autoscaling/v2beta1: " + strings.Join(renames, "; ")
+			}
+			at.fail("HorizontalPodAutoscaler %s is not read; write it as autoscaling/v2: %s", apiVersion, msg)
+			return
+		}
 		if spec != nil && spec.Kind == yaml.MappingNode && hasKey(spec, "targetCPUUtilizationPercentage") {
 			v := mappingValue(spec, "targetCPUUtilizationPercentage").Value
 			renames = append(renames, fmt.Sprintf("spec.targetCPUUtilizationPercentage: %s becomes spec.metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: %s}}}]", v, v))
@@ -249,4 +292,34 @@ func sortedLabelString(m map[string]string) string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ",")
+}
+
+// duplicateKeys reports every key given twice in a mapping of the
+// document, as strict decoding does; it reports whether there was one.
+func duplicateKeys(root node) bool {
+	found := false
+	var walk func(n node)
+	walk = func(n node) {
+		switch n.n.Kind {
+		case yaml.MappingNode:
+			first := map[string]int{}
+			for i := 0; i+1 < len(n.n.Content); i += 2 {
+				k := n.n.Content[i]
+				child := n.child(k.Value, n.n.Content[i+1])
+				if line, dup := first[k.Value]; dup {
+					n.ps.add(k.Line, child.path, "duplicate field (also at line %d; a lenient parser keeps this one, strict decoding refuses both)", line)
+					found = true
+					continue
+				}
+				first[k.Value] = k.Line
+				walk(child)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.n.Content {
+				walk(n.index(i, c))
+			}
+		}
+	}
+	walk(root)
+	return found
 }

@@ -31,6 +31,15 @@ func (sc *Scenario) LocateError(err error) error {
 		}
 		return &Error{Problems: []Problem{p}}
 	}
+	var an *sim.AdapterNeverServedError
+	if errors.As(err, &an) {
+		file, line := sc.Locate(an.Field)
+		if file == "" {
+			file = sc.File
+		}
+		msg := strings.TrimPrefix(an.Error(), an.Field+": ")
+		return &Error{Problems: []Problem{{File: file, Line: line, Path: an.Field, Message: msg}}}
+	}
 	var ue *sim.UnsupportedError
 	if errors.As(err, &ue) {
 		file, line := sc.Locate(ue.Field)

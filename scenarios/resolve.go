@@ -12,6 +12,7 @@ import (
 
 	"github.com/autoscale-sim/autoscale-sim/internal/closest"
 	"github.com/autoscale-sim/autoscale-sim/keda"
+	"github.com/autoscale-sim/autoscale-sim/scrape"
 	"github.com/autoscale-sim/autoscale-sim/sim"
 )
 
@@ -37,6 +38,10 @@ type resolution struct {
 	target *Workload
 	// autoscalerObj is the selected ScaledObject or HPAObject.
 	autoscalerObj any
+	// readFn reads the files the scenario names.
+	readFn ReadFunc
+	// intervalSources say where each scrape job's interval is set.
+	intervalSources map[*scrape.Job]string
 }
 
 // resolve loads the manifests and picks the autoscaler, then reads its
@@ -46,7 +51,7 @@ func (r manifestRefs) resolve(sc *Scenario, read ReadFunc, opts Options, ps *pro
 	if len(ps.list) > 0 {
 		return
 	}
-	rs := &resolution{sc: sc, refs: r, all: all, ps: ps}
+	rs := &resolution{sc: sc, refs: r, all: all, ps: ps, readFn: read}
 	rs.defaultNamespaces()
 	if !rs.pickAutoscaler() {
 		return
@@ -55,6 +60,7 @@ func (r manifestRefs) resolve(sc *Scenario, read ReadFunc, opts Options, ps *pro
 	rs.workload()
 	rs.monitoring()
 	rs.adapter()
+	rs.adapterOrigins()
 	rs.namedDefaults()
 }
 
@@ -463,8 +469,6 @@ func (rs *resolution) findTarget() {
 }
 
 
-// adapter reads a prometheus-adapter configuration from the manifests.
-func (rs *resolution) adapter() {}
 
 // namedDefaults names the defaults that flatter a result: a load without
 // a capacity can never overload a pod, so the overload figures read 0

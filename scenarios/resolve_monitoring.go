@@ -32,6 +32,7 @@ func (rs *resolution) monitoring() {
 		return
 	}
 	s.Workload.Template = podTemplate(w)
+	rs.intervalSources = map[*scrape.Job]string{}
 	var opJobs []*scrape.Job
 	if mode != "annotations" {
 		opJobs = append(rs.serviceMonitorJobs(w), rs.podMonitorJobs(w)...)
@@ -54,7 +55,7 @@ func (rs *resolution) monitoring() {
 		return
 	}
 	for _, j := range jobs {
-		rs.jobInterval(j)
+		rs.jobInterval(j, rs.intervalSources[j])
 	}
 	s.Prometheus.Jobs = jobs
 	rs.seriesLabelsSetting(jobs)
@@ -81,7 +82,7 @@ func (rs *resolution) defaultLabels(mode string) {
 
 // jobInterval settles a job's scrape interval: the scenario's, else the
 // monitor's, else the default of the stack.
-func (rs *resolution) jobInterval(j *scrape.Job) {
+func (rs *resolution) jobInterval(j *scrape.Job, source string) {
 	s := &rs.sc.Spec
 	def := scrape.OperatorDefaultInterval
 	defWhy := "the Prometheus CR's default scrapeInterval"
@@ -97,7 +98,7 @@ func (rs *resolution) jobInterval(j *scrape.Job) {
 		j.Interval = s.Prometheus.ScrapeInterval
 		rs.setting("scrape interval", shortDuration(j.Interval), rs.scenarioField("prometheus.scrapeInterval"), note)
 	case j.Interval != 0 && j.Name != "kubernetes-pods":
-		rs.setting("scrape interval", shortDuration(j.Interval), j.Source+" interval", "")
+		rs.setting("scrape interval", shortDuration(j.Interval), source, "")
 	default:
 		j.Interval = def
 		rs.setting("scrape interval", shortDuration(def), j.Source, defWhy+" (set spec.prometheus.scrapeInterval for another)")
@@ -203,6 +204,7 @@ func (rs *resolution) serviceMonitorJobs(w *Workload) []*scrape.Job {
 			}
 			j := scrape.FromServiceMonitor(sm, i, services, rel, mrel)
 			j.Source = rs.from(sm, fmt.Sprintf("ServiceMonitor/%s", sm.Name), path)
+			rs.intervalSources[j] = rs.from(sm, fmt.Sprintf("ServiceMonitor/%s", sm.Name), path+".interval")
 			jobs = append(jobs, j)
 		}
 	}
@@ -233,6 +235,7 @@ func (rs *resolution) podMonitorJobs(w *Workload) []*scrape.Job {
 			mrel := rs.relabelings(pm, path+".metricRelabelings", ep.MetricRelabelConfigs)
 			j := scrape.FromPodMonitor(pm, i, rel, mrel)
 			j.Source = rs.from(pm, fmt.Sprintf("PodMonitor/%s", pm.Name), path)
+			rs.intervalSources[j] = rs.from(pm, fmt.Sprintf("PodMonitor/%s", pm.Name), path+".interval")
 			jobs = append(jobs, j)
 		}
 	}

@@ -165,6 +165,11 @@ type manifestRefs struct {
 	// autoscaler.allowEmptyQueries, checked against
 	// the autoscaler once it is known.
 	metricIndexes []node
+	// ruleNodes locate refs.rules; adapterConfig is spec.adapter.config,
+	// relist and maxAge the adapter's discovery timing.
+	ruleNodes      []node
+	adapterConfig  node
+	relist, maxAge time.Duration
 	// discovery and annotationLabels are spec.prometheus's choice of
 	// scrape jobs (see resolution.monitoring).
 	discovery, annotationLabels string
@@ -182,7 +187,20 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 	n.fields([]string{"duration", "autoscaler", "adapter", "versions", "controller", "prometheus", "workload", "load", "sim", "expect", "series", "faults"}, func(key string, v node) {
 		switch key {
 		case "adapter":
-			v.fields([]string{"rules"}, func(key string, v node) {
+			v.fields([]string{"rules", "config", "relistInterval", "maxAge"}, func(key string, v node) {
+				switch key {
+				case "config":
+					refs.adapterConfig = v
+					v.str()
+					return
+				case "relistInterval":
+					refs.relist = v.duration()
+					refs.given["adapter.relistInterval"] = v
+					return
+				case "maxAge":
+					refs.maxAge = v.duration()
+					return
+				}
 				v.items(func(i int, v node) {
 					var r sim.AdapterRule
 					v.fields([]string{"name", "query"}, func(key string, v node) {
@@ -198,6 +216,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 						v.fail("name and query must be set")
 					}
 					refs.rules = append(refs.rules, r)
+					refs.ruleNodes = append(refs.ruleNodes, v)
 				})
 			})
 		case "duration":

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/autoscale-sim/autoscale-sim/adapter"
 	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/keda"
 	"github.com/autoscale-sim/autoscale-sim/promql"
@@ -71,6 +72,10 @@ type Simulator struct {
 	resColumn map[int]int
 	// cadvisor says which cAdvisor series the containers expose.
 	cadvisor cadvisorSeries
+	// served are the HPA metrics the adapter's rules serve, and registry
+	// what the adapter discovered at its last relist.
+	served   []servedMetric
+	registry *adapter.Registry
 }
 
 // New validates spec and prepares a run.
@@ -216,10 +221,15 @@ func (s *Simulator) setUpHPA() error {
 		switch m.Type {
 		case hpa.PodsMetricSourceType, hpa.ObjectMetricSourceType, hpa.ExternalMetricSourceType:
 			q, ok := rules[m.Name]
-			if !ok {
-				return fmt.Errorf("spec.metrics[%d]: no adapter rule serves the %s metric %q; add one under spec.adapter.rules", i, m.Type, m.Name)
+			switch {
+			case ok:
+				info.Query = q
+			case s.spec.HPA.Adapter != nil:
+				// Rendered at each request from the adapter's rules.
+				s.served = append(s.served, servedMetric{index: i})
+			default:
+				return fmt.Errorf("spec.metrics[%d]: no adapter rule serves the %s metric %q; give prometheus-adapter's configuration (spec.adapter.config, or its ConfigMap in the manifests) or a rule under spec.adapter.rules", i, m.Type, m.Name)
 			}
-			info.Query = q
 		case hpa.ResourceMetricSourceType, hpa.ContainerResourceMetricSourceType:
 			info.Name = strings.ToLower(string(m.Type)) + "/" + m.Name
 			s.resColumn[i] = i
@@ -245,6 +255,9 @@ func (s *Simulator) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	if err := s.checkQueries(); err != nil {
+		return nil, err
+	}
+	if err := s.checkServed(); err != nil {
 		return nil, err
 	}
 	return s.Result(), nil
@@ -653,7 +666,17 @@ func (s *Simulator) adapterMetric(ctx context.Context, i int, m hpa.MetricSpec, 
 	if m.Type == hpa.ResourceMetricSourceType || m.Type == hpa.ContainerResourceMetricSourceType {
 		return s.resourceMetric(i, m, now)
 	}
-	res, err := s.instant(ctx, i, s.result.Metrics[i].Query, now)
+	query, podLabel := s.result.Metrics[i].Query, "pod"
+	var names []string
+	if sm := s.servedAt(i); sm != nil {
+		q, ns, err := s.adapterQuery(sm, m, now)
+		if err != nil {
+			s.metrics[i] = math.NaN()
+			return hpa.MetricInput{Err: err}
+		}
+		query, podLabel, names = q.PromQL, q.GroupBy, ns
+	}
+	res, err := s.instant(ctx, i, query, now)
 	if err != nil {
 		s.metrics[i] = math.NaN()
 		return hpa.MetricInput{Err: err}
@@ -665,7 +688,12 @@ func (s *Simulator) adapterMetric(ctx context.Context, i int, m hpa.MetricSpec, 
 		sum += smp.Value
 		switch m.Type {
 		case hpa.PodsMetricSourceType:
-			pod := smp.Labels["pod"]
+			pod := smp.Labels[podLabel]
+			if names != nil && !slices.Contains(names, pod) {
+				// The adapter keeps only the values of the pods it asked
+				// about (pkg/custom-provider/provider.go metricsFor).
+				continue
+			}
 			if pod == "" {
 				return hpa.MetricInput{Err: fmt.Errorf("query for pods metric %s returned a sample without a pod label", m.Name)}
 			}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/autoscale-sim/autoscale-sim/adapter"
 	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/keda"
 	"github.com/autoscale-sim/autoscale-sim/promql"
@@ -203,9 +204,24 @@ type KEDA struct {
 // HPA makes a plain autoscaling/v2 HorizontalPodAutoscaler the autoscaler.
 type HPA struct {
 	Spec hpa.Spec
+	// Adapter is a prometheus-adapter configuration that serves the
+	// metrics Rules do not (nil: none).
+	Adapter *Adapter
 	// Rules map the HPA's Pods, Object and External metric names to PromQL,
 	// as a prometheus-adapter configuration does.
 	Rules []AdapterRule
+}
+
+// Adapter is a prometheus-adapter deployment: its rules, and how often
+// and how far back it lists series to discover metrics.
+type Adapter struct {
+	Rules []*adapter.Rule
+	// RelistInterval is --metrics-relist-interval (default
+	// adapter.DefaultRelistInterval); MaxAge is --metrics-max-age
+	// (default the relist interval).
+	RelistInterval, MaxAge time.Duration
+	// Source names the configuration in messages.
+	Source string
 }
 
 // AdapterRule serves one custom or external metric from a PromQL query.

@@ -145,3 +145,20 @@ func TestExamplesMeetTheirExpectations(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, tested, 2)
 }
+
+// TestSeedsAsPrinted: the tutorials' manifests exactly as printed are
+// refused with the file, line and what to change; the messages are
+// golden.
+func TestSeedsAsPrinted(t *testing.T) {
+	paths, err := filepath.Glob("../../testdata/seeds/*/scenario*.yaml")
+	require.NoError(t, err)
+	require.NotEmpty(t, paths)
+	for _, p := range paths {
+		name := filepath.Base(filepath.Dir(p)) + "-" + strings.TrimSuffix(filepath.Base(p), ".yaml") + ".txt"
+		t.Run(name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "run", p)
+			require.Equal(t, exitInvalid, code, stdout)
+			goldenIn(t, "../../testdata/golden/seeds", name, []byte(stderr))
+		})
+	}
+}
