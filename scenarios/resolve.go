@@ -468,8 +468,6 @@ func (rs *resolution) findTarget() {
 	rs.at(rs.autoscalerObj, path, "%s", msg)
 }
 
-
-
 // namedDefaults names the defaults that flatter a result: a load without
 // a capacity can never overload a pod, so the overload figures read 0
 // whatever the policy.

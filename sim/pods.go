@@ -89,15 +89,15 @@ func (ps *podSet) create(now, startup time.Duration) *pod {
 		name = fmt.Sprintf("%s-%d", ps.prefix, ps.lowestFreeOrdinal())
 	}
 	p := &pod{
-		name:    name,
-		seq:     ps.nextSeq,
-		created: now,
-		readyAt: now + startup,
+		name:      name,
+		seq:       ps.nextSeq,
+		created:   now,
+		readyAt:   now + startup,
 		runningAt: running,
-		load:    make([]int64, ps.loads),
-		served:  make([]float64, ps.loads),
-		total:   make([]float64, ps.loads),
-		refs:    make([]promql.SeriesRef, ps.loads),
+		load:      make([]int64, ps.loads),
+		served:    make([]float64, ps.loads),
+		total:     make([]float64, ps.loads),
+		refs:      make([]promql.SeriesRef, ps.loads),
 	}
 	ps.nextSeq++
 	if ps.ever == nil {
