@@ -41,6 +41,19 @@ func Explain(ctx context.Context, w io.Writer, spec sim.Spec, at time.Duration) 
 		p(" (trace at %s: %d pods, %d ready, load %g)", Duration(last.T), last.Replicas, last.ReadyReplicas, last.Load)
 	}
 	p("\n")
+	if len(res.Settings) > 0 || len(res.Assumptions) > 0 {
+		p("\nInputs (where each value came from)\n")
+		for _, st := range res.Settings {
+			p("  %-18s %s  (%s", st.Name+":", st.Value, st.Source)
+			if st.Note != "" {
+				p("; %s", st.Note)
+			}
+			p(")\n")
+		}
+		for _, a := range res.Assumptions {
+			p("  assumed:         %s (%s)\n", a.Message, a.Hint)
+		}
+	}
 
 	if loop := s.KEDA(); loop != nil {
 		so := spec.KEDA.Object
