@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -262,6 +263,15 @@ func triggerFindings(object string, i int, so *keda.ScaledObject) []Finding {
 		}
 		out = append(out, Finding{Rule: "activation-above-threshold", Object: object, Path: base + ".metadata.activationThreshold", Message: msg})
 	}
+	for _, k := range sortedKeys(t.Metadata) {
+		if !prometheusMetadata[k] {
+			msg := fmt.Sprintf("metadata.%s is not a setting of KEDA's prometheus scaler, which ignores it (pkg/scalers/prometheus_scaler.go prometheusMetadata; an operator run with KEDA_CHECK_UNEXPECTED_SCALERS_PARAMS=enabled reports it)", k)
+			if k == "metricName" {
+				msg += fmt.Sprintf("; the HPA's metric is named s%d-prometheus whatever it says", i)
+			}
+			out = append(out, Finding{Rule: "ignored-metadata", Object: object, Path: base + ".metadata." + k, Message: msg})
+		}
+	}
 	mt := t.MetricType
 	if mt == "" {
 		mt = "AverageValue"
@@ -329,5 +339,25 @@ func selfMetricFindings(sc *scenarios.Scenario, run *Run, object string) []Findi
 			break
 		}
 	}
+	return out
+}
+
+// prometheusMetadata are the metadata keys KEDA's prometheus scaler reads
+// (pkg/scalers/prometheus_scaler.go prometheusMetadata and its
+// authentication parameters).
+var prometheusMetadata = map[string]bool{
+	"serverAddress": true, "query": true, "threshold": true, "activationThreshold": true,
+	"queryParameters": true, "customHeaders": true, "namespace": true, "ignoreNullValues": true,
+	"unsafeSsl": true, "timeout": true, "awsRegion": true, "identityOwner": true, "authModes": true,
+	"bearerToken": true, "username": true, "password": true, "ca": true, "cert": true, "key": true,
+	"keyPassword": true, "customAuthHeader": true, "customAuthValue": true,
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
 	return out
 }

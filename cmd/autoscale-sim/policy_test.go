@@ -46,7 +46,7 @@ func TestPolicyCommands(t *testing.T) {
 		}},
 		{name: "test without files", args: []string{"test"}, code: exitInvalid, contains: []string{"test needs at least one scenario file"}},
 		{name: "lint", args: []string{"lint", exampleScenario}, code: exitOK, golden: "lint-websocket.txt"},
-		{name: "lint --strict", args: []string{"lint", "--strict", exampleScenario}, code: exitFailed, contains: []string{"2 warning(s)"}},
+		{name: "lint --strict", args: []string{"lint", "--strict", exampleScenario}, code: exitFailed, contains: []string{"3 warning(s)"}},
 		{name: "lint adapter example", args: []string{"lint", "../../examples/prometheus-adapter-websocket/scenario.yaml"}, code: exitOK,
 			contains: []string{"maxReplicas 10 is never reached under this scenario's load and policy: the peak is 8 replicas (first at 2m) [max-unreachable]"}},
 		{name: "explain", args: []string{"explain", exampleScenario, "--at", "12m"}, code: exitOK, golden: "explain-12m.txt"},
