@@ -143,6 +143,9 @@ func (s *Store) Diagnose(selector string, maxSeries int) []string {
 				msg += fmt.Sprintf("; did you mean %s?", c)
 			}
 			out = append(out, msg)
+			if len(names) == 0 {
+				return append(out, "no series was scraped at all")
+			}
 			out = append(out, fmt.Sprintf("the simulated metrics are %s", strings.Join(names, ", ")))
 			return append(out, s.sample(s.series, maxSeries)...)
 		}
