@@ -186,3 +186,26 @@ func TestLintPollingInterval(t *testing.T) {
 	require.Empty(t, polling(t, websocket, scenarios.Override{Path: "spec.triggers[0].useCachedMetrics", Value: "true"}),
 		"with useCachedMetrics the HPA reads the polled value, so polling does pace it")
 }
+
+// TestLintZeroWithoutWaker: minReplicaCount 0 with a metric only the
+// workload's own pods expose is the trap; with a metric from outside the
+// workload (raw series) it is not.
+func TestLintZeroWithoutWaker(t *testing.T) {
+	rules := func(t *testing.T, overrides ...scenarios.Override) []string {
+		t.Helper()
+		sc, err := scenarios.LoadWithOverrides("../examples/websocket/scenario.yaml", overrides...)
+		require.NoError(t, err)
+		findings, err := check.Lint(context.Background(), sc)
+		require.NoError(t, err)
+		var out []string
+		for _, f := range findings {
+			out = append(out, f.Rule)
+		}
+		return out
+	}
+	require.Contains(t, rules(t, scenarios.Override{Path: "spec.minReplicaCount", Value: "0"}), "zero-without-waker")
+	require.NotContains(t, rules(t), "zero-without-waker", "minReplicaCount 1 never goes to zero")
+	require.NotContains(t, rules(t, scenarios.Override{Path: "spec.minReplicaCount", Value: "0"},
+		scenarios.Override{Path: "spec.triggers[0].metadata.query", Value: "sum(websocket_connection_count) or vector(1)"}),
+		"zero-without-waker", "vector(1) does not come from the pods")
+}

@@ -89,6 +89,23 @@ func (s *Store) SeriesBetween(selector string, from, to time.Time) ([]Labels, er
 	return out, nil
 }
 
+// Without returns a store holding the series of s for which drop is
+// false, sharing their samples: what a query would read if those series
+// had never existed.
+func (s *Store) Without(drop func(Labels) bool) *Store {
+	out := NewStore()
+	for _, sr := range s.series {
+		if drop(fromPromLabels(sr.lbls)) {
+			continue
+		}
+		name := sr.lbls.Get(labels.MetricName)
+		out.series = append(out.series, sr)
+		out.byName[name] = append(out.byName[name], sr)
+		out.n += len(sr.ts)
+	}
+	return out
+}
+
 // selectorString writes a selector without its offset or @ modifier.
 func selectorString(vs *parser.VectorSelector) string {
 	c := *vs

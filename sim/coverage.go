@@ -1,9 +1,12 @@
 package sim
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/autoscale-sim/autoscale-sim/promql"
 )
 
 // EmptyQueryError is a query of the autoscaler whose selectors matched no
@@ -101,8 +104,10 @@ func (e *UnsupportedError) Error() string {
 	return fmt.Sprintf("%s: %s cannot be simulated yet; supported: %s", e.Field, e.What, e.Supported)
 }
 
-// markPodOnly records, on the trace column of metric i, whether every
-// series its query selects was scraped from the workload's own pods.
+// markPodOnly records, on the trace column of metric i, whether its
+// query reads nothing without the workload's own pods: evaluated at the
+// end of the run over every series but theirs, it returns no sample, or
+// none above the trigger's activation threshold.
 func (s *Simulator) markPodOnly(i int, query string) {
 	c, ok := i, s.loop == nil
 	if s.loop != nil {
@@ -111,12 +116,17 @@ func (s *Simulator) markPodOnly(i int, query string) {
 	if !ok || c >= len(s.result.Metrics) {
 		return
 	}
-	series, err := s.store.Selected(query)
-	if err != nil || len(series) == 0 {
+	selected, err := s.store.Selected(query)
+	if err != nil || len(selected) == 0 {
 		return
 	}
-	for _, l := range series {
-		if !s.pods.ever[l["pod"]] {
+	others := s.store.Without(func(l promql.Labels) bool { return s.pods.ever[l["pod"]] })
+	res, err := s.engine.Instant(context.Background(), others, query, s.spec.Start.Add(s.spec.Duration))
+	if err != nil {
+		return
+	}
+	for _, smp := range res.Samples {
+		if smp.Value > s.result.Metrics[c].ActivationTarget {
 			return
 		}
 	}

@@ -64,9 +64,9 @@ type MetricInfo struct {
 	SourceType string
 	// ActivationTarget is KEDA's activation threshold (0 when unset).
 	ActivationTarget float64
-	// OnlyWorkloadPods is set when every series the query selected during
-	// the run was scraped from the workload's own pods (by their pod
-	// label): with no pod, the query reads nothing.
+	// OnlyWorkloadPods is set when the query reads nothing without the
+	// workload's own pods (no sample, or none above ActivationTarget,
+	// over every series but those carrying their pod label).
 	OnlyWorkloadPods bool
 }
 

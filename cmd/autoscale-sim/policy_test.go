@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -160,5 +161,26 @@ func TestSeedsAsPrinted(t *testing.T) {
 			require.Equal(t, exitInvalid, code, stdout)
 			goldenIn(t, "../../testdata/golden/seeds", name, []byte(stderr))
 		})
+	}
+}
+
+// TestLintFromStdin: `helm template . | autoscale-sim lint -f -` lints
+// the manifests alone, with the default scenario it names; a directory
+// and a glob are read as kubectl reads them.
+func TestLintFromStdin(t *testing.T) {
+	so, err := os.ReadFile("../../examples/websocket/scaledobject.yaml")
+	require.NoError(t, err)
+	helm := "---\n# Source: ws/templates/scaledobject.yaml\n" + string(so) + "---\n# Source: ws/templates/empty.yaml\n"
+	var stdout, stderr bytes.Buffer
+	code := runWithInput(context.Background(), []string{"lint", "-f", "-"}, strings.NewReader(helm), &stdout, &stderr)
+	require.Equal(t, exitOK, code, stderr.String())
+	require.Contains(t, stdout.String(), "using the default scenario (30m, no load, no scenario file)")
+	require.Contains(t, stdout.String(), "<stdin>:17: warning:")
+	require.NotContains(t, stdout.String(), "max-unreachable", "a rule that needs a load is not run")
+
+	for _, f := range []string{"../../examples/openshift-websocket", "../../examples/openshift-websocket/*.yaml"} {
+		code, stdout, stderr := runCLI(t, "lint", "-f", f)
+		require.Equal(t, exitOK, code, stderr)
+		require.Contains(t, stdout, "ignored-metadata", f)
 	}
 }
