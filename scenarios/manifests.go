@@ -123,19 +123,30 @@ func syntaxProblem(file string, data []byte, err error) Problem {
 	return Problem{File: file, Line: line, Message: "YAML syntax error: " + msg + "; check the indentation of this line and of the line above it"}
 }
 
-// firstBrokenLine returns the line after the longest prefix of data that
-// is valid YAML, or 0 when that cannot be told cheaply.
+// firstBrokenLine returns the line after the longest prefix of data,
+// cut at a line end, that is valid YAML. Cutting a valid file at a line
+// end almost always leaves valid YAML (a multi-line flow collection or
+// quoted string is the exception), so validity of the prefixes falls
+// from valid to invalid once, at the broken line: a binary search finds
+// it in a logarithmic number of parses, where trying every prefix would
+// take time quadratic in the file.
 func firstBrokenLine(data []byte) int {
 	lines := bytes.SplitAfter(data, []byte("\n"))
-	if len(lines) > 2000 {
+	prefix := func(n int) []byte { return bytes.Join(lines[:n], nil) }
+	// Invariant: prefix(lo) is valid, prefix(hi) is not.
+	lo, hi := 0, len(lines)
+	if validYAML(prefix(hi)) {
 		return 0
 	}
-	for n := len(lines) - 1; n >= 0; n-- {
-		if validYAML(bytes.Join(lines[:n], nil)) {
-			return n + 1
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if validYAML(prefix(mid)) {
+			lo = mid
+		} else {
+			hi = mid
 		}
 	}
-	return 0
+	return lo + 1
 }
 
 func validYAML(data []byte) bool {
