@@ -10,9 +10,14 @@
 //	spec:
 //	  duration: 20m
 //	  autoscaler:
-//	    manifests: scaledobject.yaml    # or a list; paths relative to this file
+//	    manifests: scaledobject.yaml    # or a list; files, directories, globs; relative to this file
 //	    kind: ScaledObject              # optional, when the manifests hold several
 //	    name: websocket-scaledobject    # optional, likewise
+//	    allowEmptyQueries: [1]          # triggers (or HPA metrics) whose query may select nothing
+//	  adapter:                          # prometheus-adapter, for a plain HPA's custom and external metrics
+//	    config: values.yaml             # its config.yaml, or its Helm chart's values (rules.custom, ...)
+//	    relistInterval: 1m              # --metrics-relist-interval (default: the chart's 1m, the binary's 10m)
+//	    rules: [{name: m, query: 'sum by (pod) (x)'}]   # or: metric name -> PromQL, as given
 //	  versions: {kubernetes: "1.34", keda: "2.18"}
 //	  controller:                       # kube-controller-manager HPA flags
 //	    syncPeriod: 15s
@@ -21,6 +26,10 @@
 //	    cpuInitializationPeriod: 5m
 //	    initialReadinessDelay: 30s
 //	  prometheus: {scrapeInterval: 15s, lookbackDelta: 5m, job: demo}
+//	  # discovery: auto (the Prometheus Operator's monitors in the manifests,
+//	  # else prometheus.io/scrape annotations), operator, annotations, both,
+//	  # none; annotationLabels: current or legacy (kubernetes_namespace,
+//	  # kubernetes_pod_name, the prometheus chart before 15.0.0)
 //	  # evaluation: direct (default; simple aggregations bypass the engine's
 //	  # per-query setup, same results bit for bit), engine, or crossCheck
 //	  workload:
@@ -73,8 +82,15 @@
 // Recorded times are shifted so that the first point is t = 0.
 //
 // Manifest files are read exactly as `kubectl apply -f` takes them:
-// multi-document, ScaledObject (keda.sh/v1alpha1) and HorizontalPodAutoscaler
-// (autoscaling/v2) decoded strictly, other kinds ignored.
+// multi-document, kind: List, helm template output. ScaledObjects
+// (keda.sh/v1alpha1) and HorizontalPodAutoscalers (autoscaling/v2) are
+// decoded strictly, and so are the objects around them that decide the
+// simulation, with the Kubernetes API types: the scale target's
+// Deployment or StatefulSet, Services, ServiceMonitors and PodMonitors,
+// ConfigMaps with a prometheus-adapter configuration, KedaControllers,
+// TriggerAuthentications (see resolve.go and the README). Other kinds are
+// ignored. A value the scenario sets wins over the manifests; each value's
+// source is recorded in Spec.Settings.
 //
 // Decoding is strict like `kubectl --validate=strict`: unknown and
 // duplicate fields are errors, values must have the API's type (a trigger's

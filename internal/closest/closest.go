@@ -3,6 +3,7 @@
 package closest
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -20,6 +21,14 @@ func Match(word string, candidates []string) (string, bool) {
 	sort.Strings(sorted)
 	for _, c := range sorted {
 		if c != word && strings.EqualFold(c, word) {
+			return c, true
+		}
+	}
+	// A prefixed or suffixed form of a name, as kubernetes_namespace is of
+	// namespace and kubernetes_pod_name of pod.
+	tokens := strings.Split(word, "_")
+	for _, c := range sorted {
+		if c != word && len(tokens) > 1 && slices.Contains(tokens, c) {
 			return c, true
 		}
 	}

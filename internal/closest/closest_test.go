@@ -14,7 +14,9 @@ func TestMatch(t *testing.T) {
 		ok         bool
 	}{
 		{"websocket_conection_count", []string{"http_requests_total", "websocket_connection_count"}, "websocket_connection_count", true},
-		{"kubernetes_namespace", []string{"namespace", "pod", "job"}, "", false},
+		{"kubernetes_namespace", []string{"namespace", "pod", "job"}, "namespace", true},
+		{"kubernetes_pod_name", []string{"namespace", "pod", "job"}, "pod", true},
+		{"deployment", []string{"namespace", "pod", "job"}, "", false},
 		{"imagePullPolcy", []string{"image", "imagePullPolicy", "name"}, "imagePullPolicy", true},
 		{"Namespace", []string{"namespace", "pod"}, "namespace", true},
 		{"pod", []string{"pod"}, "", false},
