@@ -209,3 +209,44 @@ func TestLintZeroWithoutWaker(t *testing.T) {
 		scenarios.Override{Path: "spec.triggers[0].metadata.query", Value: "sum(websocket_connection_count) or vector(1)"}),
 		"zero-without-waker", "vector(1) does not come from the pods")
 }
+
+// TestLintNotSimulated: a trigger type the simulator cannot run does not
+// stop lint: the static rules still apply and the trigger is named.
+func TestLintNotSimulated(t *testing.T) {
+	sc, err := scenarios.LoadWithOverrides("../examples/websocket/scenario.yaml",
+		scenarios.Override{Path: "spec.triggers[0]", Value: "{type: kafka, metadata: {bootstrapServers: 'kafka:9092', consumerGroup: g, topic: t, lagThreshold: '10'}}"})
+	require.NoError(t, err)
+	findings, err := check.Lint(context.Background(), sc)
+	require.NoError(t, err)
+	var rules []string
+	for _, f := range findings {
+		rules = append(rules, f.Rule)
+		if f.Rule == "not-simulated" {
+			require.Equal(t, check.Info, f.Severity)
+			require.Contains(t, f.Message, `"kafka" triggers cannot be simulated yet`)
+			require.Equal(t, "spec.triggers[0].type", f.Path)
+		}
+	}
+	require.Contains(t, rules, "not-simulated")
+	require.Contains(t, rules, "keda-admission", "the static rules still ran")
+	require.NotContains(t, rules, "max-unreachable")
+}
+
+// TestLintMaxUnreachableFromThePeak: a run that starts at maxReplicas and
+// scales down has not reached its maximum; the initial replicas do not
+// count as a peak.
+func TestLintMaxUnreachableFromThePeak(t *testing.T) {
+	sc, err := scenarios.LoadWithOverrides("../examples/websocket/scenario.yaml", scenarios.Override{Path: "spec.maxReplicaCount", Value: "8"})
+	require.NoError(t, err)
+	sc.Spec.Workload.InitialReplicas = 8
+	findings, err := check.Lint(context.Background(), sc)
+	require.NoError(t, err)
+	found := false
+	for _, f := range findings {
+		if f.Rule == "max-unreachable" {
+			found = true
+			require.NotContains(t, f.Message, "the peak is 8", "the initial 8 is not a peak the autoscaler chose")
+		}
+	}
+	require.True(t, found, "%v", findings)
+}

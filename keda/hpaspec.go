@@ -82,6 +82,9 @@ func buildHPA(so *ScaledObject, f features) hpa.Spec {
 			metrics = append(metrics, r.metricSpec())
 			continue
 		}
+		if t.Type != "prometheus" {
+			continue // a scaler the simulator does not model (sim refuses to run it)
+		}
 		p, _ := ParsePrometheusTrigger(t.Metadata)
 		metrics = append(metrics, hpa.MetricSpec{
 			Type:     hpa.ExternalMetricSourceType,

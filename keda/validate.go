@@ -2,6 +2,9 @@ package keda
 
 import (
 	"fmt"
+	"slices"
+
+	"github.com/autoscale-sim/autoscale-sim/internal/closest"
 )
 
 // maxLabelLength is the Kubernetes label value limit; the ScaledObject name
@@ -206,9 +209,33 @@ func validateTrigger(p string, t Trigger, f features) []FieldError {
 			errs = append(errs, FieldError{p + ".metadata.threshold", fmt.Sprintf("must be a number greater than 0 (at least 0.001), got %q", v)})
 		}
 	default:
-		errs = append(errs, FieldError{p + ".type", fmt.Sprintf("%q cannot be simulated; supported trigger types are prometheus, cpu and memory", t.Type)})
+		// KEDA admits a trigger of any type it has a scaler for; the
+		// simulator reports those it cannot run when it runs. A type KEDA
+		// does not know fails when the operator builds the scalers.
+		if !slices.Contains(ScalerTypes, t.Type) {
+			msg := fmt.Sprintf("no scaler found for type: %s (KEDA's reconcile fails and the ScaledObject never becomes Ready)", t.Type)
+			if c, ok := closest.Match(t.Type, ScalerTypes); ok {
+				msg += fmt.Sprintf("; did you mean %s?", c)
+			}
+			errs = append(errs, FieldError{p + ".type", msg})
+		}
 	}
 	return errs
+}
+
+// ScalerTypes are the trigger types KEDA builds a scaler for
+// (pkg/scaling/scalers_builder.go buildScaler).
+var ScalerTypes = []string{
+	"activemq", "apache-kafka", "arangodb", "artemis-queue", "aws-cloudwatch", "aws-dynamodb", "aws-dynamodb-streams",
+	"aws-kinesis-stream", "aws-sqs-queue", "azure-app-insights", "azure-blob", "azure-data-explorer", "azure-eventhub",
+	"azure-log-analytics", "azure-monitor", "azure-pipelines", "azure-queue", "azure-servicebus", "beanstalkd",
+	"cassandra", "couchdb", "cpu", "cron", "datadog", "dynatrace", "elasticsearch", "etcd", "external", "external-push",
+	"forgejo-runner", "gcp-cloudtasks", "gcp-pubsub", "gcp-stackdriver", "gcp-storage", "github-runner", "graphite",
+	"huawei-cloudeye", "ibmmq", "influxdb", "kafka", "kubernetes-resource", "kubernetes-workload", "liiklus", "loki",
+	"memory", "metrics-api", "mongodb", "mssql", "mysql", "nats-jetstream", "new-relic", "nsq", "openstack-metric",
+	"openstack-swift", "postgresql", "predictkube", "prometheus", "pulsar", "rabbitmq", "redis", "redis-cluster",
+	"redis-cluster-streams", "redis-sentinel", "redis-sentinel-streams", "redis-streams", "selenium-grid",
+	"solace-event-queue", "solr", "splunk", "splunk-observability", "stan", "sumologic", "temporal",
 }
 
 // Warnings returns the admission warnings of the webhook

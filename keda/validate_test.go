@@ -157,9 +157,14 @@ func TestValidate(t *testing.T) {
 			want:   []FieldError{{"metadata.annotations[autoscaling.keda.sh/paused-replicas]", "must be an integer, got \"two\""}},
 		},
 		{
-			name:   "unsupported trigger type",
+			name:   "a scaler type KEDA has is admitted, simulated or not",
 			mutate: func(so *ScaledObject) { so.Triggers[0].Type = "kafka" },
-			want:   []FieldError{{"spec.triggers[0].type", "\"kafka\" cannot be simulated; supported trigger types are prometheus, cpu and memory"}},
+			want:   nil,
+		},
+		{
+			name:   "buildScaler: a type KEDA has no scaler for",
+			mutate: func(so *ScaledObject) { so.Triggers[0].Type = "prometeus" },
+			want:   []FieldError{{"spec.triggers[0].type", "no scaler found for type: prometeus (KEDA's reconcile fails and the ScaledObject never becomes Ready); did you mean prometheus?"}},
 		},
 		{
 			name: "parseResourceMetadata: metadata.type removed in v2.18, metricType required",

@@ -29,7 +29,7 @@ func (sc *Scenario) LocateError(err error) error {
 		if p.File == "" {
 			p.File = sc.File
 		}
-		return &Error{Problems: []Problem{p}}
+		return &Error{Problems: []Problem{p}, Cause: err}
 	}
 	var an *sim.AdapterNeverServedError
 	if errors.As(err, &an) {
@@ -38,7 +38,7 @@ func (sc *Scenario) LocateError(err error) error {
 			file = sc.File
 		}
 		msg := strings.TrimPrefix(an.Error(), an.Field+": ")
-		return &Error{Problems: []Problem{{File: file, Line: line, Path: an.Field, Message: msg}}}
+		return &Error{Problems: []Problem{{File: file, Line: line, Path: an.Field, Message: msg}}, Cause: err}
 	}
 	var ue *sim.UnsupportedError
 	if errors.As(err, &ue) {
@@ -47,7 +47,7 @@ func (sc *Scenario) LocateError(err error) error {
 			file = sc.File
 		}
 		msg := strings.TrimPrefix(ue.Error(), ue.Field+": ")
-		return &Error{Problems: []Problem{{File: file, Line: line, Path: ue.Field, Message: msg}}}
+		return &Error{Problems: []Problem{{File: file, Line: line, Path: ue.Field, Message: msg}}, Cause: err}
 	}
 	return &wrapped{file: sc.File, err: err}
 }

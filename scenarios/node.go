@@ -46,7 +46,13 @@ func (p Problem) String() string {
 // file and line. Loading never stops at the first problem.
 type Error struct {
 	Problems []Problem
+	// Cause is the run's error the problems locate (see
+	// Scenario.LocateError), nil for a load error.
+	Cause error
 }
+
+// Unwrap returns the located cause, so that errors.As finds it.
+func (e *Error) Unwrap() error { return e.Cause }
 
 func (e *Error) Error() string {
 	lines := make([]string, len(e.Problems))

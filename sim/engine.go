@@ -145,6 +145,13 @@ func New(spec Spec) (*Simulator, error) {
 
 func (s *Simulator) setUpKEDA() error {
 	so := s.spec.KEDA.Object
+	for i, tr := range so.Triggers {
+		switch tr.Type {
+		case "prometheus", "cpu", "memory":
+		default:
+			return &UnsupportedError{Field: fmt.Sprintf("spec.triggers[%d].type", i), What: fmt.Sprintf("%q triggers", tr.Type), Supported: "prometheus, cpu, memory"}
+		}
+	}
 	var err error
 	s.loop, err = keda.NewLoop(so, s.spec.KEDA.Version, s.spec.Start)
 	if err != nil {
