@@ -74,7 +74,11 @@ func (rs *resolution) adapter() {
 		rs.refs.node.child("adapter", rs.refs.node.n).fail("maxAge %s must not be less than the relist interval %s (the adapter refuses: max age must not be less than relist interval)", a.MaxAge, relist)
 	}
 	s.HPA.Adapter = a
-	rs.setting("adapter rules", fmt.Sprintf("%d", len(a.Rules)), a.Source, "")
+	note := ""
+	if a.ResourceRulesIgnored {
+		note = "its resource rules are not used: the HPA's Resource metrics come from the simulated metrics-server"
+	}
+	rs.setting("adapter rules", fmt.Sprintf("%d", len(a.Rules)), a.Source, note)
 	rs.setting("adapter relist", shortDuration(relist), relistWhy, "a metric is served from the first relist after its series appear")
 }
 
@@ -137,6 +141,8 @@ func parseAdapterFile(file string, data []byte, outer *problems) (*sim.Adapter, 
 						a.Rules = append(a.Rules, adapterRules(v, adapter.Custom, file)...)
 					case "external":
 						a.Rules = append(a.Rules, adapterRules(v, adapter.External, file)...)
+					case "resource":
+						a.ResourceRulesIgnored = true
 					case "existing":
 						v.fail("rules.existing names a ConfigMap the chart uses instead of its rules; put that ConfigMap in the manifests instead")
 					}
@@ -155,6 +161,8 @@ func parseAdapterFile(file string, data []byte, outer *problems) (*sim.Adapter, 
 				a.Rules = append(a.Rules, adapterRules(v, adapter.Custom, file)...)
 			case "externalRules":
 				a.Rules = append(a.Rules, adapterRules(v, adapter.External, file)...)
+			case "resourceRules":
+				a.ResourceRulesIgnored = true
 			}
 		})
 	}

@@ -222,6 +222,9 @@ type Adapter struct {
 	RelistInterval, MaxAge time.Duration
 	// Source names the configuration in messages.
 	Source string
+	// ResourceRulesIgnored records that the configuration had resource
+	// rules (metrics.k8s.io), which the simulated metrics-server replaces.
+	ResourceRulesIgnored bool
 }
 
 // AdapterRule serves one custom or external metric from a PromQL query.
