@@ -115,6 +115,14 @@ func New(spec Spec) (*Simulator, error) {
 		InitialReplicas: spec.Workload.InitialReplicas,
 		Settings:        spec.Settings,
 		Assumptions:     spec.Assumptions,
+		Faults:          slices.Clone(spec.Faults),
+	}
+	if len(spec.Loads) > 0 {
+		l := spec.Loads[0]
+		s.result.Load = LoadInfo{Metric: l.Metric, Model: l.Model, PerPod: l.Capacity}
+		if l.Model == Queue {
+			s.result.Load.PerPod = l.ServiceRate
+		}
 	}
 	for i := int32(0); i < spec.Workload.InitialReplicas; i++ {
 		p := s.pods.create(0, 0)
@@ -130,6 +138,7 @@ func New(spec Spec) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.result.Tolerances = spec.Controller.TolerancesFor(s.hpaDef.Behavior)
 	if err := s.checkResources(); err != nil {
 		return nil, err
 	}
@@ -297,6 +306,7 @@ func (s *Simulator) Result() *Result {
 	out := s.result
 	out.Samples = append([]Sample(nil), s.result.Samples...)
 	out.Events = append([]Event(nil), s.result.Events...)
+	out.KEDA = slices.Clone(s.result.KEDA)
 	return &out
 }
 
@@ -513,6 +523,7 @@ func (s *Simulator) pollKEDA(ctx context.Context, now time.Duration) error {
 	}
 	s.paused = res.Paused
 	s.lastPoll, s.polled = res, true
+	s.recordKEDA(now, res)
 	if res.ScaleTo != nil && *res.ScaleTo != s.desired {
 		reason := "KEDAScaleTargetDeactivated"
 		if *res.ScaleTo > s.desired {
@@ -522,6 +533,27 @@ func (s *Simulator) pollKEDA(ctx context.Context, now time.Duration) error {
 		s.desired = *res.ScaleTo
 	}
 	return nil
+}
+
+// recordKEDA appends the poll's state to Result.KEDA when it changed.
+func (s *Simulator) recordKEDA(now time.Duration, res keda.PollResult) {
+	st := KEDAState{T: now, Activity: KEDAInactive, Fallback: res.FallbackActive}
+	switch {
+	case res.Paused:
+		st.Activity = KEDAPaused
+	case res.Active || res.Conditions.Active.Status == "True":
+		// (the condition also covers activation forced by annotation)
+		st.Activity = KEDAActive
+	case res.Conditions.Active.Reason == "ScalerCooldown":
+		st.Activity = KEDACooldown
+	}
+	if n := len(s.result.KEDA); n > 0 {
+		last := s.result.KEDA[n-1]
+		if last.Activity == st.Activity && last.Fallback == st.Fallback {
+			return
+		}
+	}
+	s.result.KEDA = append(s.result.KEDA, st)
 }
 
 func (s *Simulator) syncHPA(ctx context.Context, now time.Duration) {

@@ -364,3 +364,73 @@ func TestFallbackExample(t *testing.T) {
 	require.Equal(t, steady, back.To)
 	require.Equal(t, steady, res.Figures().FinalReplicas)
 }
+
+// TestKEDAStates: Result.KEDA follows the Active condition poll by poll.
+// Cooldown is the ScalerCooldown wait, which only exists when KEDA can
+// scale in (minReplicaCount 0): the activation example waits from the
+// first inactive poll after its last active one (15m) until the poll that
+// scales to 0 (22m20s), while the WebSocket example, with
+// minReplicaCount 1, goes straight from active to inactive. Fallback is a
+// state of its own, entered at the first poll past failureThreshold.
+func TestKEDAStates(t *testing.T) {
+	tests := []struct {
+		path string
+		want []sim.KEDAState
+	}{
+		{"../examples/activation/scenario.yaml", []sim.KEDAState{
+			{T: 0, Activity: sim.KEDAInactive},
+			{T: 10 * time.Minute, Activity: sim.KEDAActive},
+			{T: 15 * time.Minute, Activity: sim.KEDACooldown},
+			{T: 22*time.Minute + 20*time.Second, Activity: sim.KEDAInactive},
+		}},
+		{"../examples/websocket/scenario.yaml", []sim.KEDAState{
+			{T: 0, Activity: sim.KEDAInactive},
+			{T: 75 * time.Second, Activity: sim.KEDAActive},
+			{T: 11*time.Minute + 15*time.Second, Activity: sim.KEDAInactive},
+		}},
+		{"../examples/fallback/scenario.yaml", []sim.KEDAState{
+			{T: 0, Activity: sim.KEDAInactive},
+			{T: 30 * time.Second, Activity: sim.KEDAActive},
+			{T: 10 * time.Minute, Activity: sim.KEDAInactive},
+			{T: 10*time.Minute + 30*time.Second, Activity: sim.KEDAActive, Fallback: true},
+			{T: 15 * time.Minute, Activity: sim.KEDAActive},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			e := runKEDAExample(t, tt.path)
+			require.Equal(t, tt.want, e.res.KEDA)
+			// The cooldown ends with KEDA's own scale-in event.
+			for i, st := range e.res.KEDA {
+				if st.Activity != sim.KEDACooldown {
+					continue
+				}
+				end := e.res.KEDA[i+1].T
+				require.Equal(t, int32(0), e.res.DesiredAt(end), "scaled in when the cooldown ends")
+				require.NotZero(t, e.res.DesiredAt(end-time.Second), "not before")
+			}
+		})
+	}
+}
+
+// TestResultDescribesTheRun: the fields plots read besides the trace.
+func TestResultDescribesTheRun(t *testing.T) {
+	e := runKEDAExample(t, "../examples/fallback/scenario.yaml")
+	require.Equal(t, e.sc.Spec.Faults, e.res.Faults)
+	require.Equal(t, sim.LoadInfo{Metric: "http_requests_total", Model: sim.Requests}, e.res.Load)
+	require.InDelta(t, 0.1, e.res.Tolerances.ScaleUp, 0)
+
+	q := runKEDAExample(t, "../examples/queue/scenario.yaml")
+	require.Equal(t, sim.Queue, q.res.Load.Model)
+	require.Equal(t, q.sc.Spec.Loads[0].ServiceRate, q.res.Load.PerPod, "a queue's per-pod capacity is its service rate")
+	require.Nil(t, runHPAExample(t).KEDA, "a plain HPA has no KEDA states")
+}
+
+func runHPAExample(t *testing.T) *sim.Result {
+	t.Helper()
+	sc, err := scenarios.Load("../examples/prometheus-adapter-websocket/scenario.yaml")
+	require.NoError(t, err)
+	res, err := sim.Run(context.Background(), sc.Spec)
+	require.NoError(t, err)
+	return res
+}

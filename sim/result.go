@@ -1,6 +1,10 @@
 package sim
 
-import "time"
+import (
+	"time"
+
+	"github.com/autoscale-sim/autoscale-sim/hpa"
+)
 
 // Result is everything a run produced: a replica trace sampled at a fixed
 // interval and the timeline of scale events. It is plain data so that the
@@ -42,6 +46,60 @@ type Result struct {
 	// where the run's values came from, and the defaults it relies on.
 	Settings    []Setting
 	Assumptions []Assumption
+
+	// The fields below describe the run for plots and reports; they add
+	// nothing the trace and the timeline do not already decide.
+
+	// Load describes the Load column of the samples.
+	Load LoadInfo
+	// Faults are Spec.Faults: the injected failures and their windows.
+	Faults []Fault
+	// Tolerances are the HPA's tolerances of the usage ratio
+	// (hpa.Config.TolerancesFor the HPA's behavior): a metric within
+	// [Target*(1-ScaleDown), Target*(1+ScaleUp)] keeps the replicas.
+	Tolerances hpa.Tolerances
+	// KEDA lists the ScaledObject's state over time: one entry at each
+	// poll whose state differs from the previous poll's, the first poll
+	// included; each holds until the next entry or the end. Nil for a
+	// plain HPA.
+	KEDA []KEDAState
+}
+
+// LoadInfo describes the first load of the Spec, the one Sample.Load
+// reports; the zero value means the Spec has no load.
+type LoadInfo struct {
+	// Metric and Model are Load.Metric and Load.Model.
+	Metric string
+	Model  LoadModel
+	// PerPod is what one ready pod serves, in the load's unit: Capacity
+	// (Connections, Requests) or ServiceRate (Queue); 0 when unlimited.
+	PerPod float64
+}
+
+// KEDA activities, as the ScaledObject's Active condition reports them.
+const (
+	// KEDAActive: some trigger (or the scalingModifiers composite) is
+	// above its activation threshold, or activation is forced.
+	KEDAActive = "active"
+	// KEDAInactive: no trigger is active and KEDA has nothing to do.
+	KEDAInactive = "inactive"
+	// KEDACooldown: no trigger is active and KEDA waits for
+	// cooldownPeriod (or initialCooldownPeriod) to pass before scaling in
+	// to idleReplicaCount or minReplicaCount (reason ScalerCooldown).
+	KEDACooldown = "cooldown"
+	// KEDAPaused: the ScaledObject is paused by annotation.
+	KEDAPaused = "paused"
+)
+
+// KEDAState is the ScaledObject's state from T on, as the poll at T left
+// it.
+type KEDAState struct {
+	T time.Duration
+	// Activity is one of KEDAActive, KEDAInactive, KEDACooldown and
+	// KEDAPaused.
+	Activity string
+	// Fallback reports that some trigger served fallback metrics.
+	Fallback bool
 }
 
 // MetricInfo describes one metric column of the trace.
