@@ -31,6 +31,9 @@ type Scenario struct {
 	Spec sim.Spec
 	// Expect are the claims of spec.expect (see Expectation).
 	Expect []Expectation
+	// KubernetesVersion is spec.versions.kubernetes as written, "" when
+	// the scenario models the default release (reports name it).
+	KubernetesVersion string
 	// Default is set on the scenario DefaultScenario makes for manifests
 	// given alone: it has no load, so simulated checks do not apply.
 	Default bool
@@ -253,6 +256,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 				switch key {
 				case "kubernetes":
 					kubeVersion = v.str()
+					sc.KubernetesVersion = kubeVersion
 					cfg, err := hpa.ConfigForKubernetesVersion(kubeVersion)
 					if err != nil {
 						v.fail("%v", err)

@@ -224,3 +224,16 @@ func TestLoadAbsoluteManifestPath(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "ws", sc.Spec.KEDA.Object.Name)
 }
+
+// TestKubernetesVersionKept: the release is kept as written, for reports,
+// besides the controller configuration it selects.
+func TestKubernetesVersionKept(t *testing.T) {
+	sc, err := Parse("scenario.yaml", []byte(goodScenario), files(map[string]string{"so.yaml": goodScaledObject}))
+	require.NoError(t, err)
+	require.Empty(t, sc.KubernetesVersion, "the default release")
+	withVersion := strings.Replace(goodScenario, "  duration: 5m\n", "  duration: 5m\n  versions: {kubernetes: \"1.32\"}\n", 1)
+	sc, err = Parse("scenario.yaml", []byte(withVersion), files(map[string]string{"so.yaml": goodScaledObject}))
+	require.NoError(t, err)
+	require.Equal(t, "1.32", sc.KubernetesVersion)
+	require.True(t, sc.Spec.Controller.LegacyToleranceCheck, "1.32 predates the inclusive tolerance band")
+}
