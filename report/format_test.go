@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,33 +130,46 @@ func TestNiceStep(t *testing.T) {
 	}
 }
 
-func TestMinuteTicks(t *testing.T) {
+func TestTimeScale(t *testing.T) {
 	tests := []struct {
-		span float64
-		want []string
+		span  time.Duration
+		label string
+		want  []string
 	}{
-		{1, []string{"0", "0.25", "0.5", "0.75", "1"}},
-		{5, []string{"0", "0.5", "1", "1.5", "2", "2.5", "3", "3.5", "4", "4.5", "5"}},
-		{60, []string{"0", "5", "10", "15", "20", "25", "30", "35", "40", "45", "50", "55", "60"}},
-		{1440, []string{"0", "120", "240", "360", "480", "600", "720", "840", "960", "1080", "1200", "1320", "1440"}},
+		{time.Minute, "time (minutes)", []string{"0", "0.25", "0.5", "0.75", "1"}},
+		{5 * time.Minute, "time (minutes)", []string{"0", "0.5", "1", "1.5", "2", "2.5", "3", "3.5", "4", "4.5", "5"}},
+		{time.Hour, "time (minutes)", []string{"0", "5", "10", "15", "20", "25", "30", "35", "40", "45", "50", "55", "60"}},
+		{3 * time.Hour, "time (minutes)", []string{"0", "15", "30", "45", "60", "75", "90", "105", "120", "135", "150", "165", "180"}},
+		{24 * time.Hour, "time (hours)", []string{"0", "2", "4", "6", "8", "10", "12", "14", "16", "18", "20", "22", "24"}},
 	}
 	for _, tt := range tests {
+		s, label := timeScale(tt.span)
 		var got []string
-		for _, tk := range minuteTicks(tt.span) {
-			got = append(got, tk.Label)
+		for _, tk := range s.ticks {
+			got = append(got, tk.label)
 		}
 		require.Equal(t, tt.want, got, "span %v", tt.span)
+		require.Equal(t, tt.label, label)
+		require.InDelta(t, tt.span.Minutes(), s.hi, 1e-9, "the axis ends with the run, in minutes")
 	}
 }
 
-func TestLegendName(t *testing.T) {
-	tests := []struct{ name, want string }{
-		{"s0-prometheus", "s0-prometheus"},
-		{"pods/myapp_websockets_connections_avg", "pods/myapp_…nections_avg"},
-		{"external/keda_metric_with_a_very_long_name_indeed", "external/ke…_name_indeed"},
-	}
-	for _, tt := range tests {
-		require.Equal(t, tt.want, legendName(tt.name))
-		require.LessOrEqual(t, len([]rune(legendName(tt.name))), 24)
+// TestWrap: long names are wrapped at spaces, and inside a word only when
+// it is wider than the line; never cut.
+func TestWrap(t *testing.T) {
+	fs := newFonts()
+	for _, tt := range []struct {
+		s     string
+		width float64
+	}{
+		{"s0-prometheus", 200},
+		{"external/keda_metric_with_a_very_long_name_indeed against its AverageValue target 40", 120},
+		{"sum(rate(http_requests_total{namespace=\"shop\",service=\"orders\"}[5m]))*300", 90},
+	} {
+		lines := fs.wrap(tt.s, 9, false, tt.width)
+		for _, l := range lines {
+			require.LessOrEqual(t, fs.width(l, 9, false), tt.width, "%q", l)
+		}
+		require.Equal(t, strings.ReplaceAll(tt.s, " ", ""), strings.ReplaceAll(strings.Join(lines, ""), " ", ""), "no character is dropped")
 	}
 }

@@ -7,33 +7,27 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
+	"strings"
 	"time"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
-
+	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/sim"
 )
 
-// Figure geometry: 10 × 6 in, rendered at 96 dpi for PNG (960 × 576 px).
-const (
-	figureWidth  = 10 * vg.Inch
-	figureHeight = 6 * vg.Inch
-	figureDPI    = 96
-
-	// loadScaleFactor bounds how far the peak of Load may be from the peak
-	// of the metric panel for Load to be drawn there (see doc.go).
-	loadScaleFactor = 3
-)
+// figureWidth is the width of every figure, in points (1040 px in PNG).
+const figureWidth = 780
 
 // Plot formats accepted by WritePlot, in the order SavePlots writes them.
 var plotFormats = []string{"png", "svg"}
+
+func checkFormat(format string) error {
+	for _, f := range plotFormats {
+		if f == format {
+			return nil
+		}
+	}
+	return fmt.Errorf("report: unknown plot format %q (want %q or %q)", format, plotFormats[0], plotFormats[1])
+}
 
 // WritePlot renders the figure of r (see the package documentation) in the
 // given format, "png" or "svg", and writes it to w.
@@ -41,27 +35,10 @@ func WritePlot(w io.Writer, r *sim.Result, format string) error {
 	if err := validate(r); err != nil {
 		return err
 	}
-	var canvas vg.CanvasWriterTo
-	switch format {
-	case "png":
-		img := vgimg.NewWith(
-			vgimg.UseWH(figureWidth, figureHeight),
-			vgimg.UseDPI(figureDPI),
-			vgimg.UseBackgroundColor(color.White),
-		)
-		canvas = vgimg.PngCanvas{Canvas: img}
-	case "svg":
-		canvas = vgsvg.New(figureWidth, figureHeight)
-	default:
-		return fmt.Errorf("report: unknown plot format %q (want %q or %q)", format, plotFormats[0], plotFormats[1])
-	}
-	if err := drawFigure(draw.New(canvas), r); err != nil {
+	if err := checkFormat(format); err != nil {
 		return err
 	}
-	if _, err := canvas.WriteTo(w); err != nil {
-		return fmt.Errorf("report: writing %s plot: %w", format, err)
-	}
-	return nil
+	return runFigure(r).write(w, format, figureWidth)
 }
 
 // SavePlots writes the figure of r to dir/plot.png and dir/plot.svg,
@@ -94,383 +71,11 @@ func savePlot(path string, r *sim.Result, format string) (err error) {
 	return WritePlot(f, r, format)
 }
 
-// Colours: the Tableau 10 palette, which stays distinguishable for the
-// common forms of colour blindness and prints well in grey.
-var (
-	metricColors = []color.Color{
-		rgb(0x1f, 0x77, 0xb4), // blue
-		rgb(0xd6, 0x27, 0x28), // red
-		rgb(0x94, 0x67, 0xbd), // purple
-		rgb(0x8c, 0x56, 0x4b), // brown
-		rgb(0xe3, 0x77, 0xc2), // pink
-		rgb(0x17, 0xbe, 0xcf), // cyan
-		rgb(0xbc, 0xbd, 0x22), // olive
-	}
-	desiredColor = rgb(0x1f, 0x77, 0xb4)
-	readyColor   = rgb(0x2c, 0xa0, 0x2c)
-	boundColor   = rgb(0x59, 0x59, 0x59)
-	loadColor    = rgb(0x9a, 0x9a, 0x9a)
-	gridColor    = rgb(0xe6, 0xe6, 0xe6)
-	axisColor    = rgb(0x40, 0x40, 0x40)
-
-	dashed = []vg.Length{vg.Points(6), vg.Points(3)}
-	dotted = []vg.Length{vg.Points(1.5), vg.Points(2.5)}
-)
-
-// sans is the typeface of every text of the figure (gonum's default is a
-// serif face).
-var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
-
-func rgb(r, g, b uint8) color.Color { return color.RGBA{R: r, G: g, B: b, A: 0xff} }
-
-// panel is one plot of the figure with the legend drawn beside it.
-type panel struct {
-	p      *plot.Plot
-	legend plot.Legend
-}
-
-// drawFigure lays out the two panels, one above the other with aligned data
-// areas, and their legends in a column on the right.
-func drawFigure(dc draw.Canvas, r *sim.Result) error {
-	xMax := timeSpanMinutes(r)
-	xTicks := minuteTicks(xMax)
-
-	top, err := metricPanel(r, xMax, xTicks)
-	if err != nil {
-		return err
-	}
-	bottom, err := replicaPanel(r, xMax, xTicks)
-	if err != nil {
-		return err
-	}
-	panels := []*panel{top, bottom}
-
-	const pad = 10 // points around the figure and between plots and legends
-	var legendWidth vg.Length
-	for _, pn := range panels {
-		rect := pn.legend.Rectangle(dc)
-		legendWidth = max(legendWidth, rect.Max.X-rect.Min.X)
-	}
-	legendWidth = min(legendWidth, dc.Size().X*0.38)
-
-	plots := dc
-	plots.Max.X -= legendWidth + 2*pad
-	tiles := draw.Tiles{
-		Rows: len(panels), Cols: 1,
-		PadY:   vg.Points(pad),
-		PadTop: vg.Points(pad), PadBottom: vg.Points(pad),
-		PadLeft: vg.Points(pad), PadRight: vg.Points(pad),
-	}
-	grid := make([][]*plot.Plot, len(panels))
-	for i, pn := range panels {
-		grid[i] = []*plot.Plot{pn.p}
-	}
-	canvases := plot.Align(grid, tiles, plots)
-	for i, pn := range panels {
-		c := canvases[i][0]
-		pn.p.Draw(c)
-		data := pn.p.DataCanvas(c)
-		lc := dc
-		lc.Min = vg.Point{X: plots.Max.X + pad, Y: data.Min.Y}
-		lc.Max = vg.Point{X: dc.Max.X - pad, Y: data.Max.Y}
-		pn.legend.Draw(lc)
-	}
-	return nil
-}
-
-// newPanel returns a plot with the common styling: readable fonts, a light
-// grid drawn under the data, the shared time axis and the given y label.
-func newPanel(yLabel string, xMax float64, xTicks []plot.Tick) *panel {
-	p := plot.New()
-	p.BackgroundColor = color.Transparent
-	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
-		ax.Color = axisColor
-		ax.Tick.Color = axisColor
-		ax.Tick.Label.Font = font.From(sans, vg.Points(10))
-		ax.Label.TextStyle.Font = font.From(sans, vg.Points(11))
-	}
-	p.Y.Label.Text = yLabel
-	p.X.Min, p.X.Max = 0, xMax
-	p.X.Tick.Marker = plot.ConstantTicks(xTicks)
-	p.Add(&gridLines{x: xTicks})
-
-	l := plot.NewLegend()
-	l.Top, l.Left = true, true
-	l.TextStyle.Font = font.From(sans, vg.Points(10))
-	l.ThumbnailWidth = vg.Points(24)
-	l.Padding = vg.Points(2)
-	return &panel{p: p, legend: l}
-}
-
-// metricPanel is the top panel: every metric with its target (dashed) and
-// activation target (dotted), and Load when it is on a comparable scale.
-func metricPanel(r *sim.Result, xMax float64, xTicks []plot.Tick) (*panel, error) {
-	pn := newPanel("metric vs target", xMax, xTicks)
-	p := pn.p
-	p.Title.Text = figureTitle(r)
-	p.Title.TextStyle.Font = font.From(sans, vg.Points(14))
-	p.Title.Padding = vg.Points(8)
-	// The time axis is labelled once, under the replica panel.
-	p.X.Tick.Label.Font.Size = 0
-	p.X.Tick.Marker = plot.ConstantTicks(nil)
-	p.X.Tick.Length = 0
-	p.X.Width = 0
-
-	// The extent of the metric lines and thresholds decides whether Load is
-	// shown; Load is then drawn first, under the metrics.
-	var ext extent
-	ext.add(0)
-	for i, m := range r.Metrics {
-		for _, s := range r.Samples {
-			ext.add(s.Metrics[i])
-		}
-		ext.add(m.Target)
-		if m.ActivationTarget > 0 {
-			ext.add(m.ActivationTarget)
-		}
-	}
-	var loadThumb plot.Thumbnailer
-	if showLoad(r, ext) {
-		xys := make(plotter.XYs, len(r.Samples))
-		for j, s := range r.Samples {
-			xys[j] = plotter.XY{X: minutes(s.T), Y: s.Load}
-			ext.add(s.Load)
-		}
-		var err error
-		loadThumb, err = addSeries(p, xys, draw.LineStyle{Color: loadColor, Width: vg.Points(0.9)}, plotter.NoStep)
-		if err != nil {
-			return nil, fmt.Errorf("report: plotting load: %w", err)
-		}
-	}
-
-	for i, m := range r.Metrics {
-		col := metricColors[i%len(metricColors)]
-		sty := draw.LineStyle{Color: col, Width: vg.Points(1.6)}
-		xys := make(plotter.XYs, len(r.Samples))
-		for j, s := range r.Samples {
-			xys[j] = plotter.XY{X: minutes(s.T), Y: s.Metrics[i]}
-		}
-		thumb, err := addSeries(p, xys, sty, plotter.PostStep)
-		if err != nil {
-			return nil, fmt.Errorf("report: plotting metric %q: %w", m.Name, err)
-		}
-		name := legendName(m.Name)
-		pn.legend.Add(name, thumb)
-
-		if isFinite(m.Target) {
-			l := hline(m.Target, xMax, draw.LineStyle{Color: col, Width: vg.Points(1.2), Dashes: dashed})
-			p.Add(l)
-			pn.legend.Add(fmt.Sprintf("%s target (%s)", name, shortNumber(m.Target)), l)
-		}
-		if m.ActivationTarget > 0 && isFinite(m.ActivationTarget) {
-			l := hline(m.ActivationTarget, xMax, draw.LineStyle{Color: col, Width: vg.Points(1.2), Dashes: dotted})
-			p.Add(l)
-			pn.legend.Add(fmt.Sprintf("%s activation (%s)", name, shortNumber(m.ActivationTarget)), l)
-		}
-	}
-	if loadThumb != nil {
-		pn.legend.Add("load", loadThumb)
-	}
-
-	lo, hi := ext.lo, ext.hi
-	if hi <= lo {
-		hi = lo + 1
-	}
-	hi += (hi - lo) * 0.05 // headroom so a line at the top stays visible
-	step := niceStep((hi - lo) / 5)
-	p.Y.Min = math.Floor(lo/step) * step
-	p.Y.Max = math.Ceil(hi/step) * step
-	p.Y.Tick.Marker = plot.ConstantTicks(valueTicks(p.Y.Min, p.Y.Max, step))
-	p.X.Min, p.X.Max = 0, xMax
-	return pn, nil
-}
-
-// replicaPanel is the bottom panel: desired and ready replicas as step
-// lines, and the autoscaler's bounds as dashed lines.
-func replicaPanel(r *sim.Result, xMax float64, xTicks []plot.Tick) (*panel, error) {
-	pn := newPanel("replicas", xMax, xTicks)
-	p := pn.p
-	p.X.Label.Text = "time (minutes)"
-
-	hi := max(r.MaxReplicas, r.MinReplicas, r.InitialReplicas, 1)
-	desired := make(plotter.XYs, len(r.Samples))
-	ready := make(plotter.XYs, len(r.Samples))
-	for i, s := range r.Samples {
-		x := minutes(s.T)
-		desired[i] = plotter.XY{X: x, Y: float64(s.DesiredReplicas)}
-		ready[i] = plotter.XY{X: x, Y: float64(s.ReadyReplicas)}
-		hi = max(hi, s.DesiredReplicas, s.ReadyReplicas)
-	}
-	// Desired is drawn wide and ready narrower on top of it, so both stay
-	// visible where they coincide.
-	thumb, err := addSeries(p, desired, draw.LineStyle{Color: desiredColor, Width: vg.Points(2.6)}, plotter.PostStep)
-	if err != nil {
-		return nil, fmt.Errorf("report: plotting desired replicas: %w", err)
-	}
-	pn.legend.Add("desired replicas", thumb)
-	thumb, err = addSeries(p, ready, draw.LineStyle{Color: readyColor, Width: vg.Points(1.3)}, plotter.PostStep)
-	if err != nil {
-		return nil, fmt.Errorf("report: plotting ready replicas: %w", err)
-	}
-	pn.legend.Add("ready replicas", thumb)
-
-	bound := draw.LineStyle{Color: boundColor, Width: vg.Points(1), Dashes: dashed}
-	minLine := hline(float64(r.MinReplicas), xMax, bound)
-	maxLine := hline(float64(r.MaxReplicas), xMax, bound)
-	p.Add(minLine, maxLine)
-	pn.legend.Add(fmt.Sprintf("min replicas (%d)", r.MinReplicas), minLine)
-	pn.legend.Add(fmt.Sprintf("max replicas (%d)", r.MaxReplicas), maxLine)
-
-	top := float64(hi) + max(1, math.Ceil(float64(hi)*0.05))
-	step := max(1, niceStep(top/6))
-	p.Y.Min = 0
-	p.Y.Max = math.Ceil(top/step) * step
-	p.Y.Tick.Marker = plot.ConstantTicks(valueTicks(p.Y.Min, p.Y.Max, step))
-	p.X.Min, p.X.Max = 0, xMax
-	return pn, nil
-}
-
-// addSeries adds xys to p as one or more lines split at NaN values (gonum
-// rejects NaN), with a dot for a point that has no neighbour. It returns
-// a thumbnail for the legend.
-func addSeries(p *plot.Plot, xys plotter.XYs, sty draw.LineStyle, step plotter.StepKind) (plot.Thumbnailer, error) {
-	thumb := &plotter.Line{LineStyle: sty}
-	start := -1
-	flush := func(end int) error {
-		if start < 0 {
-			return nil
-		}
-		seg := xys[start:end]
-		start = -1
-		if len(seg) == 1 {
-			s, err := plotter.NewScatter(seg)
-			if err != nil {
-				return err
-			}
-			s.GlyphStyle = draw.GlyphStyle{Color: sty.Color, Radius: sty.Width, Shape: draw.CircleGlyph{}}
-			p.Add(s)
-			return nil
-		}
-		l, err := plotter.NewLine(seg)
-		if err != nil {
-			return err
-		}
-		l.LineStyle = sty
-		l.StepStyle = step
-		p.Add(l)
-		return nil
-	}
-	for i, xy := range xys {
-		if !isFinite(xy.Y) {
-			if err := flush(i); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if start < 0 {
-			start = i
-		}
-	}
-	if err := flush(len(xys)); err != nil {
-		return nil, err
-	}
-	return thumb, nil
-}
-
-// hline is a horizontal line at y across the time axis.
-func hline(y, xMax float64, sty draw.LineStyle) *plotter.Line {
-	return &plotter.Line{XYs: plotter.XYs{{X: 0, Y: y}, {X: xMax, Y: y}}, LineStyle: sty}
-}
-
-// gridLines draws light vertical lines at the given time ticks and
-// horizontal lines at the major y ticks. It replaces plotter.Grid because
-// the top panel hides its x ticks but keeps the vertical grid.
-type gridLines struct{ x []plot.Tick }
-
-func (g *gridLines) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
-	sty := draw.LineStyle{Color: gridColor, Width: vg.Points(0.6)}
-	for _, t := range g.x {
-		if x := trX(t.Value); !t.IsMinor() && x >= c.Min.X && x <= c.Max.X {
-			c.StrokeLine2(sty, x, c.Min.Y, x, c.Max.Y)
-		}
-	}
-	for _, t := range p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max) {
-		if y := trY(t.Value); !t.IsMinor() && y >= c.Min.Y && y <= c.Max.Y {
-			c.StrokeLine2(sty, c.Min.X, y, c.Max.X, y)
-		}
-	}
-}
-
-// legendName shortens a metric name to legendNameMax runes, keeping its
-// start and end, so that the legend column stays narrow.
-func legendName(name string) string {
-	const legendNameMax = 24
-	rs := []rune(name)
-	if len(rs) <= legendNameMax {
-		return name
-	}
-	head := (legendNameMax - 1) / 2
-	tail := legendNameMax - 1 - head
-	return string(rs[:head]) + "…" + string(rs[len(rs)-tail:])
-}
-
-func figureTitle(r *sim.Result) string {
-	name := r.Name
-	if name == "" {
-		name = "unnamed scenario"
-	}
-	if r.Autoscaler == "" && r.Workload == "" {
-		return name
-	}
-	return fmt.Sprintf("%s (%s on %s)", name, orDash(r.Autoscaler), orDash(r.Workload))
-}
-
-// showLoad reports whether Load goes on the metric panel: always when there
-// is no metric, otherwise when its peak is within loadScaleFactor of the
-// peak of the metric lines and targets.
-func showLoad(r *sim.Result, metrics extent) bool {
-	var load extent
-	for _, s := range r.Samples {
-		load.add(s.Load)
-	}
-	if !load.ok {
-		return false
-	}
-	if len(r.Metrics) == 0 {
-		return true
-	}
-	if load.hi <= 0 || metrics.hi <= 0 {
-		return false
-	}
-	ratio := load.hi / metrics.hi
-	return ratio <= loadScaleFactor && ratio >= 1.0/loadScaleFactor
-}
-
-// extent is the range of the finite values added to it.
-type extent struct {
-	lo, hi float64
-	ok     bool
-}
-
-func (e *extent) add(v float64) {
-	if !isFinite(v) {
-		return
-	}
-	if !e.ok {
-		e.lo, e.hi, e.ok = v, v, true
-		return
-	}
-	e.lo, e.hi = min(e.lo, v), max(e.hi, v)
-}
-
-func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
 func minutes(d time.Duration) float64 { return d.Minutes() }
 
-// timeSpanMinutes is the length of the time axis: the run's duration, or
-// the last sample or event if they go further, and at least one minute.
-func timeSpanMinutes(r *sim.Result) float64 {
+// timeSpan is the length of the time axis: the run's duration, or the last
+// sample or event if they go further, and at least one minute.
+func timeSpan(r *sim.Result) time.Duration {
 	d := r.Duration
 	if n := len(r.Samples); n > 0 {
 		d = max(d, r.Samples[n-1].T)
@@ -478,102 +83,567 @@ func timeSpanMinutes(r *sim.Result) float64 {
 	if n := len(r.Events); n > 0 {
 		d = max(d, r.Events[n-1].T)
 	}
-	return max(minutes(d), 1)
+	return max(d, time.Minute)
 }
 
-// minuteTicks returns ticks from 0 to span minutes at a round step (15 s up
-// to days) giving at most 12 intervals.
-func minuteTicks(span float64) []plot.Tick {
-	steps := []float64{0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 180, 240, 360, 720, 1440}
-	step := steps[len(steps)-1]
-	for _, s := range steps {
-		if span/s <= 12 {
-			step = s
-			break
+func figureTitle(r *sim.Result) string {
+	if r.Name == "" {
+		return "unnamed scenario"
+	}
+	return r.Name
+}
+
+// runFigure lays out the figure of one run, top to bottom: fault windows
+// and KEDA's activity as strips, the offered load, one panel per metric in
+// the unit of its target (and the query result on its own panel when the
+// HPA divides it by the pods), the usage ratios when there are several
+// metrics, and the replicas.
+func runFigure(r *sim.Result) *stackFigure {
+	xs, xlabel := timeScale(timeSpan(r))
+	fg := &stackFigure{
+		title:  figureTitle(r),
+		desc:   figureTitle(r) + ": load, metrics against their targets, and replicas over time",
+		xs:     xs,
+		xlabel: xlabel,
+	}
+	fg.subtitle = []string{fmt.Sprintf("%s on %s · min %d, max %d replicas · %s simulated · seed %d",
+		orDash(r.Autoscaler), orDash(r.Workload), r.MinReplicas, r.MaxReplicas, age(r.Duration), r.Seed)}
+	faultStrips(fg, r)
+	kedaStrips(fg, r)
+	if p := loadPanel(r); p != nil {
+		fg.panels = append(fg.panels, p)
+	} else {
+		fg.notes = append(fg.notes, "Not shown: offered load. The scenario has no load model; its metrics come from raw series.")
+	}
+	if len(r.Metrics) == 0 {
+		fg.notes = append(fg.notes, "Not shown: metrics. The autoscaler reads none that the simulation traces.")
+	}
+	for i := range r.Metrics {
+		fg.panels = append(fg.panels, metricPanels(r, i)...)
+	}
+	if p := ratioPanel(r); p != nil {
+		fg.panels = append(fg.panels, p)
+	}
+	fg.panels = append(fg.panels, replicaPanel(r))
+	return fg
+}
+
+// faultStrips shades every fault window across the figure and names it in
+// a strip of its own.
+func faultStrips(fg *stackFigure, r *sim.Result) {
+	if len(r.Faults) == 0 {
+		return
+	}
+	st := strip{label: "faults", class: "faults"}
+	for _, f := range r.Faults {
+		sp := span{from: minutes(f.From), to: minutes(f.To), fill: faultStrip, class: "fault", text: string(f.Kind), ink: black}
+		what := string(f.Kind)
+		if f.Metric != nil {
+			name := fmt.Sprintf("metric %d", *f.Metric)
+			if *f.Metric < len(r.Metrics) {
+				name = r.Metrics[*f.Metric].Name
+			}
+			what += " on " + name
+		}
+		if f.Kind == sim.ControllerRestart {
+			sp.to = sp.from
+			sp.title = fmt.Sprintf("%s at %s", what, age(f.From))
+		} else {
+			sp.title = fmt.Sprintf("%s from %s to %s", what, age(f.From), age(f.To))
+		}
+		st.spans = append(st.spans, sp)
+		shade := sp
+		shade.fill, shade.text, shade.class = faultShade, "", "fault-window"
+		fg.shades = append(fg.shades, shade)
+		fg.stripLegend = append(fg.stripLegend, legendEntry{label: sp.title, thumb: thumbBand, fill: faultStrip})
+	}
+	fg.strips = append(fg.strips, st)
+}
+
+// kedaStrips draws the ScaledObject's activity (and fallback, when it
+// happened) poll by poll.
+func kedaStrips(fg *stackFigure, r *sim.Result) {
+	if len(r.KEDA) == 0 {
+		return
+	}
+	end := minutes(r.Duration)
+	type look struct {
+		fill   color.NRGBA
+		legend string
+	}
+	looks := map[string]look{
+		sim.KEDAActive:   {activeFill, "KEDA active: a trigger above activation"},
+		sim.KEDAInactive: {idleFill, "KEDA inactive"},
+		sim.KEDACooldown: {coolFill, "KEDA cooldown: waiting for cooldownPeriod"},
+		sim.KEDAPaused:   {pausedFill, "KEDA paused by annotation"},
+	}
+	activity := strip{label: "KEDA", class: "keda"}
+	fallback := strip{label: "fallback", class: "fallback"}
+	seen := map[string]bool{}
+	var order []string
+	for i, st := range r.KEDA {
+		to := end
+		if i+1 < len(r.KEDA) {
+			to = minutes(r.KEDA[i+1].T)
+		}
+		lk := looks[st.Activity]
+		title := fmt.Sprintf("KEDA %s from %s to %s", st.Activity, age(st.T), age(time.Duration(to*float64(time.Minute))))
+		activity.spans = append(activity.spans, span{from: minutes(st.T), to: to, fill: lk.fill, class: "keda-" + st.Activity,
+			title: title, text: st.Activity, ink: black})
+		if !seen[st.Activity] {
+			seen[st.Activity] = true
+			order = append(order, st.Activity)
+		}
+		if st.Fallback {
+			fallback.spans = append(fallback.spans, span{from: minutes(st.T), to: to, fill: fallbackFil, class: "keda-fallback",
+				title: fmt.Sprintf("fallback from %s to %s", age(st.T), age(time.Duration(to*float64(time.Minute)))), text: "fallback", ink: black})
 		}
 	}
-	for span/step > 12 {
-		step *= 2
+	fg.strips = append(fg.strips, activity)
+	for _, a := range []string{sim.KEDAActive, sim.KEDAInactive, sim.KEDACooldown, sim.KEDAPaused} {
+		if seen[a] {
+			fg.stripLegend = append(fg.stripLegend, legendEntry{label: looks[a].legend, thumb: thumbBand, fill: looks[a].fill})
+		}
 	}
-	var ticks []plot.Tick
-	for i := 0; float64(i)*step <= span+1e-9; i++ {
-		v := float64(i) * step
-		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64)})
-	}
-	return ticks
-}
-
-// niceStep rounds raw up to 1, 2 or 5 times a power of ten.
-func niceStep(raw float64) float64 {
-	if !(raw > 0) || !isFinite(raw) {
-		return 1
-	}
-	mag := math.Pow(10, math.Floor(math.Log10(raw)))
-	switch f := raw / mag; {
-	case f <= 1:
-		return mag
-	case f <= 2:
-		return 2 * mag
-	case f <= 5:
-		return 5 * mag
-	default:
-		return 10 * mag
+	if len(fallback.spans) > 0 {
+		fg.strips = append(fg.strips, fallback)
+		fg.stripLegend = append(fg.stripLegend, legendEntry{label: "fallback: some trigger serves fallback metrics", thumb: thumbBand, fill: fallbackFil})
 	}
 }
 
-// valueTicks returns labelled ticks every step from lo to hi (both
-// multiples of step). Labels carry only the decimals the step needs
-// ("1750", "0.25", "2.5k"), never gonum's default "1750.00".
-func valueTicks(lo, hi, step float64) []plot.Tick {
-	var ticks []plot.Tick
-	first := math.Round(lo / step)
-	n := int(math.Round((hi-lo)/step)) + 1
-	if n > 1000 {
+// loadUnit names the unit of a load model's Load column.
+func loadUnit(m sim.LoadModel) (unit, what string) {
+	switch m {
+	case sim.Connections:
+		return "connections", "connections model: open connections stay on their pod"
+	case sim.Requests:
+		return "requests/s", "requests model: offered request rate, split over the ready pods"
+	case sim.Queue:
+		return "items/s", "queue model: arrivals into one backlog the ready pods drain"
+	}
+	return "load", ""
+}
+
+// loadPanel draws the offered load and, when a pod's capacity is known,
+// what the ready pods serve; nil when the run has no load.
+func loadPanel(r *sim.Result) *panel {
+	any := r.Load.Metric != ""
+	var e extent
+	for _, s := range r.Samples {
+		e.add(s.Load)
+		any = any || s.Load != 0
+	}
+	if !any {
 		return nil
 	}
-	for i := range n {
-		v := (first + float64(i)) * step
-		ticks = append(ticks, plot.Tick{Value: v, Label: tickLabel(v, step)})
+	unit, what := loadUnit(r.Load.Model)
+	title := "Offered load"
+	if r.Load.Metric != "" {
+		title += ": " + r.Load.Metric
 	}
-	return ticks
-}
-
-// tickLabel formats v with as many decimals as step needs, switching to k
-// (thousands) and M (millions) suffixes for large values and to exponent
-// notation from a billion on.
-func tickLabel(v, step float64) string {
-	if v == 0 {
-		return "0"
+	if what != "" {
+		title += " (" + what + ")"
 	}
-	unit, suffix := 1.0, ""
-	switch a := math.Abs(step); {
-	case a >= 1e9:
-		return strconv.FormatFloat(v, 'g', 6, 64)
-	case a >= 1e6:
-		unit, suffix = 1e6, "M"
-	case a >= 1e4:
-		unit, suffix = 1e3, "k"
+	p := &panel{class: "load", title: title, ylabel: unit, height: 70}
+	p.legend = append(p.legend, legendEntry{label: "offered load", thumb: thumbBand, fill: loadFill, stroke: stroke{color: loadGrey, width: 1}})
+	served := r.Load.PerPod > 0
+	if served {
+		for _, s := range r.Samples {
+			e.add(float64(s.ReadyReplicas) * r.Load.PerPod)
+		}
+		p.legend = append(p.legend, legendEntry{label: fmt.Sprintf("what the ready pods serve (%s each)", shortNumber(r.Load.PerPod)),
+			thumb: thumbLine, stroke: stroke{color: servedGreen, width: 1.2, dashes: dashed}})
 	}
-	v, step = v/unit, step/unit
-	decimals := 0
-	if step < 1 {
-		// enough digits for the step: 0.5 needs one, 0.25 and 0.05 two
-		for decimals < 12 {
-			scaled := step * math.Pow(10, float64(decimals))
-			if math.Abs(scaled-math.Round(scaled)) < 1e-9*scaled {
-				break
+	p.ys = valueScale(e)
+	p.draw = func(s surface, f frame) {
+		s.begin("series load", "")
+		for _, seg := range segments(r.Samples, func(x sim.Sample) float64 { return x.Load }) {
+			var line []pt
+			for _, smp := range seg {
+				line = append(line, pt{f.px(minutes(smp.T)), f.py(smp.Load)})
 			}
-			decimals++
+			area := append([]pt{{line[0].x, f.py(0)}}, line...)
+			area = append(area, pt{line[len(line)-1].x, f.py(0)})
+			s.polygon(simplify(area), loadFill)
+			s.polyline(simplify(line), stroke{color: loadGrey, width: 1})
+		}
+		s.end()
+		if served {
+			s.begin("series served", "")
+			drawSteps(s, f, r, func(x sim.Sample) float64 { return float64(x.ReadyReplicas) * r.Load.PerPod },
+				stroke{color: servedGreen, width: 1.2, dashes: dashed})
+			s.end()
 		}
 	}
-	return strconv.FormatFloat(v, 'f', decimals, 64) + suffix
+	return p
 }
 
-// shortNumber is a legend-friendly number: shortest form, no exponent for
-// ordinary magnitudes.
-func shortNumber(v float64) string {
-	if a := math.Abs(v); a != 0 && (a < 1e-4 || a >= 1e9) {
-		return strconv.FormatFloat(v, 'g', 4, 64)
+// segments splits the samples into runs whose value is finite.
+func segments(samples []sim.Sample, v func(sim.Sample) float64) [][]sim.Sample {
+	var out [][]sim.Sample
+	start := -1
+	for i, s := range samples {
+		if isFinite(v(s)) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, samples[start:i])
+			start = -1
+		}
 	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	if start >= 0 {
+		out = append(out, samples[start:])
+	}
+	return out
+}
+
+// drawSteps draws v as a step line: each sample's value holds until the
+// next sample (or the end of the run); non-finite values are gaps.
+func drawSteps(s surface, f frame, r *sim.Result, v func(sim.Sample) float64, st stroke) bool {
+	drawn := false
+	end := minutes(r.Duration)
+	var line []pt
+	flush := func() {
+		if len(line) > 1 {
+			s.polyline(simplify(line), st)
+			drawn = true
+		}
+		line = nil
+	}
+	for i, smp := range r.Samples {
+		y := v(smp)
+		if !isFinite(y) {
+			flush()
+			continue
+		}
+		next := end
+		if i+1 < len(r.Samples) {
+			next = minutes(r.Samples[i+1].T)
+		}
+		next = max(next, minutes(smp.T))
+		py := f.clampY(f.py(y))
+		line = append(line, pt{f.px(minutes(smp.T)), py}, pt{f.px(next), py})
+	}
+	flush()
+	return drawn
+}
+
+// metricView is one metric in the unit of its target.
+type metricView struct {
+	m     sim.MetricInfo
+	i     int
+	color color.NRGBA
+	// perPod: an External or Object value with an AverageValue target,
+	// which the HPA divides by the pods; it is drawn per ready pod, and
+	// the query result on a panel of its own.
+	perPod bool
+}
+
+func viewOf(r *sim.Result, i int) metricView {
+	m := r.Metrics[i]
+	return metricView{m: m, i: i, color: metricColors[i%len(metricColors)],
+		perPod: m.TargetType == string(hpa.AverageValueMetricType) &&
+			(m.SourceType == string(hpa.ExternalMetricSourceType) || m.SourceType == string(hpa.ObjectMetricSourceType))}
+}
+
+// value is the sample's metric in the target's unit: per ready pod for
+// perPod metrics (none without a ready pod), as read otherwise. It is the
+// comparison check.Figures.AboveTarget counts.
+func (v metricView) value(s sim.Sample) float64 {
+	x := s.Metrics[v.i]
+	if !v.perPod {
+		return x
+	}
+	if s.ReadyReplicas == 0 {
+		return math.NaN()
+	}
+	return x / float64(s.ReadyReplicas)
+}
+
+func (v metricView) hasTarget() bool { return isFinite(v.m.Target) && v.m.Target > 0 }
+
+// tolerance is the band the HPA leaves alone, in the target's unit.
+func tolerance(r *sim.Result, target float64) (lo, hi float64, label string) {
+	t := r.Tolerances
+	down, up := t.ScaleDown, t.ScaleUp
+	if t.Legacy {
+		down = up
+	}
+	label = "±" + shortNumber(up*100) + "%"
+	if down != up {
+		label = "−" + shortNumber(down*100) + "% / +" + shortNumber(up*100) + "%"
+	}
+	return target * (1 - down), target * (1 + up), label
+}
+
+// metricPanels returns the panel of metric i against its target and, for
+// a perPod metric, the panel of its query result with the activation
+// threshold (KEDA compares the query result itself with it).
+func metricPanels(r *sim.Result, i int) []*panel {
+	v := viewOf(r, i)
+	m := v.m
+	target := shortNumber(m.Target)
+	var title, ylabel, series string
+	switch {
+	case v.perPod:
+		title = fmt.Sprintf("%s per ready pod against its AverageValue target %s (the HPA divides the query result by the pods)", m.Name, target)
+		ylabel, series = "per ready pod", "per ready pod"
+	case m.TargetType == string(hpa.UtilizationMetricType):
+		title = fmt.Sprintf("%s: average utilization against its target %s%% of the requests", m.Name, target)
+		ylabel, series = "% of requests", "utilization"
+	case m.TargetType == string(hpa.AverageValueMetricType):
+		title = fmt.Sprintf("%s: average over the pods against its AverageValue target %s", m.Name, target)
+		ylabel, series = "pod average", "pod average"
+	default:
+		title = fmt.Sprintf("%s against its %s target %s", m.Name, orDash(m.TargetType), target)
+		ylabel, series = "value", "value"
+	}
+	if !v.perPod && m.Query != "" {
+		title += ": " + m.Query
+	}
+	activation := m.ActivationTarget > 0 && isFinite(m.ActivationTarget)
+	main := valuePanel(r, v, "metric", title, ylabel, series, v.value, true, activation && !v.perPod)
+	if !v.perPod {
+		return []*panel{main}
+	}
+	title = fmt.Sprintf("%s as the query returns it", m.Name)
+	if m.Query != "" {
+		title += ": " + m.Query
+	}
+	raw := valuePanel(r, v, "metric-raw", title, "query result", "query result",
+		func(s sim.Sample) float64 { return s.Metrics[v.i] }, false, activation)
+	raw.height = 60
+	return []*panel{main, raw}
+}
+
+// valuePanel draws one series of metric v with, as asked, its target and
+// tolerance band and its activation threshold.
+func valuePanel(r *sim.Result, v metricView, class, title, ylabel, series string, value func(sim.Sample) float64, withTarget, withActivation bool) *panel {
+	p := &panel{class: class, title: title, ylabel: ylabel, height: 85}
+	var e extent
+	finite := false
+	for _, s := range r.Samples {
+		x := value(s)
+		e.add(x)
+		finite = finite || isFinite(x)
+	}
+	line := stroke{color: v.color, width: 1.6}
+	p.legend = append(p.legend, legendEntry{label: series, thumb: thumbLine, stroke: line})
+	withTarget = withTarget && v.hasTarget()
+	var bandLo, bandHi float64
+	if withTarget {
+		var tol string
+		bandLo, bandHi, tol = tolerance(r, v.m.Target)
+		e.add(bandLo)
+		e.add(bandHi)
+		p.legend = append(p.legend,
+			legendEntry{label: "target " + shortNumber(v.m.Target), thumb: thumbLine, stroke: stroke{color: v.color, width: 1.2, dashes: dashed}},
+			legendEntry{label: "tolerance " + tol + ": no scaling inside", thumb: thumbBand, fill: withAlpha(v.color, 0x3a)})
+		p.labels = append(p.labels, panelLabel{v: v.m.Target, text: "target " + shortNumber(v.m.Target), color: v.color})
+	}
+	if withActivation {
+		e.add(v.m.ActivationTarget)
+		p.legend = append(p.legend, legendEntry{label: "activation threshold " + shortNumber(v.m.ActivationTarget) + " (KEDA active above)",
+			thumb: thumbLine, stroke: stroke{color: black, width: 1.2, dashes: dotted}})
+		p.labels = append(p.labels, panelLabel{v: v.m.ActivationTarget, text: "activation " + shortNumber(v.m.ActivationTarget), color: black})
+	}
+	p.ys = valueScale(e)
+	if !finite {
+		switch {
+		case v.perPod && class == "metric" && anyFinite(r, v.i):
+			p.note = "no value: no pod was ready while the metric was read"
+		default:
+			p.note = "no value: the metric was never read"
+		}
+	}
+	p.draw = func(s surface, f frame) {
+		if withTarget {
+			s.begin("tolerance", "")
+			y0, y1 := f.clampY(f.py(bandHi)), f.clampY(f.py(bandLo))
+			s.rect(f.x, y0, f.w, y1-y0, withAlpha(v.color, 0x3a), stroke{}, "")
+			y := f.py(v.m.Target)
+			s.polyline([]pt{{f.x, y}, {f.x + f.w, y}}, stroke{color: v.color, width: 1.2, dashes: dashed})
+			s.end()
+		}
+		if withActivation {
+			s.begin("activation", "")
+			y := f.py(v.m.ActivationTarget)
+			s.polyline([]pt{{f.x, y}, {f.x + f.w, y}}, stroke{color: black, width: 1.2, dashes: dotted})
+			s.end()
+		}
+		s.begin("series metric", "")
+		drawSteps(s, f, r, value, line)
+		s.end()
+	}
+	return p
+}
+
+func anyFinite(r *sim.Result, i int) bool {
+	for _, s := range r.Samples {
+		if isFinite(s.Metrics[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// ratioPanel puts every metric's usage ratio on one axis when there are
+// several: the HPA proposes replicas from each and takes the highest, so
+// the top line is the one that decides.
+func ratioPanel(r *sim.Result) *panel {
+	var views []metricView
+	for i := range r.Metrics {
+		if v := viewOf(r, i); v.hasTarget() {
+			views = append(views, v)
+		}
+	}
+	if len(r.Metrics) < 2 || len(views) == 0 {
+		return nil
+	}
+	p := &panel{class: "ratio", title: "Usage ratio of each metric (value ÷ target): the HPA scales for the highest", ylabel: "ratio", height: 80}
+	var e extent
+	for _, v := range views {
+		for _, s := range r.Samples {
+			e.add(v.value(s) / v.m.Target)
+		}
+		p.legend = append(p.legend, legendEntry{label: v.m.Name, thumb: thumbLine, stroke: stroke{color: v.color, width: 1.4}})
+	}
+	lo, hi, tol := tolerance(r, 1)
+	e.add(lo)
+	e.add(hi)
+	p.ys = valueScale(e)
+	p.legend = append(p.legend, legendEntry{label: "tolerance " + tol, thumb: thumbBand, fill: rgba(0x80, 0x80, 0x80, 0x30)})
+	p.labels = append(p.labels, panelLabel{v: 1, text: "target", color: black})
+	p.draw = func(s surface, f frame) {
+		s.begin("tolerance", "")
+		y0, y1 := f.clampY(f.py(hi)), f.clampY(f.py(lo))
+		s.rect(f.x, y0, f.w, y1-y0, rgba(0x80, 0x80, 0x80, 0x30), stroke{}, "")
+		s.polyline([]pt{{f.x, f.py(1)}, {f.x + f.w, f.py(1)}}, stroke{color: black, width: 1, dashes: dashed})
+		s.end()
+		for _, v := range views {
+			s.begin("series ratio", "")
+			drawSteps(s, f, r, func(x sim.Sample) float64 { return v.value(x) / v.m.Target }, stroke{color: v.color, width: 1.4})
+			s.end()
+		}
+	}
+	return p
+}
+
+// timelineLine is an event as the timeline prints it.
+func timelineLine(e sim.Event) string {
+	return strings.Join([]string{age(e.T), e.Source, e.Type, e.Reason, change(e.From, e.To), oneLine(e.Message)}, "  ")
+}
+
+// replicaPanel draws spec.replicas (from the timeline, exact), the ready
+// pods, the bounds with their values in the margin, and a marker at every
+// scale event and warning whose hover title is its timeline line.
+func replicaPanel(r *sim.Result) *panel {
+	minName, maxName := "minReplicas", "maxReplicas"
+	if r.Autoscaler == "keda" {
+		minName, maxName = "minReplicaCount", "maxReplicaCount"
+	}
+	hi := max(r.MaxReplicas, r.MinReplicas, r.InitialReplicas, 1)
+	for _, s := range r.Samples {
+		hi = max(hi, s.DesiredReplicas, s.ReadyReplicas)
+	}
+	for _, e := range r.Events {
+		hi = max(hi, e.To)
+	}
+	top := float64(hi) + max(1, math.Ceil(float64(hi)*0.05))
+	ticks := integerTicks(top)
+	// Below 0 there is room, so that a line at 0 (minReplicaCount 0, or
+	// no replicas) stays apart from the axis.
+	ys := scale{lo: -top * 0.045, hi: top, ticks: ticks}
+
+	desired := stroke{color: desiredBlue, width: 2.6}
+	ready := stroke{color: readyGreen, width: 1.3}
+	minSt := stroke{color: minGrey, width: 1.1, dashes: dashed}
+	maxSt := stroke{color: maxRed, width: 1.1, dashes: dashDot}
+	p := &panel{class: "replicas", title: "Replicas: spec.replicas as the autoscaler sets it, and the pods that are Ready", ylabel: "replicas", height: 120, ys: ys}
+	p.legend = []legendEntry{
+		{label: "desired (spec.replicas)", thumb: thumbLine, stroke: desired},
+		{label: "ready pods", thumb: thumbLine, stroke: ready},
+		{label: fmt.Sprintf("%s %d", minName, r.MinReplicas), thumb: thumbLine, stroke: minSt},
+		{label: fmt.Sprintf("%s %d", maxName, r.MaxReplicas), thumb: thumbLine, stroke: maxSt},
+	}
+	var ups, downs, warns int
+	for _, e := range r.Events {
+		switch {
+		case e.From < e.To:
+			ups++
+		case e.From > e.To:
+			downs++
+		case e.Type == "Warning":
+			warns++
+		}
+	}
+	if ups > 0 {
+		p.legend = append(p.legend, legendEntry{label: "scale up (hover: the event)", thumb: thumbMarker, marker: markerUp, fill: eventNavy})
+	}
+	if downs > 0 {
+		p.legend = append(p.legend, legendEntry{label: "scale down (hover: the event)", thumb: thumbMarker, marker: markerDown, fill: eventNavy})
+	}
+	if warns > 0 {
+		p.legend = append(p.legend, legendEntry{label: "warning (hover: the event)", thumb: thumbMarker, marker: markerDiamond, fill: warnOrange})
+	}
+	p.labels = []panelLabel{
+		{v: float64(r.MinReplicas), text: fmt.Sprintf("min %d", r.MinReplicas), color: minGrey},
+		{v: float64(r.MaxReplicas), text: fmt.Sprintf("max %d", r.MaxReplicas), color: maxRed},
+	}
+	p.draw = func(s surface, f frame) {
+		s.begin("bounds", "")
+		for _, b := range []struct {
+			v  int32
+			st stroke
+		}{{r.MaxReplicas, maxSt}, {r.MinReplicas, minSt}} {
+			y := f.py(float64(b.v))
+			s.polyline([]pt{{f.x, y}, {f.x + f.w, y}}, b.st)
+		}
+		s.end()
+		s.begin("series desired", "")
+		cur := r.InitialReplicas
+		line := []pt{{f.px(0), f.py(float64(cur))}}
+		for _, e := range r.Events {
+			if e.From == e.To {
+				continue
+			}
+			x := f.px(minutes(e.T))
+			line = append(line, pt{x, f.py(float64(cur))}, pt{x, f.py(float64(e.To))})
+			cur = e.To
+		}
+		line = append(line, pt{f.px(minutes(r.Duration)), f.py(float64(cur))})
+		s.polyline(simplify(line), desired)
+		s.end()
+		s.begin("series ready", "")
+		drawSteps(s, f, r, func(x sim.Sample) float64 { return float64(x.ReadyReplicas) }, ready)
+		s.end()
+		s.begin("events", "")
+		for _, e := range r.Events {
+			x := f.px(minutes(e.T))
+			switch {
+			case e.From < e.To:
+				s.begin("event scale-up", timelineLine(e))
+				drawMarker(s, markerUp, x, f.py(float64(e.To))-5, eventNavy)
+			case e.From > e.To:
+				s.begin("event scale-down", timelineLine(e))
+				y := f.py(float64(e.To)) + 5
+				if y+4 > f.y+f.h {
+					// no room under a line at the bottom: above it
+					y = f.py(float64(e.To)) - 5
+				}
+				drawMarker(s, markerDown, x, y, eventNavy)
+			case e.Type == "Warning":
+				s.begin("event warning", timelineLine(e))
+				drawMarker(s, markerDiamond, x, f.y+5, warnOrange)
+			default:
+				continue
+			}
+			s.end()
+		}
+		s.end()
+	}
+	return p
 }
