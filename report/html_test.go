@@ -3,15 +3,13 @@ package report_test
 import (
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/autoscale-sim/autoscale-sim/check"
 	"github.com/autoscale-sim/autoscale-sim/report"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
 	"github.com/autoscale-sim/autoscale-sim/sim"
@@ -19,11 +17,41 @@ import (
 
 func websocketResult(t *testing.T) *sim.Result {
 	t.Helper()
-	sc, err := scenarios.Load("../examples/websocket/scenario.yaml")
+	return exampleRun(t, "../examples/websocket/scenario.yaml").Result
+}
+
+// exampleRun loads and runs a scenario.
+func exampleRun(t *testing.T, path string) *check.Run {
+	t.Helper()
+	sc, err := scenarios.Load(path)
 	require.NoError(t, err)
-	res, err := sim.Run(context.Background(), sc.Spec)
+	run, err := check.RunScenario(context.Background(), sc)
 	require.NoError(t, err)
-	return res
+	return run
+}
+
+// exampleReview is a run with its lint findings, as `run --html` writes it.
+func exampleReview(t *testing.T, path string) report.Review {
+	t.Helper()
+	run := exampleRun(t, path)
+	findings, err := check.Lint(context.Background(), run.Scenario)
+	require.NoError(t, err)
+	return report.Review{Run: run, Linted: true, Findings: findings}
+}
+
+// selfContained: nothing is fetched when the page opens, and nothing runs.
+func selfContained(t *testing.T, page string) {
+	t.Helper()
+	for _, banned := range []string{"<script", "<link", "src=", "href=\"http", "url(", "@import", "@font-face", "<iframe", "<object", "<embed", " on"} {
+		if banned == " on" {
+			// no inline event handler attribute (onload=, onclick=, ...)
+			for _, attr := range []string{" onload=", " onclick=", " onerror=", " onmouseover="} {
+				require.NotContains(t, page, attr)
+			}
+			continue
+		}
+		require.NotContains(t, page, banned)
+	}
 }
 
 func TestWriteHTML(t *testing.T) {
@@ -35,60 +63,140 @@ func TestWriteHTML(t *testing.T) {
 	page := a.String()
 	for _, want := range []string{
 		"<!DOCTYPE html>",
-		`<table id="timeline">`,
+		`<table class="timeline" id="timeline">`,
 		"<td>12m</td><td>HPA</td><td>Normal</td><td>SuccessfulRescale</td><td>5 -&gt; 4</td>",
 		"<svg",
 		"<th scope=\"row\">Cost</th><td>4140 replica-seconds</td>",
+		"<th scope=\"row\">Time to first scale-up</th><td>14s (load rises at 1m1s, first scale-up at 1m15s)</td>",
+		// A result alone says what it cannot show.
+		"<p>Not available: this report was written from a result alone, without the scenario and its manifests.</p>",
+		"Not available: this report was written from a result alone, without the scenario's expect: entries.",
+		"<p>Not run: write the report with the scenario",
 	} {
-		require.Contains(t, page, want)
+		contains(t, page, want)
 	}
-	// Self-contained: nothing is fetched when the page opens.
-	for _, banned := range []string{"<script", "<link", "src=", "url(", "@import", "@font-face"} {
-		require.NotContains(t, page, banned)
-	}
+	selfContained(t, page)
 	require.Equal(t, 5, strings.Count(page, `<tr class="event">`))
 }
 
-// TestHTMLInChromium renders the report in headless Chromium. It runs when
-// AUTOSCALE_SIM_CHROMIUM names the binary (.ci/browser.sh installs it).
-func TestHTMLInChromium(t *testing.T) {
-	bin := os.Getenv("AUTOSCALE_SIM_CHROMIUM")
-	if bin == "" {
-		t.Skip("set AUTOSCALE_SIM_CHROMIUM=/usr/bin/chromium to render the report in a browser")
-	}
-	dir := t.TempDir()
-	page := filepath.Join(dir, "report.html")
-	f, err := os.Create(page)
-	require.NoError(t, err)
-	require.NoError(t, report.WriteHTML(f, websocketResult(t)))
-	require.NoError(t, f.Close())
+// TestWriteReviewHTML: the review of a scenario whose expectations fail
+// shows the policy, each expectation with the timeline around a failure,
+// and the lint findings at their manifest lines.
+func TestWriteReviewHTML(t *testing.T) {
+	rv := exampleReview(t, "../testdata/expect/websocket-failing.yaml")
+	var a, b bytes.Buffer
+	require.NoError(t, report.WriteReviewHTML(&a, rv))
+	require.NoError(t, report.WriteReviewHTML(&b, rv))
+	require.Equal(t, a.String(), b.String(), "same input, same bytes")
+	page := a.String()
+	selfContained(t, page)
 
-	chromium := func(extra ...string) []byte {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		args := append([]string{
-			"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-			"--disable-background-networking", "--disable-component-update", "--disable-sync",
-			"--user-data-dir=" + filepath.Join(dir, "profile"),
-		}, extra...)
-		args = append(args, "file://"+page)
-		out, err := exec.CommandContext(ctx, bin, args...).Output()
-		require.NoError(t, err, "chromium %v", args)
-		return out
+	// Policy: bounds, the trigger with threshold and activation, polling,
+	// the cooldown that cannot act, behavior, tolerance and versions.
+	for _, want := range []string{
+		`<tr><th scope="row">Replicas</th><td>minReplicaCount 1, maxReplicaCount 5</td></tr>`,
+		`threshold 40 (AverageValue target: the query result divided by the pods against it); activationThreshold 0 (the default)`,
+		`<tr><th scope="row">Polling</th><td>pollingInterval 15s: KEDA checks activity every 15s`,
+		`<tr><th scope="row">Cooldown</th><td>cooldownPeriod 45s: no effect, minReplicaCount is 1 so KEDA never scales in by itself</td></tr>`,
+		`<tr><th scope="row">Scale down</th><td>stabilizationWindowSeconds 60, policies 20% per 1m (selectPolicy Max)</td></tr>`,
+		`<tr><th scope="row">Scale up</th><td>stabilizationWindowSeconds 0, policies 4 pods per 15s, 100% per 15s (selectPolicy Max)</td></tr>`,
+		`<tr><th scope="row">Tolerance</th><td>keep replicas while the usage ratio is within [0.9, 1.1]`,
+		`<tr><th scope="row">Versions modelled</th><td>Kubernetes 1.35 (the default: the newest release modelled), KEDA 2.20.2 (the default)</td></tr>`,
+	} {
+		contains(t, page, want)
 	}
 
-	dom := string(chromium("--dump-dom"))
-	require.Contains(t, dom, `<table id="timeline">`)
-	require.Contains(t, dom, "<td>15m</td><td>HPA</td><td>Normal</td><td>SuccessfulRescale</td><td>2 -&gt; 1</td>")
-	require.Contains(t, dom, "<svg")
-
-	shot := filepath.Join(dir, "report.png")
-	chromium("--screenshot="+shot, "--window-size=1200,1600", "--hide-scrollbars")
-	png, err := os.ReadFile(shot)
-	require.NoError(t, err)
-	require.True(t, bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")), "a PNG")
-	require.Greater(t, len(png), 10000)
-	if keep := os.Getenv("AUTOSCALE_SIM_SCREENSHOT"); keep != "" {
-		require.NoError(t, os.WriteFile(keep, png, 0o644))
+	// Expectations: every entry with its result and line; each failure
+	// with what was wanted and the timeline around it.
+	n := len(rv.Run.Scenario.Expect)
+	held := 0
+	for _, e := range report.ExpectationsOf(rv.Run) {
+		if e.Failure == "" {
+			held++
+			continue
+		}
+		require.Contains(t, e.Failure, "timeline around")
+		contains(t, page, "<pre>"+htmlEscape(e.Failure)+"</pre>")
 	}
+	require.Less(t, held, n, "the fixture has failing expectations")
+	contains(t, page, "<p>"+itoa(held)+" of "+itoa(n)+" hold.</p>")
+	require.Equal(t, n-held, strings.Count(page, `<span class="failed">FAIL</span>`))
+	require.Equal(t, held, strings.Count(page, `<span class="pass">PASS</span>`))
+	contains(t, page, "<td>three replicas at 12m</td><td>../testdata/expect/websocket-failing.yaml:27</td>")
+	contains(t, page, "expectations FAIL")
+
+	// Lint: each finding at its manifest line.
+	require.NotEmpty(t, rv.Findings)
+	for _, f := range rv.Findings {
+		contains(t, page, "<td>"+htmlEscape(f.File)+":"+itoa(f.Line)+"</td><td>"+f.Rule+"</td>")
+	}
+}
+
+func TestWriteReviewHTMLRejectsNil(t *testing.T) {
+	require.EqualError(t, report.WriteReviewHTML(&bytes.Buffer{}, report.Review{}), "report: nil run")
+	require.EqualError(t, report.WriteReviewHTML(&bytes.Buffer{}, report.Review{Run: &check.Run{}}), "report: nil result")
+}
+
+func TestWriteCompareHTML(t *testing.T) {
+	a := exampleReview(t, "../examples/websocket/scenario.yaml")
+	b := exampleReview(t, "../examples/prometheus-adapter-websocket/scenario.yaml")
+	c := report.Comparison{Title: "Comparison", Labels: []string{"A websocket", "B adapter"}, Runs: []report.Review{a, b}}
+	var buf bytes.Buffer
+	require.NoError(t, report.WriteCompareHTML(&buf, c))
+	page := buf.String()
+	selfContained(t, page)
+	contains(t, page, `<tr class="differs"><th scope="row">Cost</th><td>4140 replica-seconds</td>`)
+	contains(t, page, `<tr><th scope="row">Tolerance</th>`, "equal rows are not marked")
+	// Each run in full, with ids of its own.
+	for _, id := range []string{`id="run1-timeline"`, `id="run2-timeline"`, `id="run1-policy-table"`, `id="run2-findings"`} {
+		require.Equal(t, 1, strings.Count(page, id), id)
+	}
+	require.Equal(t, 3, strings.Count(page, "<svg"), "the overlay and each run's plot")
+
+	c.Labels = c.Labels[:1]
+	require.EqualError(t, report.WriteCompareHTML(&buf, c), "report: 1 labels for 2 runs")
+}
+
+func TestWriteSweepHTML(t *testing.T) {
+	base := exampleReview(t, "../examples/websocket/scenario.yaml")
+	vs, axes := sweepVariants(t)
+	var buf bytes.Buffer
+	require.NoError(t, report.WriteSweepHTML(&buf, report.Sweep{Title: "Sweep", Base: base, Axes: axes, Variants: vs, Heatmaps: []string{"cost", "overloaded"}}))
+	page := buf.String()
+	selfContained(t, page)
+	contains(t, page, `<p id="axes">Axes: threshold = 20, 40, 60; cooldownPeriod = 30, 300</p>`)
+	require.Equal(t, 3, strings.Count(page, "<svg"), "two heatmaps and the overlay")
+	require.Equal(t, len(vs), strings.Count(page, "<tr><td>")-strings.Count(page, "<tr><td>base"), "one row per run")
+	contains(t, page, "<td>60</td><td>300</td><td class=\"num\">3315</td>")
+	contains(t, page, "5 of 5 hold")
+	contains(t, page, `class="fail">`, "a run whose expectations fail is marked")
+}
+
+// sweepVariants runs the README's sweep of the WebSocket example.
+func sweepVariants(t *testing.T) ([]report.Variant, []report.Axis) {
+	t.Helper()
+	axes := []report.Axis{{Name: "threshold", Values: []string{"20", "40", "60"}}, {Name: "cooldownPeriod", Values: []string{"30", "300"}}}
+	paths := []string{"spec.triggers[0].metadata.threshold", "spec.cooldownPeriod"}
+	var vs []report.Variant
+	for _, th := range axes[0].Values {
+		for _, cd := range axes[1].Values {
+			run, err := check.File("../examples/websocket/scenario.yaml",
+				scenarios.Override{Path: paths[0], Value: th}, scenarios.Override{Path: paths[1], Value: cd})
+			require.NoError(t, err)
+			vs = append(vs, report.VariantOf("", []report.Setting{{Name: "threshold", Value: th}, {Name: "cooldownPeriod", Value: cd}}, run))
+		}
+	}
+	return vs, axes
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// contains is require.Contains without the page in the message.
+func contains(t *testing.T, page, want string, msg ...any) {
+	t.Helper()
+	require.True(t, strings.Contains(page, want), "missing %q %v", want, msg)
 }
