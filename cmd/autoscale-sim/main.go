@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/autoscale-sim/autoscale-sim/check"
 	"github.com/autoscale-sim/autoscale-sim/report"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
 	"github.com/autoscale-sim/autoscale-sim/sim"
@@ -170,7 +171,11 @@ func runCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		}
 	}
 	if *html != "" {
-		if err := writeFile(*html, func(w io.Writer) error { return report.WriteHTML(w, res) }); err != nil {
+		rv, err := reviewOf(ctx, &check.Run{Scenario: sc, Spec: sc.Spec, Result: res})
+		if err != nil {
+			return err
+		}
+		if err := writeFile(*html, func(w io.Writer) error { return report.WriteReviewHTML(w, rv) }); err != nil {
 			return err
 		}
 		if !*quiet {
@@ -189,6 +194,16 @@ func runCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		}
 	}
 	return nil
+}
+
+// reviewOf completes a run with the lint findings of its scenario, for
+// the HTML review.
+func reviewOf(ctx context.Context, run *check.Run) (report.Review, error) {
+	findings, err := check.Lint(ctx, run.Scenario)
+	if err != nil {
+		return report.Review{}, fmt.Errorf("%s: %w", run.Scenario.File, err)
+	}
+	return report.Review{Run: run, Linted: true, Findings: findings}, nil
 }
 
 // splitPositional lets flags follow the scenario path, as users type
@@ -218,7 +233,7 @@ func splitPositional(args []string) (string, []string) {
 // that positional arguments can come before or after them.
 func flagTakesValue(a string) bool {
 	switch strings.TrimLeft(a, "-") {
-	case "out", "html", "run", "junit", "at", "set", "csv", "plot", "parallel", "prometheus-url", "f":
+	case "out", "html", "run", "junit", "at", "set", "csv", "plot", "heatmap", "figure", "parallel", "prometheus-url", "f":
 		return true
 	}
 	return false

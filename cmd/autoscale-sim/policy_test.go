@@ -123,7 +123,46 @@ func TestRunHTML(t *testing.T) {
 	require.Contains(t, stdout, "wrote "+out)
 	data, err := os.ReadFile(out)
 	require.NoError(t, err)
-	require.Contains(t, string(data), `<table id="timeline">`)
+	page := string(data)
+	for _, want := range []string{
+		`<table class="timeline" id="timeline">`,
+		`<p class="verdict" id="verdict">all 5 expectations hold · 2 lint warning(s)</p>`,
+		`<td>../../examples/websocket/scaledobject.yaml:16</td><td>keda-admission</td>`,
+		`<tr><th scope="row">Time to first scale-up</th><td>14s (load rises at 1m1s, first scale-up at 1m15s)</td></tr>`,
+	} {
+		require.True(t, strings.Contains(page, want), "the review has %q", want)
+	}
+}
+
+// TestSweepAndCompareHTML: both commands write their review page, and a
+// heatmap of the chosen figure.
+func TestSweepAndCompareHTML(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := runCLI(t, "sweep", exampleScenario,
+		"--set", "spec.triggers[0].metadata.threshold=20,40,60", "--set", "spec.cooldownPeriod=30,300",
+		"--html", filepath.Join(dir, "sweep.html"), "--heatmap", filepath.Join(dir, "heat.svg"), "--figure", "first-scale-up")
+	require.Equal(t, exitOK, code, stderr)
+	require.Contains(t, stdout, "wrote "+filepath.Join(dir, "sweep.html"))
+	page, err := os.ReadFile(filepath.Join(dir, "sweep.html"))
+	require.NoError(t, err)
+	require.Equal(t, 4, strings.Count(string(page), "<svg"), "heatmaps of cost, overloaded and the chosen figure, and the overlay")
+	require.True(t, strings.Contains(string(page), "time to first scale-up of each run"))
+	heat, err := os.ReadFile(filepath.Join(dir, "heat.svg"))
+	require.NoError(t, err)
+	require.Contains(t, string(heat), "<title>threshold=60 cooldownPeriod=300: time to first scale-up 14s</title>")
+
+	code, _, stderr = runCLI(t, "compare", exampleScenario, "../../examples/prometheus-adapter-websocket/scenario.yaml", "--html", filepath.Join(dir, "compare.html"))
+	require.Equal(t, exitOK, code, stderr)
+	page, err = os.ReadFile(filepath.Join(dir, "compare.html"))
+	require.NoError(t, err)
+	require.Equal(t, 2, strings.Count(string(page), `-run">`), "both runs in full")
+
+	code, _, stderr = runCLI(t, "sweep", exampleScenario, "--set", "spec.cooldownPeriod=30,300", "--figure", "price")
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, `--figure "price": want one of cost, overloaded, above-target, first-scale-up, max, events, flaps`)
+	code, _, stderr = runCLI(t, "sweep", exampleScenario, "--set", "spec.cooldownPeriod=30,300", "--heatmap", "h.pdf")
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "--heatmap h.pdf: the file name must end in .png or .svg")
 }
 
 // TestExamplesMeetTheirExpectations runs `autoscale-sim test` on every

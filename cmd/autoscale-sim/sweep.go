@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,33 +16,22 @@ import (
 	"time"
 
 	"github.com/autoscale-sim/autoscale-sim/check"
+	"github.com/autoscale-sim/autoscale-sim/report"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
-	"github.com/autoscale-sim/autoscale-sim/sim"
 )
 
-// variant is one run of a sweep or a comparison.
+// variant is one run of a sweep or a comparison: its figures and
+// replicas over time (report.Variant, all the overview plots need: a
+// sweep keeps them rather than the whole trace, which at a sample per
+// second is megabytes per simulated day and variant).
 type variant struct {
-	// Label names the run in tables and legends.
-	Label     string
+	report.Variant
 	File      string
 	Overrides []scenarios.Override
-	Figures   check.Figures
-	// Steps is spec.replicas over time, all the overlay plot needs: a
-	// sweep keeps it rather than the whole trace, which at a sample per
-	// second is megabytes per simulated day and variant.
-	Steps replicaSteps
-	Err   error
-}
-
-// replicaSteps is a run's spec.replicas as a step function.
-type replicaSteps struct {
-	Initial  int32
-	Changes  []sim.Event
-	Duration time.Duration
-}
-
-func stepsOf(r *sim.Result) replicaSteps {
-	return replicaSteps{Initial: r.InitialReplicas, Changes: r.ScaleEvents(-1, r.Duration), Duration: r.Duration}
+	// keep asks for the whole run (compare --html shows each in full).
+	keep bool
+	run  *check.Run
+	Err  error
 }
 
 // sweepCommand runs every combination of the --set axes in parallel and
@@ -56,10 +46,13 @@ func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	})
 	csvFile := fs.String("csv", "", "write the summary as CSV to this file")
-	plotFile := fs.String("plot", "", "write an overlay of replicas over time to this .png or .svg file")
+	plotFile := fs.String("plot", "", "write the replicas over time of every run to this .png or .svg file")
+	heatmapFile := fs.String("heatmap", "", "write a heatmap of --figure over the first two axes to this .png or .svg file")
+	figure := fs.String("figure", "cost", "the figure of --heatmap: "+strings.Join(report.HeatmapFigures(), ", "))
+	htmlFile := fs.String("html", "", "write a self-contained HTML review of the sweep to this file")
 	parallel := fs.Int("parallel", runtime.NumCPU(), "runs at once")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: autoscale-sim sweep SCENARIO.yaml --set PATH=V1,V2,... [--set ...] [--csv FILE] [--plot FILE.png]\n\n")
+		fmt.Fprint(stderr, "Usage: autoscale-sim sweep SCENARIO.yaml --set PATH=V1,V2,... [--set ...] [--csv FILE] [--plot FILE.png] [--heatmap FILE.svg --figure cost] [--html FILE]\n\n")
 		fs.PrintDefaults()
 	}
 	files, rest := splitArgs(args)
@@ -75,16 +68,29 @@ func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *parallel < 1 {
 		return usageError{"--parallel must be at least 1"}
 	}
-	if err := checkPlotName(*plotFile); err != nil {
+	if err := checkPlotName("--plot", *plotFile); err != nil {
 		return err
 	}
+	if err := checkPlotName("--heatmap", *heatmapFile); err != nil {
+		return err
+	}
+	if !slices.Contains(report.HeatmapFigures(), *figure) {
+		return usageError{fmt.Sprintf("--figure %q: want one of %s", *figure, strings.Join(report.HeatmapFigures(), ", "))}
+	}
+	headers := make([]string, len(axes))
+	for i, a := range axes {
+		headers[i] = a[0].Path
+	}
+	names := shortHeaders(headers)
 	var vs []*variant
 	for _, combo := range combinations(axes) {
 		parts := make([]string, len(combo))
+		settings := make([]report.Setting, len(combo))
 		for i, o := range combo {
-			parts[i] = shortPath(o.Path) + "=" + o.Value
+			parts[i] = names[i] + "=" + o.Value
+			settings[i] = report.Setting{Name: names[i], Value: o.Value}
 		}
-		vs = append(vs, &variant{Label: strings.Join(parts, " "), File: files[0], Overrides: combo})
+		vs = append(vs, &variant{Variant: report.Variant{Label: strings.Join(parts, " "), Settings: settings}, File: files[0], Overrides: combo})
 	}
 	runVariants(ctx, vs, *parallel, progressTo(stderr))
 	for _, v := range vs {
@@ -92,11 +98,7 @@ func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return fmt.Errorf("%s: %w", v.Label, v.Err)
 		}
 	}
-	headers := make([]string, len(axes))
-	for i, a := range axes {
-		headers[i] = a[0].Path
-	}
-	if err := writeSummary(stdout, shortHeaders(headers), vs); err != nil {
+	if err := writeSummary(stdout, names, vs); err != nil {
 		return err
 	}
 	if *csvFile != "" {
@@ -105,13 +107,63 @@ func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", *csvFile)
 	}
+	title := "Sweep of " + files[0]
+	raxes := make([]report.Axis, len(axes))
+	for i, a := range axes {
+		raxes[i] = report.Axis{Name: names[i]}
+		for _, o := range a {
+			raxes[i].Values = append(raxes[i].Values, o.Value)
+		}
+	}
+	rvs := reportVariants(vs)
 	if *plotFile != "" {
-		if err := saveOverlay(*plotFile, "Sweep of "+files[0], vs); err != nil {
+		if err := savePlot(*plotFile, func(w io.Writer, format string) error {
+			return report.WriteOverlay(w, format, title, rvs, raxes)
+		}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", *plotFile)
 	}
+	if *heatmapFile != "" {
+		if err := savePlot(*heatmapFile, func(w io.Writer, format string) error {
+			return report.WriteHeatmap(w, format, title, rvs, raxes, *figure)
+		}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", *heatmapFile)
+	}
+	if *htmlFile != "" {
+		base, err := scenarios.Load(files[0])
+		if err != nil {
+			return err
+		}
+		run, err := check.RunScenario(ctx, base)
+		if err != nil {
+			return err
+		}
+		rv, err := reviewOf(ctx, run)
+		if err != nil {
+			return err
+		}
+		heatmaps := []string{"cost", "overloaded"}
+		if !slices.Contains(heatmaps, *figure) {
+			heatmaps = append(heatmaps, *figure)
+		}
+		sw := report.Sweep{Title: title, Base: rv, Axes: raxes, Variants: rvs, Heatmaps: heatmaps}
+		if err := writeFile(*htmlFile, func(w io.Writer) error { return report.WriteSweepHTML(w, sw) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", *htmlFile)
+	}
 	return nil
+}
+
+func reportVariants(vs []*variant) []report.Variant {
+	out := make([]report.Variant, len(vs))
+	for i, v := range vs {
+		out[i] = v.Variant
+	}
+	return out
 }
 
 // combinations is the cartesian product of the axes, the first axis
@@ -146,7 +198,10 @@ func runVariants(ctx context.Context, vs []*variant, n int, progress func(done, 
 				if err == nil {
 					var run *check.Run
 					if run, err = check.RunScenario(ctx, sc); err == nil {
-						v.Steps, v.Figures = stepsOf(run.Result), run.Figures()
+						v.Variant = report.VariantOf(v.Label, v.Settings, run)
+						if v.keep {
+							v.run = run
+						}
 					}
 				}
 				v.Err = err
@@ -267,9 +322,10 @@ func writeSummaryCSV(w io.Writer, headers []string, vs []*variant) error {
 func compareCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	plotFile := fs.String("plot", "", "write an overlay of replicas over time to this .png or .svg file")
+	plotFile := fs.String("plot", "", "write the replicas over time of both runs to this .png or .svg file")
+	htmlFile := fs.String("html", "", "write a self-contained HTML review of both runs to this file")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: autoscale-sim compare A.yaml B.yaml [--plot FILE.png]\n\n")
+		fmt.Fprint(stderr, "Usage: autoscale-sim compare A.yaml B.yaml [--plot FILE.png] [--html FILE]\n\n")
 		fs.PrintDefaults()
 	}
 	files, rest := splitArgs(args)
@@ -279,10 +335,13 @@ func compareCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 	if len(files) != 2 {
 		return usageError{"compare needs exactly two scenario files"}
 	}
-	if err := checkPlotName(*plotFile); err != nil {
+	if err := checkPlotName("--plot", *plotFile); err != nil {
 		return err
 	}
-	vs := []*variant{{Label: "A " + files[0], File: files[0]}, {Label: "B " + files[1], File: files[1]}}
+	vs := []*variant{
+		{Variant: report.Variant{Label: "A " + files[0]}, File: files[0], keep: *htmlFile != ""},
+		{Variant: report.Variant{Label: "B " + files[1]}, File: files[1], keep: *htmlFile != ""},
+	}
 	runVariants(ctx, vs, 2, func(int, int) {})
 	for _, v := range vs {
 		if v.Err != nil {
@@ -298,11 +357,29 @@ func compareCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	title := "A: " + files[0] + "  B: " + files[1]
 	if *plotFile != "" {
-		if err := saveOverlay(*plotFile, "A: "+files[0]+"  B: "+files[1], vs); err != nil {
+		if err := savePlot(*plotFile, func(w io.Writer, format string) error {
+			return report.WriteOverlay(w, format, title, reportVariants(vs), nil)
+		}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", *plotFile)
+	}
+	if *htmlFile != "" {
+		c := report.Comparison{Title: "Comparison of " + files[0] + " and " + files[1]}
+		for _, v := range vs {
+			rv, err := reviewOf(ctx, v.run)
+			if err != nil {
+				return err
+			}
+			c.Labels = append(c.Labels, v.Label)
+			c.Runs = append(c.Runs, rv)
+		}
+		if err := writeFile(*htmlFile, func(w io.Writer) error { return report.WriteCompareHTML(w, c) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", *htmlFile)
 	}
 	return nil
 }
