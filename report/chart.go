@@ -130,7 +130,11 @@ func valueScale(e extent) scale {
 
 // timeScale is the shared time axis from 0 to span: minutes up to three
 // hours, hours beyond, at most 12 intervals at a round step.
-func timeScale(span time.Duration) (scale, string) {
+func timeScale(span time.Duration) (scale, string) { return timeScaleN(span, 12) }
+
+// timeScaleN is timeScale with at most n intervals, for narrow panels.
+func timeScaleN(span time.Duration, n int) (scale, string) {
+	n = max(n, 1)
 	m := max(span.Minutes(), 1)
 	unit, label := 1.0, "time (minutes)"
 	steps := []float64{0.25, 0.5, 1, 2, 5, 10, 15, 30, 60}
@@ -141,12 +145,12 @@ func timeScale(span time.Duration) (scale, string) {
 	v := m / unit
 	step := steps[len(steps)-1]
 	for _, s := range steps {
-		if v/s <= 12 {
+		if v/s <= float64(n) {
 			step = s
 			break
 		}
 	}
-	for v/step > 12 {
+	for v/step > float64(n) {
 		step *= 2
 	}
 	s := scale{lo: 0, hi: m}

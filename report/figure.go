@@ -249,7 +249,9 @@ func (fg *stackFigure) draw(s surface, fs *fonts, l layout) {
 			p.draw(s, f)
 		}
 		if p.note != "" {
+			s.begin("note", "")
 			s.text(f.x+f.w/2, f.y+f.h/2+fs.ascent(noteSize)/2, p.note, textStyle{size: noteSize, color: textGrey, anchor: anchorMiddle})
+			s.end()
 		}
 		drawYAxis(s, fs, f, p.ylabel, l.yLabelX)
 		last := i == len(fg.panels)-1

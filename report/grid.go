@@ -17,6 +17,9 @@ type gridFigure struct {
 	cols   int
 	cellH  float64
 	cells  []gridCell
+	// fitX, when set, gives the x scale of a cell of the given width
+	// (fewer ticks in narrow cells).
+	fitX   func(cellW float64) scale
 	xlabel string
 	ylabel string
 	// yTicksEverywhere labels the y axis of every cell (categorical axes
@@ -66,6 +69,12 @@ func (g *gridFigure) layout(fs *fonts, width float64) gridLayout {
 	}
 	cols := max(1, min(g.cols, len(g.cells)))
 	l.cellW = (right - l.left - float64(cols-1)*gridGapX) / float64(cols)
+	if g.fitX != nil {
+		xs := g.fitX(l.cellW)
+		for i := range g.cells {
+			g.cells[i].xs = xs
+		}
+	}
 
 	y := float64(margin)
 	l.titleLines = fs.wrap(g.title, titleSize, true, width-2*margin)

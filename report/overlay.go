@@ -70,6 +70,10 @@ func WriteOverlay(w io.Writer, format, title string, vs []Variant, axes []Axis) 
 		if len(gs) > 16 {
 			g.cols, g.cellH = 6, 55
 		}
+		g.fitX = func(w float64) scale {
+			s, _ := timeScaleN(max(span, time.Minute), int(w/24))
+			return s
+		}
 		envFill := rgba(0x1f, 0x77, 0xb4, 0x22)
 		g.legend = []legendEntry{
 			{label: "spec.replicas of the runs named above the panel", thumb: thumbLine, stroke: stroke{color: desiredBlue, width: 1.5}},

@@ -423,6 +423,10 @@ func metricPanels(r *sim.Result, i int) []*panel {
 // tolerance band and its activation threshold.
 func valuePanel(r *sim.Result, v metricView, class, title, ylabel, series string, value func(sim.Sample) float64, withTarget, withActivation bool) *panel {
 	p := &panel{class: class, title: title, ylabel: ylabel, height: 85}
+	unit := ""
+	if v.m.TargetType == string(hpa.UtilizationMetricType) {
+		unit = "%"
+	}
 	var e extent
 	finite := false
 	for _, s := range r.Samples {
@@ -440,9 +444,9 @@ func valuePanel(r *sim.Result, v metricView, class, title, ylabel, series string
 		e.add(bandLo)
 		e.add(bandHi)
 		p.legend = append(p.legend,
-			legendEntry{label: "target " + shortNumber(v.m.Target), thumb: thumbLine, stroke: stroke{color: v.color, width: 1.2, dashes: dashed}},
+			legendEntry{label: "target " + shortNumber(v.m.Target) + unit, thumb: thumbLine, stroke: stroke{color: v.color, width: 1.2, dashes: dashed}},
 			legendEntry{label: "tolerance " + tol + ": no scaling inside", thumb: thumbBand, fill: withAlpha(v.color, 0x3a)})
-		p.labels = append(p.labels, panelLabel{v: v.m.Target, text: "target " + shortNumber(v.m.Target), color: v.color})
+		p.labels = append(p.labels, panelLabel{v: v.m.Target, text: "target " + shortNumber(v.m.Target) + unit, color: v.color})
 	}
 	if withActivation {
 		e.add(v.m.ActivationTarget)
