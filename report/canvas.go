@@ -9,11 +9,11 @@ import (
 	"strconv"
 	"strings"
 
+	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/font/liberation"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/vgimg"
-	xfont "golang.org/x/image/font"
 )
 
 // The figures are drawn once, in points from their top-left corner, onto a

@@ -251,7 +251,9 @@ func TestLayoutInChromium(t *testing.T) {
 		{"multiples-30.svg", func(w io.Writer) error { return report.WriteOverlay(w, "svg", "Many more", manyVariants(30), nil) }, 1},
 		{"range.svg", func(w io.Writer) error { return report.WriteOverlay(w, "svg", "Too many", manyVariants(60), nil) }, 1},
 		{"heatmap.svg", func(w io.Writer) error { return report.WriteHeatmap(w, "svg", "Sweep", vs, axes, "cost") }, 1},
-		{"facets.svg", func(w io.Writer) error { return report.WriteHeatmap(w, "svg", "Three axes", fvs, faxes, "first-scale-up") }, 1},
+		{"facets.svg", func(w io.Writer) error {
+			return report.WriteHeatmap(w, "svg", "Three axes", fvs, faxes, "first-scale-up")
+		}, 1},
 		{"review.html", func(w io.Writer) error {
 			return report.WriteReviewHTML(w, exampleReview(t, "../testdata/expect/websocket-failing.yaml"))
 		}, 1},

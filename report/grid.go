@@ -14,9 +14,9 @@ type gridFigure struct {
 	notes    []string
 	desc     string
 
-	cols   int
-	cellH  float64
-	cells  []gridCell
+	cols  int
+	cellH float64
+	cells []gridCell
 	// fitX, when set, gives the x scale of a cell of the given width
 	// (fewer ticks in narrow cells).
 	fitX   func(cellW float64) scale
