@@ -1,6 +1,6 @@
 // Package report writes the outputs of a simulation run (a sim.Result): a
-// CSV trace, a JSON document, a human-readable event timeline and a
-// two-panel plot in PNG or SVG.
+// CSV trace, a JSON document, a human-readable event timeline, plots in PNG
+// or SVG and HTML review pages, for one run and for many.
 //
 // # Determinism
 //
@@ -81,26 +81,89 @@
 //
 // # Plot (WritePlot, SavePlots)
 //
-// A 10 × 6 in figure (960 × 576 px at 96 dpi for PNG) titled with the
-// scenario name, autoscaler and workload, with two panels that share the
-// time axis, in minutes:
+// A figure 780 pt (1040 px in PNG, at 96 dpi) wide, as tall as its panels
+// need, titled with the scenario name, the autoscaler, the workload and
+// its bounds, with panels that share the time axis (minutes, or hours
+// beyond three hours):
 //
-//   - "metric vs target": each metric as a step line (the value holds until
-//     the next read; NaN stretches are gaps), its Target as a dashed line of
-//     the same colour and, when ActivationTarget > 0, the activation
-//     threshold as a dotted line. All metrics share one y axis, in their own
-//     units. Load is added as a thin grey line only when it is on a
-//     comparable scale: when its peak is within a factor of 3 of the peak of
-//     the metric lines and targets (typically a "Value" target on the total
-//     load), or when there is no metric at all. Otherwise, for example with
-//     a per-pod "AverageValue" target, it would flatten the metric lines.
-//   - "replicas": desired replicas as a wide step line, ready replicas as a
-//     narrower step line drawn over it, and the autoscaler's MinReplicas and
-//     MaxReplicas as dashed lines. The y axis has integer ticks.
+//   - strips: the fault windows (each also shaded lightly across every
+//     panel, and listed with its window in the legend), and KEDA's state
+//     poll by poll from Result.KEDA: active, inactive, cooldown (waiting
+//     for cooldownPeriod to scale in) and paused, with fallback on a strip
+//     of its own; each period has a hover title with its start and end;
+//   - "Offered load" (when the run has one, in the load model's unit) with
+//     what the ready pods serve when a pod's capacity is known; a run
+//     without load says so in a note under the title;
+//   - one panel per metric, in the unit of its target, with the target
+//     (dashed, and labelled in the right margin), the HPA's tolerance band
+//     around it (Result.Tolerances, lightly filled) and, where KEDA
+//     compares it, the activation threshold (dotted). An External or
+//     Object metric with an AverageValue target, which the HPA divides by
+//     the pods, is drawn per ready pod (the comparison of
+//     check.Figures.AboveTarget; no value without a ready pod), and its
+//     query result gets a panel of its own with the activation threshold,
+//     which KEDA compares with the query result itself. Utilization is in
+//     percent of the requests; Pods averages and Value targets are drawn
+//     as read. A panel whose series has no value says why in the panel;
+//   - "Usage ratio" when there are several metrics: each metric divided
+//     by its target on one axis with the tolerance band around 1, since
+//     the HPA scales for the highest;
+//   - "Replicas": spec.replicas from the timeline (exact, not sampled),
+//     the ready pods, minReplicas and maxReplicas in two styles and
+//     labelled in the margin (the axis starts a little below 0, so a bound
+//     at 0 stays visible), a marker at every scale event and warning whose
+//     SVG <title> is the event's timeline line.
 //
-// Legends sit in a column to the right of the panels, so they never cover
-// data; metric names longer than 24 characters are shortened there with an
-// ellipsis in the middle. Tick labels carry only the decimals the step needs ("1750", "0.25",
-// "20k"). SavePlots writes plot.png and plot.svg into a directory, creating
-// it if needed; both are exactly what WritePlot writes.
+// Legends sit in a column to the right and labels in a margin between
+// the data and the legends, so nothing covers the data; long names are
+// wrapped, never cut. Tick labels carry only the decimals the step needs
+// ("1750", "0.25", "20k"). SavePlots writes plot.png and plot.svg into a
+// directory, creating it if needed; both are exactly what WritePlot
+// writes.
+//
+// # Fonts
+//
+// Text is measured with Liberation Sans (embedded in the PNG renderer).
+// The SVG names it first, then the faces with its metrics (Arimo, Arial,
+// Helvetica) and the generic sans-serif, and gives every text element its
+// measured width as textLength: in a browser without any of these faces
+// the text keeps its laid-out width, so no label is clipped or overlaps.
+// The package's Chromium test measures every text in the browser and logs
+// the face it drew with; .ci/browser.sh installs Chromium without its
+// recommended fonts-liberation, so CI checks a fallback face.
+//
+// # Many runs (WriteOverlay, WriteHeatmap)
+//
+// WriteOverlay draws spec.replicas over time of the runs of a sweep or a
+// comparison in the style of the main plot. Runs with identical replicas
+// over time share one line, named by the values they share ("threshold=20
+// or 40, any cooldownPeriod (4 identical runs)") or, when they are not
+// every combination of those values, by the list of runs. Up to 8 lines
+// go on one panel; up to 48 get a small panel each, with the range of all
+// runs behind; beyond that one panel shows the range with the cheapest
+// and the dearest run, and a note says what is not shown.
+//
+// WriteHeatmap colours one figure (cost, overloaded, above-target,
+// first-scale-up, max, events, flaps) of every run over the first two
+// axes, the first down and the second across, each cell labelled with its
+// value and a hover title naming the run; further axes give one grid per
+// combination of their values. Low values are light, high values dark.
+//
+// # HTML (WriteHTML, WriteReviewHTML, WriteSweepHTML, WriteCompareHTML)
+//
+// One self-contained file without scripts, stylesheets, fonts or images to
+// load. The review of a run (Review: the check.Run and its lint findings)
+// has a verdict line, the policy summary (bounds, triggers or metrics
+// with thresholds and activation, polling, cooldown, fallback, behavior
+// with the API defaults applied, tolerance, controller settings, the
+// Kubernetes and KEDA versions modelled), the figures (time to first
+// scale-up included), every expectation with its line and, for a failure,
+// what was wanted and the timeline around it, the lint findings at their
+// manifest lines, the plot as inline SVG, the settings and assumptions,
+// the timeline and the trace. WriteHTML writes it from a Result alone and
+// says what it cannot show. The sweep page has the policy and lint
+// findings of the scenario as written, heatmaps, the overlay and a row per
+// run with its figures and expectations; the comparison page puts the
+// policies and figures side by side, marking the rows that differ, then
+// each run's review.
 package report
