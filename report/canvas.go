@@ -138,6 +138,14 @@ func (f *fonts) wrap(s string, size float64, bold bool, w float64) []string {
 				for n > 1 && f.width(string(rs[:n]), size, bold) > w {
 					n--
 				}
+				// Break after a separator of paths and names when one is
+				// in the last two thirds of the piece.
+				for i := n - 1; i >= max(1, n/3); i-- {
+					if strings.ContainsRune("/._-,=", rs[i]) {
+						n = i + 1
+						break
+					}
+				}
 				lines = append(lines, string(rs[:n]))
 				word = string(rs[n:])
 			}

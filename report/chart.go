@@ -199,7 +199,7 @@ func valueTicks(lo, hi, step float64) []tick {
 // integerTicks are ticks at whole numbers from 0 to hi, at most about
 // seven of them.
 func integerTicks(hi float64) []tick {
-	step := max(1, niceStep(hi/6))
+	step := max(1, niceStep(hi/7))
 	var ticks []tick
 	for v := 0.0; v <= hi+1e-9; v += step {
 		ticks = append(ticks, tick{v: v, label: strconv.FormatFloat(v, 'f', 0, 64)})

@@ -285,6 +285,9 @@ func sideBySide(labels []string, runs []runSection) *sideTable {
 		if _, ok := values[k]; !ok {
 			order = append(order, k)
 			values[k] = make([]string, len(runs))
+			for j := range values[k] {
+				values[k][j] = "-" // the row does not apply to that run
+			}
 		}
 		values[k][run] = v
 	}
@@ -297,8 +300,11 @@ func sideBySide(labels []string, runs []runSection) *sideTable {
 		for _, f := range r.Figures {
 			addRow(i, key{"Figures", f[0]}, f[1])
 		}
-		if r.HasScenario {
+		switch {
+		case len(r.Expect) > 0:
 			addRow(i, key{"Figures", "Expectations"}, fmt.Sprintf("%d of %d hold", r.ExpectPassed, len(r.Expect)))
+		case r.HasScenario:
+			addRow(i, key{"Figures", "Expectations"}, "none stated")
 		}
 	}
 	for _, k := range order {

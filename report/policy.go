@@ -45,7 +45,7 @@ func policyOf(run *check.Run) []policyRow {
 		}
 		kedaVersion = loop.Version()
 		hpaSpec = loop.HPA()
-		add("Autoscaler", "ScaledObject %s on %s/%s (KEDA generates HPA %s)", so.Name, kindOr(so.ScaleTargetRef.Kind), so.ScaleTargetRef.Name, hpaSpec.Name)
+		add("Autoscaler", "ScaledObject %s on %s (KEDA generates HPA %s)", so.Name, orDash(run.Result.Workload), hpaSpec.Name)
 		bounds := fmt.Sprintf("minReplicaCount %d, maxReplicaCount %d", so.MinReplicas(), so.MaxReplicas())
 		if so.IdleReplicaCount != nil {
 			bounds += fmt.Sprintf(", idleReplicaCount %d", *so.IdleReplicaCount)
@@ -92,7 +92,7 @@ func policyOf(run *check.Run) []policyRow {
 		if hpaSpec.MinReplicas != nil {
 			minR = *hpaSpec.MinReplicas
 		}
-		add("Autoscaler", "HorizontalPodAutoscaler %s on %s/%s", hpaSpec.Name, kindOr(hpaSpec.ScaleTargetRef.Kind), orDash(hpaSpec.ScaleTargetRef.Name))
+		add("Autoscaler", "HorizontalPodAutoscaler %s on %s", hpaSpec.Name, orDash(run.Result.Workload))
 		add("Replicas", "minReplicas %d, maxReplicas %d", minR, hpaSpec.MaxReplicas)
 		rules := map[string]string{}
 		for _, r := range spec.HPA.Rules {
@@ -109,7 +109,7 @@ func policyOf(run *check.Run) []policyRow {
 	c := spec.Controller
 	b := hpa.DefaultBehavior(hpaSpec.Behavior, c.DownscaleStabilization)
 	if b == nil {
-		add("Scale up", "no behavior: at most max(2 × current, 4) replicas per sync, no stabilization")
+		add("Scale up", "no behavior: each sync may scale up to max(2 × current, 4) replicas, without stabilization")
 		add("Scale down", "no behavior: stabilization %s (--horizontal-pod-autoscaler-downscale-stabilization)", check.Duration(c.DownscaleStabilization))
 	} else {
 		add("Scale up", "%s", rulesText(b.ScaleUp))
@@ -141,15 +141,6 @@ func policyOf(run *check.Run) []policyRow {
 	add("Metrics pipeline", "Prometheus scrapes every %s (lookback %s); the trace has a row every %s",
 		check.Duration(spec.Prometheus.ScrapeInterval), check.Duration(spec.Prometheus.LookbackDelta), check.Duration(spec.TraceInterval))
 	return rows
-}
-
-// kindOr is a scale target's kind, Deployment when unset (as the API
-// defaults it).
-func kindOr(k string) string {
-	if k == "" {
-		return "Deployment"
-	}
-	return k
 }
 
 func pct(f float64) string { return shortNumber(f*100) + "%" }
