@@ -344,3 +344,28 @@ func TestHTMLInChromium(t *testing.T) {
 	require.Zero(t, got.Resources, "the page fetches nothing")
 	require.True(t, strings.HasSuffix(page, ".html"))
 }
+
+// TestExamplesInChromium opens the review page of every bundled example,
+// as `autoscale-sim run --html` writes it, and checks its layout.
+func TestExamplesInChromium(t *testing.T) {
+	d := startChromium(t)
+	paths, err := filepath.Glob("../examples/*/scenario.yaml")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(paths), 9)
+	dir := t.TempDir()
+	texts := 0
+	for _, p := range paths {
+		name := filepath.Base(filepath.Dir(p))
+		page := filepath.Join(dir, name+".html")
+		var b bytes.Buffer
+		require.NoError(t, report.WriteReviewHTML(&b, exampleReview(t, p)))
+		require.NoError(t, os.WriteFile(page, b.Bytes(), 0o644))
+		d.open(page, 1200)
+		var res layoutResult
+		d.evaluate(layoutCheck, &res)
+		require.Equal(t, 1, res.SVGs, name)
+		require.Empty(t, res.Problems, name)
+		texts += res.Texts
+	}
+	t.Logf("%d example reviews, %d text boxes checked", len(paths), texts)
+}
