@@ -26,7 +26,23 @@ type EngineOptions struct {
 	// Evaluation chooses between direct evaluation of simple queries (the
 	// default), the engine for everything, and a cross-check of both.
 	Evaluation Evaluation
+	// MaxSamples overrides the engine's sample limit (default MaxSamples).
+	MaxSamples int
 }
+
+// LimitError is a query that hit one of the engine's limits (MaxSamples,
+// QueryTimeout): the question is too big to answer, which is not an
+// answer a trigger could act on.
+type LimitError struct {
+	Query string
+	Err   error
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("the query %s exceeds the engine's limits: %v", excerpt(e.Query), e.Err)
+}
+
+func (e *LimitError) Unwrap() error { return e.Err }
 
 // defaultLookbackDelta is Prometheus' --query.lookback-delta default.
 const defaultLookbackDelta = 5 * time.Minute
@@ -70,10 +86,10 @@ func newEngine(opts EngineOptions, p parser.Parser) *Engine {
 		lookbackMs: lookback.Milliseconds(),
 		evaluation: opts.Evaluation,
 		ng: promqlengine.NewEngine(promqlengine.EngineOpts{
-			// The timeout guards against runaway queries; it never affects
-			// values.
-			Timeout:       time.Hour,
-			MaxSamples:    50_000_000,
+			// The limits guard against runaway queries (see limits.go); they
+			// never affect values.
+			Timeout:       QueryTimeout,
+			MaxSamples:    cmpOr(opts.MaxSamples, MaxSamples),
 			LookbackDelta: lookback,
 			// Prometheus' default global evaluation_interval.
 			NoStepSubqueryIntervalFn: func(int64) int64 { return time.Minute.Milliseconds() },
@@ -162,6 +178,11 @@ func (e *Engine) instant(ctx context.Context, st *Store, query string, t time.Ti
 	defer q.Close()
 	res := q.Exec(ctx)
 	if res.Err != nil {
+		var tooMany promqlengine.ErrTooManySamples
+		var timeout promqlengine.ErrQueryTimeout
+		if errors.As(res.Err, &tooMany) || errors.As(res.Err, &timeout) {
+			return Result{}, &LimitError{Query: query, Err: res.Err}
+		}
 		return Result{}, res.Err
 	}
 	switch v := res.Value.(type) {
@@ -271,8 +292,14 @@ func (e *ParseError) Error() string {
 // ParseQuery checks a query without running it, so that a scenario can be
 // rejected at load time with the position of the mistake.
 func ParseQuery(query string) error {
-	_, err := parser.NewParser(parser.Options{}).ParseExpr(query)
-	return locate(query, 0, err)
+	if len(query) > MaxQueryLength {
+		return checkLimits(query, nil)
+	}
+	expr, err := parser.NewParser(parser.Options{}).ParseExpr(query)
+	if err != nil {
+		return locate(query, 0, err)
+	}
+	return checkLimits(query, expr)
 }
 
 // CheckSeriesSelector parses a series selector as /api/v1/series takes
@@ -404,4 +431,11 @@ func precheckSeriesValues(values string) error {
 		i = j - 1
 	}
 	return nil
+}
+
+func cmpOr(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
 }

@@ -31,6 +31,19 @@ func (sc *Scenario) LocateError(err error) error {
 		}
 		return &Error{Problems: []Problem{p}, Cause: err}
 	}
+	var ql *sim.QueryLimitError
+	if errors.As(err, &ql) {
+		p := Problem{Path: ql.Field, Message: ql.Err.Error()}
+		if o, ok := sc.queryOrigins[ql.Metric]; ok {
+			p.File, p.Line, p.Path = o.File, o.Line, o.Path
+		} else {
+			p.File, p.Line = sc.Locate(ql.Field)
+		}
+		if p.File == "" {
+			p.File = sc.File
+		}
+		return &Error{Problems: []Problem{p}, Cause: err}
+	}
 	var an *sim.AdapterNeverServedError
 	if errors.As(err, &an) {
 		file, line := sc.Locate(an.Field)

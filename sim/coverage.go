@@ -132,3 +132,14 @@ func (s *Simulator) markPodOnly(i int, query string) {
 	}
 	s.result.Metrics[c].OnlyWorkloadPods = true
 }
+
+// QueryLimitError is a query of the autoscaler that hit one of the
+// engine's limits (promql.MaxSamples, promql.QueryTimeout).
+type QueryLimitError struct {
+	Metric int
+	Field  string
+	Err    *promql.LimitError
+}
+
+func (e *QueryLimitError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *QueryLimitError) Unwrap() error { return e.Err }

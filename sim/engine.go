@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -76,6 +77,8 @@ type Simulator struct {
 	// what the adapter discovered at its last relist.
 	served   []servedMetric
 	registry *adapter.Registry
+	// fatal stops the run at the end of the tick (see QueryLimitError).
+	fatal error
 }
 
 // New validates spec and prepares a run.
@@ -87,7 +90,7 @@ func New(spec Spec) (*Simulator, error) {
 	s := &Simulator{
 		spec:   spec,
 		store:  promql.NewStore(),
-		engine: promql.NewEngine(promql.EngineOptions{LookbackDelta: spec.Prometheus.LookbackDelta, Evaluation: spec.Prometheus.Evaluation}),
+		engine: promql.NewEngine(promql.EngineOptions{LookbackDelta: spec.Prometheus.LookbackDelta, Evaluation: spec.Prometheus.Evaluation, MaxSamples: spec.Prometheus.MaxSamples}),
 		pods: podSet{prefix: spec.Workload.Name, loads: len(spec.Loads),
 			container: spec.Workload.Resources.Container, requests: spec.Workload.Resources.RequestsMilli,
 			sidecars: spec.Workload.Resources.Sidecars, ordered: spec.Workload.Ordered,
@@ -385,6 +388,9 @@ func (s *Simulator) tick(ctx context.Context) error {
 	if !s.paused && due(now, s.spec.Controller.SyncPeriod) {
 		s.syncHPA(ctx, now)
 	}
+	if s.fatal != nil {
+		return s.fatal
+	}
 	// 6. The ReplicaSet creates or deletes pods to match spec.replicas.
 	s.pods.scaleTo(s.desired, now, s.podStartup, s.spec.Workload.PodTermination)
 	// 7. A trace row.
@@ -621,6 +627,16 @@ func (s *Simulator) instant(ctx context.Context, metric int, query string, now t
 		return promql.Result{Type: "vector"}, nil
 	}
 	res, err := s.evaluate(ctx, query, now)
+	var le *promql.LimitError
+	if errors.As(err, &le) && s.fatal == nil {
+		// Too big a question: the run stops rather than feed the
+		// autoscaler an error a cluster would not see.
+		field := fmt.Sprintf("spec.triggers[%d].metadata.query", metric)
+		if s.loop == nil {
+			field = fmt.Sprintf("spec.metrics[%d]", metric)
+		}
+		s.fatal = &QueryLimitError{Metric: metric, Field: field, Err: le}
+	}
 	if err == nil && s.metricFaultActive(NaNResult, metric, now) {
 		// The result may be shared with the memo: change a copy.
 		res.Samples = slices.Clone(res.Samples)

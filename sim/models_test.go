@@ -233,3 +233,17 @@ func hpaSpec() hpa.Spec {
 func nanValue() float64 { return math.NaN() }
 
 func upperFirst(s string) string { return fmt.Sprintf("%c%s", s[0]-'a'+'A', s[1:]) }
+
+// TestQueryLimit: a query that holds more samples than the engine allows
+// stops the run with the metric it belongs to, instead of reaching the
+// HPA as a metric error a cluster would not see.
+func TestQueryLimit(t *testing.T) {
+	spec := baseSpec(sim.Load{Metric: "backlog", Model: sim.Queue, ServiceRate: 1, Shape: sim.Step{To: 3}})
+	spec.HPA.Rules[0].Query = `sum(count_over_time(backlog[10m:1s]))`
+	spec.Prometheus.MaxSamples = 100
+	_, err := sim.Run(context.Background(), spec)
+	var ql *sim.QueryLimitError
+	require.ErrorAs(t, err, &ql)
+	require.Equal(t, "spec.metrics[0]", ql.Field)
+	require.Contains(t, err.Error(), "too many samples")
+}

@@ -121,6 +121,9 @@ type Prometheus struct {
 	// monitoring stack runs them (see package scrape). When there are
 	// none, every Ready pod's series carry namespace, pod and job.
 	Jobs []*scrape.Job
+	// MaxSamples is the engine's limit on the samples one query holds
+	// (Prometheus' --query.max-samples; default promql.MaxSamples).
+	MaxSamples int
 	// Evaluation says how queries are answered: promql.Direct (the
 	// default) evaluates simple aggregations without the engine's
 	// per-query setup, with the engine's results bit for bit;
