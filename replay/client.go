@@ -2,6 +2,7 @@ package replay
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -15,8 +16,13 @@ import (
 // DefaultTimeout bounds a Client request whose context has no deadline.
 const DefaultTimeout = time.Minute
 
-// maxResponseBytes bounds the body a Client reads.
-const maxResponseBytes = 1 << 30
+// DefaultMaxBytes bounds the body a Client reads when Client.MaxBytes is
+// 0: a day of 15 s points of a hundred series is about 25 MB of JSON.
+const DefaultMaxBytes = 64 << 20
+
+// maxExpansion bounds how much a compressed answer may expand: gzip of
+// JSON reaches about 20:1; a gzip bomb reaches 1000:1.
+const maxExpansion = 100
 
 // Client fetches recorded series from a live Prometheus HTTP API.
 type Client struct {
@@ -24,8 +30,11 @@ type Client struct {
 	// path prefix ("https://host/prometheus") is kept.
 	BaseURL string
 	// HTTP sends the requests; nil means a client without a timeout of its
-	// own (the context bounds every request).
+	// own (the context bounds every request). Its redirects are followed
+	// only to the same origin and with the same method.
 	HTTP *http.Client
+	// MaxBytes bounds the answer, decompressed (default DefaultMaxBytes).
+	MaxBytes int64
 }
 
 // QueryRange evaluates a PromQL query over [start, end] at the given step
@@ -124,10 +133,10 @@ func (c *Client) do(ctx context.Context, method, endpoint string, form url.Value
 		return 0, nil, err
 	}
 	req.Header.Set("Accept", "application/json")
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
+	// Asking for gzip ourselves keeps Go from decompressing unseen, so
+	// that both the compressed and the expanded size are bounded.
+	req.Header.Set("Accept-Encoding", "gzip")
+	hc := c.client()
 	resp, err := hc.Do(req)
 	if err != nil {
 		// Report the context's own error when it ended the request.
@@ -137,17 +146,86 @@ func (c *Client) do(ctx context.Context, method, endpoint string, form url.Value
 		return 0, nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	limit := c.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	var r io.Reader = io.LimitReader(resp.Body, limit+1)
+	if strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
+		compressed := &countingReader{r: io.LimitReader(resp.Body, limit+1)}
+		zr, err := gzip.NewReader(compressed)
+		if err != nil {
+			return 0, nil, fmt.Errorf("reading response: gzip: %w", err)
+		}
+		defer zr.Close()
+		r = &expansionLimit{r: io.LimitReader(zr, limit+1), compressed: compressed}
+	}
+	body, err := io.ReadAll(r)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			return 0, nil, fmt.Errorf("reading response: %w (%v)", ctxErr, err)
 		}
 		return 0, nil, fmt.Errorf("reading response: %w", err)
 	}
-	if len(body) > maxResponseBytes {
-		return 0, nil, fmt.Errorf("response larger than %d bytes", maxResponseBytes)
+	if int64(len(body)) > limit {
+		return 0, nil, fmt.Errorf("response larger than %d bytes; ask for a shorter window or a coarser step", limit)
 	}
 	return resp.StatusCode, body, nil
+}
+
+// client is c.HTTP (or a default client) with a redirect policy that
+// never leaves the origin of the request nor changes its method: a
+// recorded answer must come from the server the user named, and a POST
+// turned into a GET would drop the query.
+func (c *Client) client() *http.Client {
+	base := c.HTTP
+	if base == nil {
+		base = http.DefaultClient
+	}
+	hc := *base
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		first := via[0]
+		if req.URL.Scheme != first.URL.Scheme || req.URL.Host != first.URL.Host {
+			return fmt.Errorf("refusing a redirect from %s to another origin, %s://%s", first.URL.Host, req.URL.Scheme, req.URL.Host)
+		}
+		if req.Method != first.Method {
+			return fmt.Errorf("refusing a redirect that turns %s into %s", first.Method, req.Method)
+		}
+		if len(via) >= 5 {
+			return errors.New("stopped after 5 redirects")
+		}
+		return nil
+	}
+	return &hc
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// expansionLimit fails once the decompressed bytes exceed maxExpansion
+// times the compressed ones (plus a small allowance for tiny answers).
+type expansionLimit struct {
+	r          io.Reader
+	compressed *countingReader
+	n          int64
+}
+
+func (e *expansionLimit) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	e.n += int64(n)
+	if e.n > 1<<16 && e.n > maxExpansion*e.compressed.n {
+		return n, fmt.Errorf("the compressed answer expands more than %d times (%d bytes from %d): refusing it", maxExpansion, e.n, e.compressed.n)
+	}
+	return n, err
 }
 
 // httpError describes a non-2xx answer: the API's own error when the body
