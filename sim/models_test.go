@@ -247,3 +247,27 @@ func TestQueryLimit(t *testing.T) {
 	require.Equal(t, "spec.metrics[0]", ql.Field)
 	require.Contains(t, err.Error(), "too many samples")
 }
+
+// TestLimits: a run that would exceed its limits is refused before it
+// starts, saying which limit and how to raise it.
+func TestLimits(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(*sim.Spec)
+		want string
+	}{
+		{"a century at one second", func(s *sim.Spec) { s.Duration = 100 * 365 * 24 * time.Hour }, "876000h0m0s at a tick of 1s is 3153600000 steps; at most 31622400 are allowed; raise the limit with --max-steps"},
+		{"a nanosecond tick", func(s *sim.Spec) { s.Tick = time.Nanosecond; s.TraceInterval = time.Second }, "is 600000000000 steps"},
+		{"ten million pods", func(s *sim.Spec) { s.Workload.InitialReplicas = 10_000_000 }, "10000000 initial replicas; at most 100000 pods"},
+		{"a raised limit", func(s *sim.Spec) { s.Workload.InitialReplicas = 300; s.Limits.MaxPods = 200 }, "300 initial replicas; at most 200 pods"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := baseSpec(sim.Load{Metric: "backlog", Model: sim.Queue, ServiceRate: 1, Shape: sim.Step{To: 3}})
+			tc.edit(&spec)
+			_, err := sim.New(spec)
+			require.ErrorContains(t, err, tc.want)
+			var le *sim.LimitError
+			require.ErrorAs(t, err, &le)
+		})
+	}
+}

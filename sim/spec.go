@@ -61,6 +61,9 @@ type Spec struct {
 	Settings    []Setting
 	Assumptions []Assumption
 
+	// Limits bound the cost of the run (zero fields: DefaultLimits).
+	Limits Limits
+
 	// AllowEmptyQueries lists the triggers (or HPA metrics), by index as
 	// Fault.Metric, whose query may match no series during the whole run;
 	// any other query that does fails the run (see EmptyQueryError).
@@ -240,6 +243,23 @@ type AdapterRule struct {
 	Query string
 }
 
+// Limits bound what one run may cost, so that a scenario from a pull
+// request cannot make the tool run for days or exhaust memory. Each is
+// checked before the run starts.
+type Limits struct {
+	// MaxSteps bounds the ticks of the run (duration / tick).
+	MaxSteps int64
+	// MaxPods bounds the pods the workload may have: the initial replicas
+	// and the autoscaler's maximum.
+	MaxPods int32
+	// MaxMetrics bounds the triggers of a ScaledObject or the metrics of
+	// an HPA, and the loads and raw series of the scenario.
+	MaxMetrics int
+}
+
+// DefaultLimits allow a year at a 1 s tick, 100,000 pods and 100 metrics.
+var DefaultLimits = Limits{MaxSteps: 366 * 24 * 3600, MaxPods: 100_000, MaxMetrics: 100}
+
 // Defaulted returns a copy with every zero field set to its default.
 func (s Spec) Defaulted() Spec {
 	if s.Start.IsZero() {
@@ -269,6 +289,15 @@ func (s Spec) Defaulted() Spec {
 	if s.Controller == (hpa.Config{}) {
 		s.Controller = hpa.DefaultConfig()
 	}
+	if s.Limits.MaxSteps == 0 {
+		s.Limits.MaxSteps = DefaultLimits.MaxSteps
+	}
+	if s.Limits.MaxPods == 0 {
+		s.Limits.MaxPods = DefaultLimits.MaxPods
+	}
+	if s.Limits.MaxMetrics == 0 {
+		s.Limits.MaxMetrics = DefaultLimits.MaxMetrics
+	}
 	return s
 }
 
@@ -282,6 +311,7 @@ func (s Spec) Validate() error {
 	if s.Tick <= 0 {
 		bad("tick must be positive")
 	}
+	errs = append(errs, s.checkLimits()...)
 	multiple := func(name string, d time.Duration) {
 		if d <= 0 {
 			bad("%s must be positive, got %s", name, d)
@@ -368,4 +398,55 @@ func sortedNames[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// LimitError is a run that would exceed one of its Limits.
+type LimitError struct {
+	// Field is what is too big, e.g. "duration", "workload replicas".
+	Field string
+	// Limit names the limit and how to raise it, e.g. "--max-steps".
+	Limit   string
+	Message string
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("%s: %s; raise the limit with %s if you mean it", e.Field, e.Message, e.Limit)
+}
+
+// checkLimits reports what makes the run exceed its limits.
+func (s Spec) checkLimits() []error {
+	var errs []error
+	l := s.Limits
+	if s.Tick > 0 && s.Duration > 0 {
+		if steps := int64(s.Duration / s.Tick); steps > l.MaxSteps {
+			errs = append(errs, &LimitError{Field: "duration", Limit: "--max-steps",
+				Message: fmt.Sprintf("%s at a tick of %s is %d steps; at most %d are allowed", s.Duration, s.Tick, steps, l.MaxSteps)})
+		}
+	}
+	maxRep := int32(0)
+	switch {
+	case s.KEDA != nil && s.KEDA.Object != nil:
+		maxRep = s.KEDA.Object.MaxReplicas()
+	case s.HPA != nil:
+		maxRep = s.HPA.Spec.MaxReplicas
+	}
+	if s.Workload.InitialReplicas > l.MaxPods {
+		errs = append(errs, &LimitError{Field: "workload replicas", Limit: "--max-pods",
+			Message: fmt.Sprintf("%d initial replicas; at most %d pods are allowed", s.Workload.InitialReplicas, l.MaxPods)})
+	}
+	if maxRep > l.MaxPods {
+		errs = append(errs, &LimitError{Field: "maximum replicas", Limit: "--max-pods",
+			Message: fmt.Sprintf("the autoscaler may scale to %d replicas; at most %d pods are allowed", maxRep, l.MaxPods)})
+	}
+	n, what := s.AutoscalerMetrics()
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{n, what}, {len(s.Loads), "the scenario's loads"}, {len(s.Series), "the scenario's raw series"}} {
+		if c.n > l.MaxMetrics {
+			errs = append(errs, &LimitError{Field: c.what, Limit: "--max-metrics",
+				Message: fmt.Sprintf("%d entries; at most %d are allowed", c.n, l.MaxMetrics)})
+		}
+	}
+	return errs
 }
