@@ -123,8 +123,16 @@ func New(spec Spec) (*Simulator, error) {
 	if len(spec.Loads) > 0 {
 		l := spec.Loads[0]
 		s.result.Load = LoadInfo{Metric: l.Metric, Model: l.Model, PerPod: l.Capacity}
-		if l.Model == Queue {
+		if l.Model == Queue || l.Model == KafkaModel {
 			s.result.Load.PerPod = l.ServiceRate
+		}
+	}
+	s.spec.Loads = slices.Clone(s.spec.Loads)
+	for li, l := range s.spec.Loads {
+		if l.Model == KafkaModel {
+			k := kafkaDefaults(*l.Kafka, l, spec.Workload)
+			s.spec.Loads[li].Kafka = &k
+			s.loads[li].kafka = newKafkaState(&k)
 		}
 	}
 	for i := int32(0); i < spec.Workload.InitialReplicas; i++ {
@@ -408,7 +416,7 @@ func (s *Simulator) scrape(now time.Duration) error {
 				// Prometheus marks the series of a vanished target stale
 				// at the first scrape it misses.
 				for li, l := range s.spec.Loads {
-					if l.Model == Queue {
+					if !l.perPod() {
 						continue
 					}
 					ref, err := s.podRef(p, li)
@@ -424,7 +432,7 @@ func (s *Simulator) scrape(now time.Duration) error {
 			continue
 		}
 		for li, l := range s.spec.Loads {
-			if l.Model == Queue {
+			if !l.perPod() {
 				continue
 			}
 			ref, err := s.podRef(p, li)
@@ -440,9 +448,17 @@ func (s *Simulator) scrape(now time.Duration) error {
 	return s.scrapeQueues(at)
 }
 
-// scrapeQueues writes the backlog series of the Queue loads.
+// scrapeQueues writes the series of the loads that do not live on the
+// workload's pods: the backlog of the Queue loads, the kafka-exporter
+// series of the Kafka ones.
 func (s *Simulator) scrapeQueues(at time.Time) error {
 	for li, l := range s.spec.Loads {
+		if l.Model == KafkaModel {
+			if err := s.scrapeKafka(li, at); err != nil {
+				return err
+			}
+			continue
+		}
 		if l.Model == Queue {
 			st := &s.loads[li]
 			if st.ref == (promql.SeriesRef{}) {

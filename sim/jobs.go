@@ -104,7 +104,7 @@ func (s *Simulator) scrapeJobs(now time.Duration) error {
 			k := 0
 			for range len(refs) / max(s.perPodLoads(), 1) {
 				for li, l := range s.spec.Loads {
-					if l.Model == Queue {
+					if !l.perPod() {
 						continue
 					}
 					if ref := refs[k]; ref != (promql.SeriesRef{}) {
@@ -131,7 +131,7 @@ func (s *Simulator) scrapeJobs(now time.Duration) error {
 func (s *Simulator) perPodLoads() int {
 	n := 0
 	for _, l := range s.spec.Loads {
-		if l.Model != Queue {
+		if l.perPod() {
 			n++
 		}
 	}
@@ -151,7 +151,7 @@ func (s *Simulator) jobRefs(job *scrape.Job, p *pod, js *jobState, st podState) 
 	var refs []promql.SeriesRef
 	for _, target := range job.Targets(s.discovered(p, st)) {
 		for _, l := range s.spec.Loads {
-			if l.Model == Queue {
+			if !l.perPod() {
 				continue
 			}
 			ls, keep := job.SeriesLabels(target, labels.FromStrings(labels.MetricName, l.Metric))

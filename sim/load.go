@@ -17,6 +17,8 @@ type loadState struct {
 	served float64
 	// ref is the backlog series of the Queue model, once written.
 	ref promql.SeriesRef
+	// kafka is the topic of the Kafka model.
+	kafka *kafkaState
 }
 
 // offeredAt is load li's shape at now plus its noise, never negative.
@@ -94,6 +96,10 @@ func (s *Simulator) applyLoads(now time.Duration) (overloaded bool) {
 				if now > 0 {
 					p.total[li] += per * dt
 				}
+			}
+		case KafkaModel:
+			if s.applyKafka(li, now, readyList()) {
+				overloaded = true
 			}
 		case Queue:
 			// Items arrive during the tick; each ready pod takes ServiceRate

@@ -153,10 +153,19 @@ const (
 	// ready pod drains at Load.ServiceRate items/s. The metric is a single
 	// gauge of the backlog, labelled namespace and job (no pod).
 	Queue LoadModel = "queue"
+	// KafkaModel is a Kafka topic the pods read as one consumer group (see
+	// Kafka): producers append at the shape's rate, each ready pod reads
+	// its assigned partitions at ServiceRate messages per second. Its
+	// series are kafka-exporter's; KEDA's kafka triggers read the offsets.
+	KafkaModel LoadModel = "kafka"
 )
 
 // LoadModels lists the supported models, for messages.
-var LoadModels = []LoadModel{Connections, Requests, Queue}
+var LoadModels = []LoadModel{Connections, Requests, Queue, KafkaModel}
+
+// perPod reports whether the load's metric is one series per pod (not a
+// broker's).
+func (l Load) perPod() bool { return l.Model == Connections || l.Model == Requests }
 
 // Load is one offered load and the metric it produces.
 type Load struct {
@@ -172,8 +181,10 @@ type Load struct {
 	// counts as overloaded. 0 means unlimited.
 	Capacity float64
 	// ServiceRate is the items per second one ready pod takes off the
-	// queue (Queue model, required).
+	// queue (Queue and Kafka models, required).
 	ServiceRate float64
+	// Kafka is the topic of a Kafka load.
+	Kafka *Kafka
 }
 
 // Noise is Gaussian noise on a load: its standard deviation is Stddev
@@ -358,6 +369,15 @@ func (s Spec) Validate() error {
 		case Queue:
 			if l.ServiceRate <= 0 {
 				bad("loads[%d]: the queue model needs a positive serviceRate", i)
+			}
+		case KafkaModel:
+			if l.ServiceRate <= 0 {
+				bad("loads[%d]: the kafka model needs a positive serviceRate (messages per second one consumer reads)", i)
+			}
+			if l.Kafka == nil {
+				bad("loads[%d]: the kafka model needs kafka: {partitions: N}", i)
+			} else if err := kafkaDefaults(*l.Kafka, l, s.Workload).validate(); err != nil {
+				bad("loads[%d]: %v", i, err)
 			}
 		default:
 			bad("loads[%d]: model %q is not supported; allowed: %v", i, l.Model, LoadModels)
