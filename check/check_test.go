@@ -214,7 +214,7 @@ func TestLintZeroWithoutWaker(t *testing.T) {
 // stop lint: the static rules still apply and the trigger is named.
 func TestLintNotSimulated(t *testing.T) {
 	sc, err := scenarios.LoadWithOverrides("../examples/websocket/scenario.yaml",
-		scenarios.Override{Path: "spec.triggers[0]", Value: "{type: kafka, metadata: {bootstrapServers: 'kafka:9092', consumerGroup: g, topic: t, lagThreshold: '10'}}"})
+		scenarios.Override{Path: "spec.triggers[0]", Value: "{type: rabbitmq, metadata: {host: amqp, queueName: q, bootstrapServers: 'kafka:9092', consumerGroup: g, topic: t, lagThreshold: '10'}}"})
 	require.NoError(t, err)
 	findings, err := check.Lint(context.Background(), sc)
 	require.NoError(t, err)
@@ -223,7 +223,7 @@ func TestLintNotSimulated(t *testing.T) {
 		rules = append(rules, f.Rule)
 		if f.Rule == "not-simulated" {
 			require.Equal(t, check.Info, f.Severity)
-			require.Contains(t, f.Message, `"kafka" triggers cannot be simulated yet`)
+			require.Contains(t, f.Message, `"rabbitmq" triggers cannot be simulated yet`)
 			require.Equal(t, "spec.triggers[0].type", f.Path)
 		}
 	}

@@ -82,6 +82,16 @@ func buildHPA(so *ScaledObject, f features) hpa.Spec {
 			metrics = append(metrics, r.metricSpec())
 			continue
 		}
+		if isKafkaTrigger(t) {
+			k, _ := ParseKafkaTrigger(t.Metadata)
+			metrics = append(metrics, hpa.MetricSpec{
+				Type:     hpa.ExternalMetricSourceType,
+				Name:     kafkaMetricName(i, k),
+				Selector: selector,
+				Target:   externalTarget(triggerMetricType(t), k.LagThreshold*1000),
+			})
+			continue
+		}
 		if t.Type != "prometheus" {
 			continue // a scaler the simulator does not model (sim refuses to run it)
 		}

@@ -102,7 +102,9 @@ type Loop struct {
 	version     string
 	f           features
 	created     time.Time
-	prom        []*PrometheusTrigger // nil for cpu/memory triggers
+	prom        []*PrometheusTrigger // nil for the other triggers
+	kafka       []*KafkaTrigger      // nil for the other triggers
+	kafkaState  []*kafkaState
 	metricNames []string             // "" for cpu/memory triggers
 	targets     []hpa.MetricTarget   // External target per trigger
 	formula     *vm.Program
@@ -134,10 +136,20 @@ func NewLoop(so *ScaledObject, version string, created time.Time) (*Loop, error)
 	l.so.Triggers = append([]Trigger(nil), so.Triggers...)
 	l.hpaSpec = buildHPA(&l.so, f)
 	for i, t := range l.so.Triggers {
+		l.kafka = append(l.kafka, nil)
+		l.kafkaState = append(l.kafkaState, &kafkaState{})
 		if isResourceTrigger(t) {
 			l.prom = append(l.prom, nil)
 			l.metricNames = append(l.metricNames, "")
 			l.targets = append(l.targets, hpa.MetricTarget{})
+			continue
+		}
+		if isKafkaTrigger(t) {
+			k, _ := ParseKafkaTrigger(t.Metadata)
+			l.kafka[i] = k
+			l.prom = append(l.prom, nil)
+			l.metricNames = append(l.metricNames, kafkaMetricName(i, k))
+			l.targets = append(l.targets, externalTarget(triggerMetricType(t), k.LagThreshold*1000))
 			continue
 		}
 		p, _ := ParsePrometheusTrigger(t.Metadata)
@@ -203,11 +215,38 @@ func (l *Loop) Observe(i int, r QueryResult) TriggerObservation {
 	if i < 0 || i >= len(l.prom) {
 		return TriggerObservation{Err: fmt.Errorf("no trigger at index %d", i)}
 	}
+	if l.kafka[i] != nil {
+		return TriggerObservation{Name: l.metricNames[i], Err: fmt.Errorf("trigger %d is a kafka trigger: observe it with ObserveKafka", i)}
+	}
 	if l.prom[i] == nil {
 		return TriggerObservation{Name: l.so.Triggers[i].Type, Active: true}
 	}
 	v, a, err := l.prom[i].Evaluate(r)
 	return TriggerObservation{Name: l.metricNames[i], Value: v, Active: a, Err: err}
+}
+
+// KafkaTrigger returns the parsed trigger i, nil unless it is a kafka or
+// apache-kafka trigger.
+func (l *Loop) KafkaTrigger(i int) *KafkaTrigger {
+	if i < 0 || i >= len(l.kafka) {
+		return nil
+	}
+	return l.kafka[i]
+}
+
+// ObserveKafka turns what the broker reports of the trigger's topic into
+// an observation (kafka_scaler.go GetMetricsAndActivity): the metric is
+// the (capped) total lag, and the trigger is active when the lag,
+// persistent lag included, is above activationLagThreshold. Every call
+// updates the scaler's memory of committed offsets, as the scale loop and
+// the HPA's requests share one scaler.
+func (l *Loop) ObserveKafka(i int, parts []KafkaPartition) TriggerObservation {
+	k := l.KafkaTrigger(i)
+	if k == nil {
+		return TriggerObservation{Err: fmt.Errorf("trigger %d is not a kafka trigger", i)}
+	}
+	metric, activity := k.Lag(parts, l.kafkaState[i])
+	return TriggerObservation{Name: l.metricNames[i], Value: float64(metric), Active: activity > k.ActivationLagThreshold}
 }
 
 // HPARequeries reports whether the HPA's request for trigger i's metric

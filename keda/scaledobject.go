@@ -272,6 +272,11 @@ func (so *ScaledObject) ForceActivation() bool { return so.boolAnnotation(ForceA
 // Resource metrics of the HPA and never take part in activation.
 func isResourceTrigger(t Trigger) bool { return t.Type == "cpu" || t.Type == "memory" }
 
+// isKafkaTrigger reports the two Kafka scalers, which share their
+// metadata and lag rules (kafka_scaler.go with sarama, apache_kafka_scaler.go
+// with kafka-go).
+func isKafkaTrigger(t Trigger) bool { return t.Type == "kafka" || t.Type == "apache-kafka" }
+
 // triggerDisplayName is the trigger's name or, when unnamed, the scaler's
 // Go type name upstream logs and events use (scale_handler.go
 // getScalerState).

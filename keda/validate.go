@@ -208,6 +208,16 @@ func validateTrigger(p string, t Trigger, f features) []FieldError {
 			v, _ := metaValue(t.Metadata, "threshold")
 			errs = append(errs, FieldError{p + ".metadata.threshold", fmt.Sprintf("must be a number greater than 0 (at least 0.001), got %q", v)})
 		}
+	case "kafka", "apache-kafka":
+		switch t.MetricType {
+		case "", "AverageValue", "Value":
+		default:
+			errs = append(errs, FieldError{p + ".metricType", fmt.Sprintf("must be AverageValue or Value, got %q", t.MetricType)})
+		}
+		_, kerrs := ParseKafkaTrigger(t.Metadata)
+		for _, e := range kerrs {
+			errs = append(errs, FieldError{p + ".metadata." + e.Path, "error parsing kafka metadata: " + e.Message})
+		}
 	default:
 		// KEDA admits a trigger of any type it has a scaler for; the
 		// simulator reports those it cannot run when it runs. A type KEDA

@@ -158,7 +158,7 @@ func TestValidate(t *testing.T) {
 		},
 		{
 			name:   "a scaler type KEDA has is admitted, simulated or not",
-			mutate: func(so *ScaledObject) { so.Triggers[0].Type = "kafka" },
+			mutate: func(so *ScaledObject) { so.Triggers[0].Type = "rabbitmq" },
 			want:   nil,
 		},
 		{

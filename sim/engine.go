@@ -79,6 +79,8 @@ type Simulator struct {
 	registry *adapter.Registry
 	// fatal stops the run at the end of the tick (see QueryLimitError).
 	fatal error
+	// kafkaOf maps a kafka trigger to the load that simulates its topic.
+	kafkaOf map[int]int
 }
 
 // New validates spec and prepares a run.
@@ -167,9 +169,9 @@ func (s *Simulator) setUpKEDA() error {
 	so := s.spec.KEDA.Object
 	for i, tr := range so.Triggers {
 		switch tr.Type {
-		case "prometheus", "cpu", "memory":
+		case "prometheus", "cpu", "memory", "kafka", "apache-kafka":
 		default:
-			return &UnsupportedError{Field: fmt.Sprintf("spec.triggers[%d].type", i), What: fmt.Sprintf("%q triggers", tr.Type), Supported: "prometheus, cpu, memory"}
+			return &UnsupportedError{Field: fmt.Sprintf("spec.triggers[%d].type", i), What: fmt.Sprintf("%q triggers", tr.Type), Supported: "prometheus, cpu, memory, kafka, apache-kafka"}
 		}
 	}
 	var err error
@@ -186,6 +188,7 @@ func (s *Simulator) setUpKEDA() error {
 	s.result.MinReplicas = so.MinReplicas()
 	s.result.MaxReplicas = so.MaxReplicas()
 	s.column = map[int]int{}
+	s.kafkaOf = map[int]int{}
 	for i, tr := range so.Triggers {
 		p := s.loop.PrometheusTrigger(i)
 		if p == nil && (tr.Type == "cpu" || tr.Type == "memory") {
@@ -194,8 +197,19 @@ func (s *Simulator) setUpKEDA() error {
 			}
 			continue
 		}
-		if p == nil {
-			return &UnsupportedError{Field: fmt.Sprintf("spec.triggers[%d].type", i), What: fmt.Sprintf("%q triggers", tr.Type), Supported: "prometheus, cpu, memory"}
+		if k := s.loop.KafkaTrigger(i); k != nil {
+			li := s.kafkaLoad(k)
+			if li < 0 {
+				return fmt.Errorf("spec.triggers[%d]: the kafka trigger reads topic %q of consumer group %q, which no load of model kafka simulates; add one (model: kafka, kafka: {topic: %s, consumerGroup: %s, partitions: N})", i, k.Topic, k.ConsumerGroup, orTopic(k.Topic), k.ConsumerGroup)
+			}
+			s.kafkaOf[i] = li
+			s.column[i] = len(s.result.Metrics)
+			s.result.Metrics = append(s.result.Metrics, MetricInfo{
+				Name: s.loop.ExternalMetricNames()[s.externalIndex(i)], Query: fmt.Sprintf("lag of consumer group %s on topic %s", k.ConsumerGroup, orTopic(k.Topic)),
+				Target: float64(k.LagThreshold), ActivationTarget: float64(k.ActivationLagThreshold),
+				TargetType: metricTargetType(tr.MetricType), SourceType: string(hpa.ExternalMetricSourceType),
+			})
+			continue
 		}
 		name := ""
 		for _, n := range s.loop.ExternalMetricNames() {
@@ -498,9 +512,23 @@ func (s *Simulator) labels(metric string, p *pod) promql.Labels {
 	}
 }
 
-// query runs trigger i's query against the store at now and lets the
-// KEDA loop turn the result into an observation.
+// query runs trigger i's query against the store at now (or reads the
+// broker, for a kafka trigger) and lets the KEDA loop turn the result into
+// an observation.
 func (s *Simulator) query(ctx context.Context, i int, now time.Duration) keda.TriggerObservation {
+	if li, ok := s.kafkaOf[i]; ok {
+		obs := s.loop.ObserveKafka(i, s.kafkaPartitions(li))
+		if s.metricFaultActive(MetricsDown, i, now) {
+			obs = keda.TriggerObservation{Name: obs.Name, Err: errKafkaDown}
+		}
+		if c, ok := s.column[i]; ok {
+			s.metrics[c] = obs.Value
+			if obs.Err != nil {
+				s.metrics[c] = math.NaN()
+			}
+		}
+		return obs
+	}
 	res, err := s.instant(ctx, i, s.loop.PrometheusTrigger(i).Query, now)
 	qr := keda.QueryResult{Err: err, Scalar: res.Type == "scalar"}
 	for _, smp := range res.Samples {

@@ -1,12 +1,14 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/autoscale-sim/autoscale-sim/keda"
 	"github.com/autoscale-sim/autoscale-sim/promql"
 )
 
@@ -302,22 +304,51 @@ func readPartitions(st *kafkaState, parts []int, budget float64) float64 {
 	return read
 }
 
-// KafkaPartition is one partition as KEDA's kafka scaler reads it: the
-// log end offset and the group's committed offset (-1 when the group has
-// none).
-type KafkaPartition struct {
-	Partition         int
-	LogEnd, Committed int64
-}
-
 // kafkaPartitions is load li's topic as the broker reports it now.
-func (s *Simulator) kafkaPartitions(li int) []KafkaPartition {
+func (s *Simulator) kafkaPartitions(li int) []keda.KafkaPartition {
 	st := s.loads[li].kafka
-	out := make([]KafkaPartition, len(st.logEnd))
+	out := make([]keda.KafkaPartition, len(st.logEnd))
 	for p := range out {
-		out[p] = KafkaPartition{Partition: p, LogEnd: int64(st.logEnd[p]), Committed: st.committed[p]}
+		out[p] = keda.KafkaPartition{Partition: p, LogEnd: int64(st.logEnd[p]), Committed: st.committed[p]}
 	}
 	return out
+}
+
+// errKafkaDown is a metricsDown fault on a kafka trigger: the broker does
+// not answer.
+var errKafkaDown = errors.New("kafka: client has run out of available brokers to talk to")
+
+// kafkaLoad is the Kafka load whose topic and consumer group the trigger
+// reads (a trigger without topic reads any topic of its group), -1 if none.
+func (s *Simulator) kafkaLoad(k *keda.KafkaTrigger) int {
+	for li, l := range s.spec.Loads {
+		if l.Model != KafkaModel {
+			continue
+		}
+		if l.Kafka.ConsumerGroup == k.ConsumerGroup && (k.Topic == "" || l.Kafka.Topic == k.Topic) {
+			return li
+		}
+	}
+	return -1
+}
+
+func orTopic(t string) string {
+	if t == "" {
+		return "(every topic of the group)"
+	}
+	return t
+}
+
+// externalIndex is the position of trigger i's metric among the External
+// metric names.
+func (s *Simulator) externalIndex(i int) int {
+	n := 0
+	for j := 0; j < i; j++ {
+		if s.loop.PrometheusTrigger(j) != nil || s.loop.KafkaTrigger(j) != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // scrapeKafka writes the series kafka-exporter (danielqsj/kafka_exporter)
