@@ -105,8 +105,8 @@ type Loop struct {
 	prom        []*PrometheusTrigger // nil for the other triggers
 	kafka       []*KafkaTrigger      // nil for the other triggers
 	kafkaState  []*kafkaState
-	metricNames []string             // "" for cpu/memory triggers
-	targets     []hpa.MetricTarget   // External target per trigger
+	metricNames []string           // "" for cpu/memory triggers
+	targets     []hpa.MetricTarget // External target per trigger
 	formula     *vm.Program
 	hpaSpec     hpa.Spec
 
