@@ -69,7 +69,9 @@ func GenerateHPAVersion(so *ScaledObject, version string) (hpa.Spec, error) {
 		return hpa.Spec{}, &ValidationError{Name: so.Name, Errors: errs}
 	}
 	_, f, _ := lookupVersion(version)
-	return buildHPA(so, f), nil
+	c := *so
+	forVersion(&c, f)
+	return buildHPA(&c, f), nil
 }
 
 // buildHPA assumes a valid ScaledObject.

@@ -36,6 +36,17 @@ type KafkaTrigger struct {
 	// LimitToPartitionsWithLag caps the metric at the partitions that
 	// have lag instead of all partitions.
 	LimitToPartitionsWithLag bool
+	// EnsureEvenDistributionOfPartitions rounds the metric up to a divisor
+	// of the partition count times lagThreshold, so that the partitions
+	// spread evenly over the consumers (v2.18.0+).
+	EnsureEvenDistributionOfPartitions bool
+	// PartitionLimitation lists the partitions the scaler reads (all when
+	// empty).
+	PartitionLimitation []int
+	// earliestIgnoresScaleToZero is KEDA before v2.15.0 (#5689), where
+	// scaleToZeroOnInvalidOffset only applied with offsetResetPolicy
+	// latest. Loop sets it from the version.
+	earliestIgnoresScaleToZero bool
 }
 
 // ParseKafkaTrigger reads kafka trigger metadata as parseKafkaMetadata
@@ -74,14 +85,14 @@ func ParseKafkaTrigger(metadata map[string]string) (*KafkaTrigger, []FieldError)
 		case err != nil:
 			bad("activationLagThreshold", "error parsing %q: %v", v, err)
 		case n < 0:
-			bad("activationLagThreshold", "%q must be positive number", "activationLagThreshold")
+			bad("activationLagThreshold", "%q must be a non-negative number", "activationLagThreshold")
 		default:
 			k.ActivationLagThreshold = n
 		}
 	}
 	if v, ok := metaValue(metadata, "offsetResetPolicy"); ok {
 		if v != "latest" && v != "earliest" {
-			bad("offsetResetPolicy", "err offsetResetPolicy policy %q given", v)
+			bad("offsetResetPolicy", "parameter \"offsetResetPolicy\" value %q must be one of [latest earliest]", v)
 		}
 		k.OffsetResetPolicy = v
 	}
@@ -99,11 +110,30 @@ func ParseKafkaTrigger(metadata map[string]string) (*KafkaTrigger, []FieldError)
 	boolean("scaleToZeroOnInvalidOffset", &k.ScaleToZeroOnInvalidOffset)
 	boolean("excludePersistentLag", &k.ExcludePersistentLag)
 	boolean("limitToPartitionsWithLag", &k.LimitToPartitionsWithLag)
+	boolean("ensureEvenDistributionOfPartitions", &k.EnsureEvenDistributionOfPartitions)
+	if v, ok := metaValue(metadata, "partitionLimitation"); ok {
+		parts, err := parsePartitionList(v)
+		if err != nil {
+			bad("partitionLimitation", "%v", err)
+		}
+		k.PartitionLimitation = parts
+	}
 	if k.AllowIdleConsumers && k.LimitToPartitionsWithLag {
 		bad("limitToPartitionsWithLag", "allowIdleConsumers and limitToPartitionsWithLag cannot be set simultaneously")
 	}
 	if k.LimitToPartitionsWithLag && k.Topic == "" {
 		bad("topic", "topic must be specified when using limitToPartitionsWithLag")
+	}
+	if k.EnsureEvenDistributionOfPartitions && k.LimitToPartitionsWithLag {
+		bad("ensureEvenDistributionOfPartitions", "limitToPartitionsWithLag and ensureEvenDistributionOfPartitions cannot be set simultaneously")
+	}
+	if k.EnsureEvenDistributionOfPartitions && k.Topic == "" {
+		bad("topic", "topic must be specified when using ensureEvenDistributionOfPartitions")
+	}
+	for i := range errs {
+		// The scaler wraps the typed-config error once more
+		// (NewKafkaScaler, v2.20.0+).
+		errs[i].Message = "error parsing kafka metadata: " + errs[i].Message
 	}
 	return k, errs
 }
@@ -147,8 +177,12 @@ type kafkaState struct {
 // partitions with lag, unless idle consumers are allowed) and the lag that
 // decides activity (persistent lag included).
 func (k *KafkaTrigger) Lag(parts []KafkaPartition, st *kafkaState) (metric, activityLag int64) {
-	var total, withPersistent, withLag int64
+	var total, withPersistent, withLag, n int64
 	for _, p := range parts {
+		if len(k.PartitionLimitation) > 0 && !containsInt(k.PartitionLimitation, p.Partition) {
+			continue
+		}
+		n++
 		lag, actual := k.partitionLag(p, st)
 		total += lag
 		withPersistent += actual
@@ -156,18 +190,73 @@ func (k *KafkaTrigger) Lag(parts []KafkaPartition, st *kafkaState) (metric, acti
 			withLag++
 		}
 	}
-	if !k.AllowIdleConsumers || k.LimitToPartitionsWithLag {
+	if !k.AllowIdleConsumers || k.LimitToPartitionsWithLag || k.EnsureEvenDistributionOfPartitions {
 		// Not beyond the partitions (or those with lag): more consumers
 		// than partitions would idle.
-		upper := int64(len(parts))
+		upper := n
 		if k.LimitToPartitionsWithLag {
 			upper = withLag
 		}
+		if k.EnsureEvenDistributionOfPartitions {
+			total = nextBalancedFactor(total, n, k.LagThreshold) * k.LagThreshold
+		}
+		// An integer division: a lag just above the cap is not capped,
+		// so the HPA's ceil asks for one more replica than partitions.
 		if total/k.LagThreshold > upper {
 			total = upper * k.LagThreshold
 		}
 	}
 	return total, withPersistent
+}
+
+// nextBalancedFactor is the smallest divisor f of the partitions with
+// f x lagThreshold >= lag, else the partition count
+// (getNextFactorThatBalancesConsumersToTopicPartitions, FindFactors).
+func nextBalancedFactor(lag, partitions, threshold int64) int64 {
+	for f := int64(1); f <= partitions; f++ {
+		if partitions%f == 0 && f*threshold >= lag {
+			return f
+		}
+	}
+	return partitions
+}
+
+func containsInt(list []int, v int) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// parsePartitionList reads partitionLimitation: numbers and ranges such
+// as "1-4,8,10-12".
+func parsePartitionList(s string) ([]int, error) {
+	var out []int
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if a, b, ok := strings.Cut(part, "-"); ok {
+			lo, err1 := strconv.Atoi(strings.TrimSpace(a))
+			hi, err2 := strconv.Atoi(strings.TrimSpace(b))
+			if err1 != nil || err2 != nil || lo > hi {
+				return nil, fmt.Errorf("invalid partition limitation range: %s", part)
+			}
+			for i := lo; i <= hi; i++ {
+				out = append(out, i)
+			}
+			continue
+		}
+		n, err := strconv.Atoi(part)
+		if err != nil {
+			return nil, fmt.Errorf("invalid partition limitation: %s", part)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // partitionLag is getLagForPartition: a partition without a committed
@@ -182,9 +271,10 @@ func (k *KafkaTrigger) partitionLag(p KafkaPartition, st *kafkaState) (lag, actu
 			return 0, 0
 		case k.OffsetResetPolicy == "latest":
 			return 1, 1
-		case k.ScaleToZeroOnInvalidOffset:
+		case k.ScaleToZeroOnInvalidOffset && !k.earliestIgnoresScaleToZero:
 			return 0, 0
 		default:
+			// The whole log end offset, not end minus start.
 			return p.LogEnd, p.LogEnd
 		}
 	}

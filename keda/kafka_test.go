@@ -20,7 +20,10 @@ func TestParseKafkaTrigger(t *testing.T) {
 	}{
 		{map[string]string{"consumerGroup": "g"}, "no bootstrapServers given"},
 		{map[string]string{"bootstrapServers": "b", "consumerGroup": "g", "lagThreshold": "0"}, `"lagThreshold" must be positive number`},
-		{map[string]string{"bootstrapServers": "b", "consumerGroup": "g", "offsetResetPolicy": "middle"}, `err offsetResetPolicy policy "middle" given`},
+		{map[string]string{"bootstrapServers": "b", "consumerGroup": "g", "offsetResetPolicy": "middle"}, `error parsing kafka metadata: parameter "offsetResetPolicy" value "middle" must be one of [latest earliest]`},
+		{map[string]string{"bootstrapServers": "b", "consumerGroup": "g", "activationLagThreshold": "-1"}, `"activationLagThreshold" must be a non-negative number`},
+		{map[string]string{"bootstrapServers": "b", "consumerGroup": "g", "partitionLimitation": "a,b"}, "invalid partition limitation: a"},
+		{map[string]string{"bootstrapServers": "b", "consumerGroup": "g", "topic": "t", "ensureEvenDistributionOfPartitions": "true", "limitToPartitionsWithLag": "true"}, "cannot be set simultaneously"},
 		{map[string]string{"bootstrapServers": "b", "consumerGroup": "g", "topic": "t", "allowIdleConsumers": "true", "limitToPartitionsWithLag": "true"}, "cannot be set simultaneously"},
 		{map[string]string{"bootstrapServers": "b", "consumerGroup": "g", "limitToPartitionsWithLag": "true"}, "topic must be specified"},
 	} {
@@ -60,6 +63,13 @@ func TestKafkaLag(t *testing.T) {
 		{"no committed offset, latest: lag 1", base, []KafkaPartition{{LogEnd: 500, Committed: -1}}, 1, 1},
 		{"no committed offset, latest, scaleToZeroOnInvalidOffset", KafkaTrigger{LagThreshold: 10, OffsetResetPolicy: "latest", ScaleToZeroOnInvalidOffset: true}, []KafkaPartition{{LogEnd: 500, Committed: -1}}, 0, 0},
 		{"no committed offset, earliest: the whole log, capped", KafkaTrigger{LagThreshold: 10, OffsetResetPolicy: "earliest"}, []KafkaPartition{{LogEnd: 500, Committed: -1}}, 10, 500},
+		// Derived in the notes of getTotalLag: the cap compares by integer
+		// division, so 35 over 3 partitions at 10 is not capped (HPA: 4).
+		{"just above the cap is not capped", base, parts(15, 10, 10), 35, 35},
+		{"capped past the next multiple", base, parts(15, 15, 15), 30, 45},
+		{"partitionLimitation", KafkaTrigger{LagThreshold: 10, OffsetResetPolicy: "latest", PartitionLimitation: []int{1}}, parts(5, 7, 9), 7, 7},
+		// TestGetNextFactor: 100 partitions at 10: lag 40 -> 4 partitions' worth, 101 -> 20.
+		{"ensureEven rounds up to a divisor", KafkaTrigger{LagThreshold: 10, OffsetResetPolicy: "latest", EnsureEvenDistributionOfPartitions: true, Topic: "t"}, parts(make100(101)...), 200, 101},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, a := tc.k.Lag(tc.parts, &kafkaState{})
@@ -85,4 +95,23 @@ func TestKafkaPersistentLag(t *testing.T) {
 	moved := []KafkaPartition{{Partition: 0, LogEnd: 120, Committed: 50}}
 	m, _ = k.Lag(moved, st)
 	require.Equal(t, int64(70), m)
+}
+
+// make100 spreads lag over 100 partitions (the first get one more).
+func make100(lag int64) []int64 {
+	out := make([]int64, 100)
+	for i := range out {
+		out[i] = lag / 100
+		if int64(i) < lag%100 {
+			out[i]++
+		}
+	}
+	return out
+}
+
+func TestNextBalancedFactor(t *testing.T) {
+	// kafka_scaler_test.go TestGetNextFactor (partitions 100, threshold 10).
+	for lag, want := range map[int64]int64{10: 1, 20: 2, 40: 4, 50: 5, 99: 10, 100: 10, 101: 20} {
+		require.Equal(t, want, nextBalancedFactor(lag, 100, 10), "lag %d", lag)
+	}
 }

@@ -134,6 +134,7 @@ func NewLoop(so *ScaledObject, version string, created time.Time) (*Loop, error)
 	l := &Loop{so: *so, version: v, f: f, created: created.Truncate(time.Second), health: map[string]HealthStatus{}, records: map[string]record{}}
 	l.so.Annotations = maps.Clone(so.Annotations)
 	l.so.Triggers = append([]Trigger(nil), so.Triggers...)
+	forVersion(&l.so, f)
 	l.hpaSpec = buildHPA(&l.so, f)
 	for i, t := range l.so.Triggers {
 		l.kafka = append(l.kafka, nil)
@@ -146,6 +147,7 @@ func NewLoop(so *ScaledObject, version string, created time.Time) (*Loop, error)
 		}
 		if isKafkaTrigger(t) {
 			k, _ := ParseKafkaTrigger(t.Metadata)
+			k.earliestIgnoresScaleToZero = !f.kafkaEarliestScaleToZero
 			l.kafka[i] = k
 			l.prom = append(l.prom, nil)
 			l.metricNames = append(l.metricNames, kafkaMetricName(i, k))
@@ -336,7 +338,9 @@ func (l *Loop) withFallback(i int, values []int64, rawErr error, w Workload) ([]
 		}
 		return values, false, nil
 	}
-	if !l.fallbackConfigured() {
+	if !l.fallbackConfigured() || (!l.f.fallbackValue && l.targets[i].Type == hpa.ValueMetricType && !l.so.UsingModifiers()) {
+		// Before v2.18.0 only AverageValue metrics fall back
+		// (fallback.go isFallbackEnabled).
 		return nil, false, rawErr
 	}
 	h := l.health[name]
@@ -487,7 +491,10 @@ func (l *Loop) Poll(now time.Time, w Workload, obs []TriggerObservation) (PollRe
 			if o.Err == nil {
 				raw = []int64{metricToMilli(l.f, o.Value)}
 			}
-			v, fb, err := l.withFallback(i, raw, o.Err, w)
+			v, fb, err := raw, false, o.Err
+			if l.f.pollFallback {
+				v, fb, err = l.withFallback(i, raw, o.Err, w)
+			}
 			rec = record{values: v, active: o.Active, fallbackActive: fb, err: err}
 		}
 		if rec.fallbackActive {
@@ -600,6 +607,15 @@ func (l *Loop) requestScale(now time.Time, current int32, active, isError bool, 
 	}
 	res.Conditions.Active = Condition{"False", "ScalerNotActive", "Scaling is not performed because triggers are not active"}
 	switch {
+	case isError && so.Fallback != nil && so.Fallback.Replicas != 0 && l.f.directFallbackWrite && l.fallbackConfigured():
+		// Up to v2.16 the executor wrote fallback.replicas at once, at the
+		// first failing poll, whatever failureThreshold
+		// (scale_scaledobjects.go doFallbackScaling).
+		to := so.Fallback.Replicas
+		if to != current {
+			res.ScaleTo = &to
+		}
+		res.Reason = fmt.Sprintf("triggers failed%s: KEDA %s writes fallback.replicas %d at once", causeText, l.version, to)
 	case isError && so.Fallback != nil && so.Fallback.Replicas != 0:
 		// Scaling to zero here would put the HPA in maintenance mode and
 		// keep it from applying the fallback.
@@ -732,4 +748,23 @@ func (l *Loop) MetricsForHPA(metricName string, fresh []TriggerObservation, w Wo
 		return []int64{c}, nil
 	}
 	return matching, nil
+}
+
+// forVersion removes what a KEDA release does not know from the
+// ScaledObject, as its CRD prunes unknown fields and its code ignores
+// unknown annotations: fallback.behavior before v2.17.0, the
+// paused-scale-in, paused-scale-out and force-activation annotations
+// before v2.18.0.
+func forVersion(so *ScaledObject, f features) {
+	if !f.fallbackBehavior && so.Fallback != nil {
+		fb := *so.Fallback
+		fb.Behavior = ""
+		so.Fallback = &fb
+	}
+	if !f.scaleInOutAnnotations {
+		so.Annotations = maps.Clone(so.Annotations)
+		for _, a := range []string{PausedScaleInAnnotation, PausedScaleOutAnnotation, ForceActivationAnnotation} {
+			delete(so.Annotations, a)
+		}
+	}
 }

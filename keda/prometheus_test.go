@@ -122,7 +122,7 @@ func TestActivationThreshold(t *testing.T) {
 }
 
 func TestMetricToMilli(t *testing.T) {
-	v219, v2201, v2202 := versionFeatures["2.19.0"], versionFeatures["2.20.1"], versionFeatures["2.20.2"]
+	v219, v2201, v2202 := featuresOf("2.19.0"), featuresOf("2.20.1"), featuresOf("2.20.2")
 	cases := []struct {
 		name string // scaler.go GenerateMetricInMili / quantityFromFloat64
 		f    features
@@ -182,7 +182,7 @@ func TestMetricToMilliMatchesExactParse(t *testing.T) {
 		require.True(t, ok)
 		return ratToInt64(r.Mul(r, big.NewRat(1000, 1)))
 	}
-	v2201 := versionFeatures["2.20.1"] // keeps negative values
+	v2201 := featuresOf("2.20.1") // keeps negative values
 	values := []float64{0, math.Copysign(0, -1), 0.0005, -0.0005, 1.0005, 9.2233720368547e15, -9.2233720368547e15,
 		9.223372036854775e15, -9.223372036854776e15, 1e16, -1e16, 1e300, -1e300, math.Inf(1), math.NaN(), 5e-324}
 	r := rand.New(rand.NewPCG(1, 2))

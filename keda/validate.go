@@ -76,9 +76,18 @@ func (so *ScaledObject) ValidateVersion(version string) ([]FieldError, error) {
 	minimum("spec.minReplicaCount", so.MinReplicaCount, 0)
 	minimum("spec.maxReplicaCount", so.MaxReplicaCount, 1)
 
-	// CEL rule on the spec and CheckReplicaCountBoundsAreValid.
+	// CEL rule on the spec and CheckReplicaCountBoundsAreValid. Before
+	// v2.20.0 the webhook admitted wrong bounds and every reconcile failed
+	// with Ready=False, so the ScaledObject never scaled: an error either
+	// way, worded as the release words it.
+	bounds := func(path, format string, args ...any) {
+		if !f.replicaBoundsAtAdmission {
+			format = "KEDA admits it, but every reconcile fails (Ready=False ScaledObjectCheckFailed: ScaledObject doesn't have correct Idle/Min/Max Replica Counts specification), so the ScaledObject never scales: " + format
+		}
+		add(path, format, args...)
+	}
 	if so.MinReplicaCount != nil && *so.MinReplicaCount > so.MaxReplicas() {
-		add("spec.minReplicaCount", "must be less than or equal to maxReplicaCount (%d), got %d", so.MaxReplicas(), *so.MinReplicaCount)
+		bounds("spec.minReplicaCount", "must be less than or equal to maxReplicaCount (%d), got %d", so.MaxReplicas(), *so.MinReplicaCount)
 	}
 	if so.IdleReplicaCount != nil {
 		// The webhook compares against the HPA's minReplicas (1 for an
@@ -89,12 +98,14 @@ func (so *ScaledObject) ValidateVersion(version string) ([]FieldError, error) {
 			webhookMin = so.HPAMinReplicas()
 		}
 		if *so.IdleReplicaCount >= webhookMin {
-			add("spec.idleReplicaCount", "must be less than minReplicaCount (%d), got %d", webhookMin, *so.IdleReplicaCount)
+			bounds("spec.idleReplicaCount", "must be less than minReplicaCount (%d), got %d", webhookMin, *so.IdleReplicaCount)
 		}
 	}
 
-	// Fallback: CRD minimums and enum, CheckFallbackValid.
-	if fb := so.Fallback; fb != nil {
+	// Fallback: CRD minimums and enum, CheckFallbackValid (v2.17.0+:
+	// before, verifyFallback admitted anything and an invalid fallback was
+	// off at run time; fallback.behavior did not exist).
+	if fb := so.Fallback; fb != nil && f.fallbackAdmission {
 		if fb.FailureThreshold < 0 {
 			add("spec.fallback.failureThreshold", "must be greater than or equal to 0, got %d", fb.FailureThreshold)
 		}
