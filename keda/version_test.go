@@ -46,7 +46,11 @@ func TestVersionDifferences(t *testing.T) {
 		runSteps(t, newLoopAt(t, "2.19.0", zero), []step{{sec: 0, current: 0, obs: fail, scaleTo: i32(1), active: true}})
 	})
 	t.Run("fallback.behavior exists from v2.17 (before, the CRD prunes it: static)", func(t *testing.T) {
-		cur := func(so *ScaledObject) { fallback(so); so.Fallback.Behavior = FallbackBehaviorCurrentReplicas; so.Fallback.FailureThreshold = 0 }
+		cur := func(so *ScaledObject) {
+			fallback(so)
+			so.Fallback.Behavior = FallbackBehaviorCurrentReplicas
+			so.Fallback.FailureThreshold = 0
+		}
 		// promSO's threshold, the AverageValue target, is 40.
 		for version, want := range map[string]int64{"2.16.0": 5, "2.17.0": 2} {
 			l := newLoopAt(t, version, cur)
@@ -57,7 +61,11 @@ func TestVersionDifferences(t *testing.T) {
 		}
 	})
 	t.Run("fallback for Value targets from v2.18", func(t *testing.T) {
-		value := func(so *ScaledObject) { fallback(so); so.Fallback.FailureThreshold = 0; so.Triggers[0].MetricType = "Value" }
+		value := func(so *ScaledObject) {
+			fallback(so)
+			so.Fallback.FailureThreshold = 0
+			so.Triggers[0].MetricType = "Value"
+		}
 		l := newLoopAt(t, "2.17.2", value)
 		_, err := l.MetricsForHPA(l.metricNames[0], fail, Workload{Current: 2, Ready: 2})
 		require.Error(t, err, "2.17: no fallback for a Value metric")
