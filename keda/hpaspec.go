@@ -94,6 +94,16 @@ func buildHPA(so *ScaledObject, f features) hpa.Spec {
 			})
 			continue
 		}
+		if t.Type == "cron" {
+			c, _ := ParseCronTrigger(t.Metadata, !f.cronDesiredPositive)
+			metrics = append(metrics, hpa.MetricSpec{
+				Type:     hpa.ExternalMetricSourceType,
+				Name:     cronMetricName(i, c, f.cronCommaName),
+				Selector: selector,
+				Target:   externalTarget(triggerMetricType(t), 1000),
+			})
+			continue
+		}
 		if t.Type != "prometheus" {
 			continue // a scaler the simulator does not model (sim refuses to run it)
 		}

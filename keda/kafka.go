@@ -150,10 +150,9 @@ func kafkaMetricName(i int, k *KafkaTrigger) string {
 }
 
 // normalizeMetricName is pkg/util normalize_string.go NormalizeString:
-// characters a metric name cannot hold become dashes.
+// / . : % ( and ) become dashes.
 func normalizeMetricName(s string) string {
-	r := strings.NewReplacer("/", "-", ".", "-", ":", "-", "%", "-", "(", "-", ")", "-", "\"", "-", " ", "-", "_", "-")
-	return r.Replace(s)
+	return strings.NewReplacer("/", "-", ".", "-", ":", "-", "%", "-", "(", "-", ")", "-").Replace(s)
 }
 
 // KafkaPartition is what the scaler reads of one partition: the log end

@@ -105,6 +105,7 @@ type Loop struct {
 	prom        []*PrometheusTrigger // nil for the other triggers
 	kafka       []*KafkaTrigger      // nil for the other triggers
 	kafkaState  []*kafkaState
+	cron        []*CronTrigger // nil for the other triggers
 	metricNames []string           // "" for cpu/memory triggers
 	targets     []hpa.MetricTarget // External target per trigger
 	formula     *vm.Program
@@ -139,6 +140,16 @@ func NewLoop(so *ScaledObject, version string, created time.Time) (*Loop, error)
 	for i, t := range l.so.Triggers {
 		l.kafka = append(l.kafka, nil)
 		l.kafkaState = append(l.kafkaState, &kafkaState{})
+		l.cron = append(l.cron, nil)
+		if t.Type == "cron" {
+			c, _ := ParseCronTrigger(t.Metadata, !f.cronDesiredPositive)
+			c.inactiveOne = !f.cronInactiveZero
+			l.cron[i] = c
+			l.prom = append(l.prom, nil)
+			l.metricNames = append(l.metricNames, cronMetricName(i, c, f.cronCommaName))
+			l.targets = append(l.targets, externalTarget(triggerMetricType(t), 1000))
+			continue
+		}
 		if isResourceTrigger(t) {
 			l.prom = append(l.prom, nil)
 			l.metricNames = append(l.metricNames, "")
@@ -217,8 +228,8 @@ func (l *Loop) Observe(i int, r QueryResult) TriggerObservation {
 	if i < 0 || i >= len(l.prom) {
 		return TriggerObservation{Err: fmt.Errorf("no trigger at index %d", i)}
 	}
-	if l.kafka[i] != nil {
-		return TriggerObservation{Name: l.metricNames[i], Err: fmt.Errorf("trigger %d is a kafka trigger: observe it with ObserveKafka", i)}
+	if l.kafka[i] != nil || l.cron[i] != nil {
+		return TriggerObservation{Name: l.metricNames[i], Err: fmt.Errorf("trigger %d is a %s trigger: observe it with ObserveKafka or ObserveCron", i, l.so.Triggers[i].Type)}
 	}
 	if l.prom[i] == nil {
 		return TriggerObservation{Name: l.so.Triggers[i].Type, Active: true}
@@ -249,6 +260,25 @@ func (l *Loop) ObserveKafka(i int, parts []KafkaPartition) TriggerObservation {
 	}
 	metric, activity := k.Lag(parts, l.kafkaState[i])
 	return TriggerObservation{Name: l.metricNames[i], Value: float64(metric), Active: activity > k.ActivationLagThreshold}
+}
+
+// CronTrigger returns the parsed trigger i, nil unless it is a cron
+// trigger.
+func (l *Loop) CronTrigger(i int) *CronTrigger {
+	if i < 0 || i >= len(l.cron) {
+		return nil
+	}
+	return l.cron[i]
+}
+
+// ObserveCron evaluates a cron trigger at now (the simulated wall clock).
+func (l *Loop) ObserveCron(i int, now time.Time) TriggerObservation {
+	c := l.CronTrigger(i)
+	if c == nil {
+		return TriggerObservation{Err: fmt.Errorf("trigger %d is not a cron trigger", i)}
+	}
+	v, active, err := c.Observe(now)
+	return TriggerObservation{Name: l.metricNames[i], Value: v, Active: active, Err: err}
 }
 
 // HPARequeries reports whether the HPA's request for trigger i's metric

@@ -219,6 +219,16 @@ func validateTrigger(p string, t Trigger, f features) []FieldError {
 			v, _ := metaValue(t.Metadata, "threshold")
 			errs = append(errs, FieldError{p + ".metadata.threshold", fmt.Sprintf("must be a number greater than 0 (at least 0.001), got %q", v)})
 		}
+	case "cron":
+		switch t.MetricType {
+		case "", "AverageValue", "Value":
+		default:
+			errs = append(errs, FieldError{p + ".metricType", fmt.Sprintf("must be AverageValue or Value, got %q", t.MetricType)})
+		}
+		_, cerrs := ParseCronTrigger(t.Metadata, !f.cronDesiredPositive)
+		for _, e := range cerrs {
+			errs = append(errs, FieldError{p + ".metadata." + e.Path, e.Message})
+		}
 	case "kafka", "apache-kafka":
 		switch t.MetricType {
 		case "", "AverageValue", "Value":

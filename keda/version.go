@@ -91,6 +91,11 @@ type features struct {
 	// cronInactiveZero: the cron trigger reads 0 outside its window
 	// (#6886, v2.18.0); before it reads 1.
 	cronInactiveZero bool
+	// cronDesiredPositive: desiredReplicas 0 is refused (v2.16.0).
+	cronDesiredPositive bool
+	// cronCommaName: a comma of a cron expression is written Cm in the
+	// metric name (#7449, v2.20.0).
+	cronCommaName bool
 	// kafkaEarliestScaleToZero: scaleToZeroOnInvalidOffset also applies
 	// with offsetResetPolicy earliest (#5689, v2.15.0).
 	kafkaEarliestScaleToZero bool
@@ -162,6 +167,8 @@ func featuresOf(v string) features {
 		noFallbackCondition:      at("2.16.0"),
 		hpaActiveCondition:       at("2.20.2"),
 		cronInactiveZero:         at("2.18.0"),
+		cronDesiredPositive:      at("2.16.0"),
+		cronCommaName:            at("2.20.0"),
 		kafkaEarliestScaleToZero: at("2.15.0"),
 		replicaBoundsAtAdmission: at("2.20.0"),
 		eagerStrategy:            at("2.15.0"),

@@ -169,9 +169,9 @@ func (s *Simulator) setUpKEDA() error {
 	so := s.spec.KEDA.Object
 	for i, tr := range so.Triggers {
 		switch tr.Type {
-		case "prometheus", "cpu", "memory", "kafka", "apache-kafka":
+		case "prometheus", "cpu", "memory", "kafka", "apache-kafka", "cron":
 		default:
-			return &UnsupportedError{Field: fmt.Sprintf("spec.triggers[%d].type", i), What: fmt.Sprintf("%q triggers", tr.Type), Supported: "prometheus, cpu, memory, kafka, apache-kafka"}
+			return &UnsupportedError{Field: fmt.Sprintf("spec.triggers[%d].type", i), What: fmt.Sprintf("%q triggers", tr.Type), Supported: "prometheus, cpu, memory, kafka, apache-kafka, cron"}
 		}
 	}
 	var err error
@@ -195,6 +195,14 @@ func (s *Simulator) setUpKEDA() error {
 			if err := s.resourceTriggerColumn(tr); err != nil {
 				return fmt.Errorf("spec.triggers[%d]: %w", i, err)
 			}
+			continue
+		}
+		if c := s.loop.CronTrigger(i); c != nil {
+			s.column[i] = len(s.result.Metrics)
+			s.result.Metrics = append(s.result.Metrics, MetricInfo{
+				Name: s.loop.ExternalMetricNames()[s.externalIndex(i)], Query: fmt.Sprintf("cron %q to %q in %s", c.Start, c.End, c.Timezone),
+				Target: 1, TargetType: metricTargetType(tr.MetricType), SourceType: string(hpa.ExternalMetricSourceType),
+			})
 			continue
 		}
 		if k := s.loop.KafkaTrigger(i); k != nil {
@@ -516,6 +524,17 @@ func (s *Simulator) labels(metric string, p *pod) promql.Labels {
 // broker, for a kafka trigger) and lets the KEDA loop turn the result into
 // an observation.
 func (s *Simulator) query(ctx context.Context, i int, now time.Duration) keda.TriggerObservation {
+	if s.loop.CronTrigger(i) != nil {
+		// The cron scaler reads the wall clock: here the virtual one.
+		obs := s.loop.ObserveCron(i, s.spec.Start.Add(now))
+		if c, ok := s.column[i]; ok {
+			s.metrics[c] = obs.Value
+			if obs.Err != nil {
+				s.metrics[c] = math.NaN()
+			}
+		}
+		return obs
+	}
 	if li, ok := s.kafkaOf[i]; ok {
 		obs := s.loop.ObserveKafka(i, s.kafkaPartitions(li))
 		if s.metricFaultActive(MetricsDown, i, now) {

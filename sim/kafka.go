@@ -344,7 +344,7 @@ func orTopic(t string) string {
 func (s *Simulator) externalIndex(i int) int {
 	n := 0
 	for j := 0; j < i; j++ {
-		if s.loop.PrometheusTrigger(j) != nil || s.loop.KafkaTrigger(j) != nil {
+		if s.loop.PrometheusTrigger(j) != nil || s.loop.KafkaTrigger(j) != nil || s.loop.CronTrigger(j) != nil {
 			n++
 		}
 	}
