@@ -105,7 +105,7 @@ type Loop struct {
 	prom        []*PrometheusTrigger // nil for the other triggers
 	kafka       []*KafkaTrigger      // nil for the other triggers
 	kafkaState  []*kafkaState
-	cron        []*CronTrigger // nil for the other triggers
+	cron        []*CronTrigger     // nil for the other triggers
 	metricNames []string           // "" for cpu/memory triggers
 	targets     []hpa.MetricTarget // External target per trigger
 	formula     *vm.Program
