@@ -70,6 +70,13 @@ func Explain(ctx context.Context, w io.Writer, spec sim.Spec, at time.Duration) 
 		} else {
 			p("  no poll yet\n")
 		}
+		for _, c := range loop.Conditions().List() {
+			p("  condition:       %s=%s", c.Type, c.Status)
+			if c.Reason != "" {
+				p(" %s: %s", c.Reason, c.Message)
+			}
+			p("\n")
+		}
 		lat := loop.LastActiveTime()
 		cool := time.Duration(so.CooldownPeriodSeconds()) * time.Second
 		if lat == nil {

@@ -24,6 +24,10 @@ type Workload struct {
 	// matters for DevVersion, where the scale loop reuses the HPA's metric
 	// observations only while the HPA is actively querying.
 	HPAScalingActive bool
+	// HPAScaling is the HPA's ScalingActive condition in full (nil when the
+	// HPA has none yet), which sets KEDA's HPAActive condition (v2.20.2+)
+	// or its Ready condition (v2.20.0, v2.20.1).
+	HPAScaling *Condition
 }
 
 // TriggerObservation is the outcome of querying one trigger's source: the
@@ -50,6 +54,39 @@ type Conditions struct {
 	Active   Condition
 	Fallback Condition
 	Paused   Condition
+	// HPAActive exists from v2.20.2 on (zero until first set).
+	HPAActive Condition
+}
+
+// merge overwrites the conditions that u sets.
+func (c *Conditions) merge(u Conditions) {
+	for _, p := range []struct{ dst, src *Condition }{
+		{&c.Ready, &u.Ready}, {&c.Active, &u.Active}, {&c.Fallback, &u.Fallback}, {&c.Paused, &u.Paused}, {&c.HPAActive, &u.HPAActive},
+	} {
+		if *p.src != (Condition{}) {
+			*p.dst = *p.src
+		}
+	}
+}
+
+// List returns the set conditions by type, in KEDA's order.
+func (c Conditions) List() []NamedCondition {
+	var out []NamedCondition
+	for _, n := range []struct {
+		t string
+		c Condition
+	}{{"Ready", c.Ready}, {"Active", c.Active}, {"Fallback", c.Fallback}, {"Paused", c.Paused}, {"HPAActive", c.HPAActive}} {
+		if n.c != (Condition{}) {
+			out = append(out, NamedCondition{Type: n.t, Condition: n.c})
+		}
+	}
+	return out
+}
+
+// NamedCondition is a condition with its type.
+type NamedCondition struct {
+	Type string
+	Condition
 }
 
 // PollResult is the outcome of one scale loop tick.
@@ -75,6 +112,10 @@ type PollResult struct {
 	Conditions Conditions
 	// LastActiveTime is status.lastActiveTime after the tick.
 	LastActiveTime *time.Time
+	// StateError is an error that ended the tick before any decision
+	// (scale_handler.go checkScalers: "error getting state of
+	// scaledObject"): no scaling, no status update.
+	StateError error
 }
 
 // HealthStatus is one entry of status.health, kept per External metric
@@ -114,6 +155,9 @@ type Loop struct {
 	lastActive *time.Time
 	health     map[string]HealthStatus
 	records    map[string]record
+	// conds is status.conditions as the reconciler and the scale loop
+	// leave them.
+	conds Conditions
 }
 
 // NewLoop validates the ScaledObject for the KEDA version ("" means
@@ -176,7 +220,62 @@ func NewLoop(so *ScaledObject, version string, created time.Time) (*Loop, error)
 		// performGetScalersCache).
 		l.formula, _ = compileFormula(&l.so)
 	}
+	l.reconcile()
 	return l, nil
+}
+
+// reconcile sets the conditions the reconciler writes when the
+// ScaledObject is created (scaledobject_controller.go Reconcile,
+// reconcileScaledObject, handlePause; condition_types.go
+// GetInitializedConditions): all Unknown at first (Paused False from
+// v2.18.0), then Ready True, Fallback False without a usable fallback
+// (v2.16.0+), Paused True for the pause annotations.
+func (l *Loop) reconcile() {
+	unknown := Condition{Status: "Unknown"}
+	l.conds = Conditions{Ready: unknown, Active: unknown, Fallback: unknown, Paused: unknown}
+	if l.f.pausedInitFalse {
+		l.conds.Paused = Condition{Status: "False"}
+	}
+	l.conds.Ready = Condition{"True", "ScaledObjectReady", "ScaledObject is defined correctly and is ready for scaling"}
+	if !l.fallbackConfigured() && l.f.noFallbackCondition {
+		l.conds.Fallback = Condition{"False", "NoFallbackFound", "No fallbacks are active on this scaled object"}
+	}
+	switch {
+	case l.so.Paused():
+		l.conds.Paused = Condition{"True", "ScaledObjectPaused", "ScaledObject is paused"}
+		l.conds.Ready.Message = "ScaledObject is paused"
+	case l.so.PausedScaleIn() || l.so.PausedScaleOut():
+		l.conds.Paused = Condition{"True", "ScaledObjectPaused", "ScaledObject is paused"}
+	}
+}
+
+// Conditions is status.conditions after the last poll.
+func (l *Loop) Conditions() Conditions { return l.conds }
+
+// SetAnnotations changes the ScaledObject's annotations, as `kubectl
+// annotate` does: the pause annotations take effect at the reconcile that
+// follows, and removing them (or setting them false) while Paused is True
+// sets Paused False ScaledObjectUnpaused.
+func (l *Loop) SetAnnotations(annotations map[string]string) {
+	wasPaused := l.conds.Paused.Status == "True"
+	l.so.Annotations = maps.Clone(annotations)
+	forVersion(&l.so, l.f)
+	l.hpaSpec = buildHPA(&l.so, l.f)
+	paused := l.so.Paused() || l.so.PausedScaleIn() || l.so.PausedScaleOut()
+	switch {
+	case paused:
+		l.reconcilePause()
+	case wasPaused:
+		l.conds.Paused = Condition{"False", "ScaledObjectUnpaused", "pause annotation removed for ScaledObject"}
+		l.conds.Ready = Condition{"True", "ScaledObjectReady", "ScaledObject is defined correctly and is ready for scaling"}
+	}
+}
+
+func (l *Loop) reconcilePause() {
+	l.conds.Paused = Condition{"True", "ScaledObjectPaused", "ScaledObject is paused"}
+	if l.so.Paused() {
+		l.conds.Ready.Message = "ScaledObject is paused"
+	}
 }
 
 // Version is the resolved KEDA version.
@@ -559,11 +658,19 @@ func (l *Loop) Poll(now time.Time, w Workload, obs []TriggerObservation) (PollRe
 	if l.so.UsingModifiers() {
 		active, activeTriggers = false, nil
 		if !isError {
-			if c, err := l.composite(vals, fallbackVals); err == nil {
-				at := 0.0
-				if s := l.so.Advanced.ScalingModifiers.ActivationTarget; s != "" {
-					at, _ = strconv.ParseFloat(s, 64)
+			at := 0.0
+			if s := l.so.Advanced.ScalingModifiers.ActivationTarget; s != "" {
+				var err error
+				if at, err = strconv.ParseFloat(s, 64); err != nil {
+					// Admitted (the webhook never reads activationTarget),
+					// then every poll fails before deciding anything
+					// (scale_handler.go getScaledObjectState): no scaling,
+					// no status, no lastActiveTime, while the HPA goes on.
+					return PollResult{StateError: fmt.Errorf("error getting state of scaledObject: scalingModifiers.ActivationTarget parsing error %w", err),
+						Reason: "the poll stops before any decision: activationTarget does not parse", Conditions: l.conds, LastActiveTime: l.LastActiveTime()}, nil
 				}
+			}
+			if c, err := l.composite(vals, fallbackVals); err == nil {
 				if milliToFloat(c) > at {
 					active = true
 					activeTriggers = []string{CompositeMetricName}
@@ -578,14 +685,52 @@ func (l *Loop) Poll(now time.Time, w Workload, obs []TriggerObservation) (PollRe
 	}
 	res.Active, res.Error, res.ActiveTriggers = active, isError, activeTriggers
 	l.requestScale(now, w.Current, active, isError, firstErr, &res)
-	res.Conditions.Fallback = l.fallbackCondition()
+	if l.fallbackConfigured() {
+		res.Conditions.Fallback = l.fallbackCondition()
+	}
+	l.hpaHealth(now, w, &res)
+	if l.so.PausedScaleIn() || l.so.PausedScaleOut() {
+		res.Conditions.Paused = Condition{"True", "ScaledObjectPaused", "ScaledObject is paused"}
+	}
+	l.conds.merge(res.Conditions)
+	res.Conditions = l.conds
 	res.LastActiveTime = l.LastActiveTime()
 	return res, nil
 }
 
+// hpaHealth reports the HPA's ScalingActive condition: as HPAActive from
+// v2.20.2 (scale_scaledobjects.go checkHPAHealth), as Ready in v2.20.0 and
+// v2.20.1 once the HPA is a minute old; not before v2.20.0.
+func (l *Loop) hpaHealth(now time.Time, w Workload, res *PollResult) {
+	h := w.HPAScaling
+	if h == nil {
+		return
+	}
+	switch {
+	case l.f.hpaActiveCondition:
+		switch {
+		case h.Status == "True":
+			res.Conditions.HPAActive = Condition{"True", "HPAActive", "HPA is actively scaling"}
+		case h.Reason == "ScalingDisabled":
+			res.Conditions.HPAActive = Condition{"True", "ScalingDisabled", h.Message}
+		default:
+			reason := h.Reason
+			if reason == "" {
+				reason = "HPAMetricsUnavailable"
+			}
+			res.Conditions.HPAActive = Condition{"False", reason, "HPA is not actively scaling: " + h.Message}
+		}
+	case l.f.roundedMilli: // v2.20.0 and v2.20.1
+		if h.Status != "True" && h.Reason != "ScalingDisabled" && now.Sub(l.created) >= time.Minute && res.Conditions.Ready.Status == "True" {
+			res.Conditions.Ready = Condition{"False", "HPAMetricsUnavailable", "ScaledObject is configured correctly but HPA is not healthy: " + h.Reason}
+		}
+	}
+}
+
 func (l *Loop) paused(w Workload, res PollResult) PollResult {
 	res.Paused = true
-	res.Conditions.Paused = Condition{"True", "ScaledObjectPaused", "ScaledObject is paused"}
+	l.reconcilePause()
+	res.Conditions = l.conds
 	n, _ := l.so.PausedReplicas()
 	switch {
 	case n != nil && *n != w.Current:

@@ -63,13 +63,8 @@ func compileFormula(so *ScaledObject) (*vm.Program, []FieldError) {
 	if sm.MetricType == "Utilization" {
 		errs = append(errs, FieldError{base + ".metricType", "must be AverageValue or Value for the composite External metric, got \"Utilization\""})
 	}
-	if sm.ActivationTarget != "" {
-		// Upstream only parses it at evaluation time and then fails every
-		// poll (scale_handler.go getScaledObjectState); reject it up front.
-		if _, err := strconv.ParseFloat(sm.ActivationTarget, 64); err != nil {
-			errs = append(errs, FieldError{base + ".activationTarget", fmt.Sprintf("must be a number, got %q", sm.ActivationTarget)})
-		}
-	}
+	// activationTarget is not checked: KEDA admits any text and only
+	// parses it at each poll, which then fails (Loop.Poll, StateError).
 	if len(errs) > 0 {
 		return nil, errs
 	}

@@ -339,7 +339,12 @@ func TestHTMLInChromium(t *testing.T) {
 		"14m HPA Normal SuccessfulRescale 3 -> 2",
 		"15m HPA Normal SuccessfulRescale 2 -> 1",
 	}
-	require.Equal(t, want, got.Rows)
+	// The timeline also has the ScaledObject's conditions as they change.
+	require.Equal(t, []string{
+		"0s KEDA Normal ScaledObjectReady -", "0s KEDA Normal ScalerNotActive -", "0s KEDA Normal NoFallbackFound -",
+		"15s KEDA Normal HPAActive -", "1m15s KEDA Normal ScalerActive -", want[0], "11m15s KEDA Normal ScalerNotActive -",
+		want[1], want[2], want[3], want[4],
+	}, got.Rows)
 	require.Equal(t, want, got.Titles, "each scale event's marker has the timeline line as hover title")
 	require.Zero(t, got.Resources, "the page fetches nothing")
 	require.True(t, strings.HasSuffix(page, ".html"))

@@ -76,7 +76,8 @@ func TestWriteHTML(t *testing.T) {
 		contains(t, page, want)
 	}
 	selfContained(t, page)
-	require.Equal(t, 5, strings.Count(page, `<tr class="event">`))
+	// Five scale events and the ScaledObject's conditions as they change.
+	require.Equal(t, 11, strings.Count(page, `<tr class="event">`))
 }
 
 // TestWriteReviewHTML: the review of a scenario whose expectations fail

@@ -28,6 +28,8 @@ type jsonResult struct {
 	Metrics         []jsonMetric     `json:"metrics"`
 	Samples         []jsonSample     `json:"samples"`
 	Events          []jsonEvent      `json:"events"`
+	// Conditions are the ScaledObject's status conditions as they changed.
+	Conditions []jsonCondition `json:"conditions,omitempty"`
 }
 
 // jsonSetting is a value of the run and where it came from.
@@ -59,6 +61,14 @@ type jsonSample struct {
 	ReadyReplicas   int32        `json:"readyReplicas"`
 	Load            jsonNumber   `json:"load"`
 	Metrics         jsonMetricKV `json:"metrics"`
+}
+
+type jsonCondition struct {
+	T       jsonSeconds `json:"t"`
+	Type    string      `json:"type"`
+	Status  string      `json:"status"`
+	Reason  string      `json:"reason"`
+	Message string      `json:"message"`
 }
 
 type jsonEvent struct {
@@ -176,6 +186,9 @@ func WriteJSON(w io.Writer, r *sim.Result) error {
 			To:      e.To,
 			Message: e.Message,
 		}
+	}
+	for _, c := range r.Conditions {
+		doc.Conditions = append(doc.Conditions, jsonCondition{T: jsonSeconds(c.T), Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -81,6 +81,8 @@ type Simulator struct {
 	fatal error
 	// kafkaOf maps a kafka trigger to the load that simulates its topic.
 	kafkaOf map[int]int
+	// conds are the ScaledObject's conditions after the last poll.
+	conds keda.Conditions
 }
 
 // New validates spec and prepares a run.
@@ -566,7 +568,15 @@ func (s *Simulator) query(ctx context.Context, i int, now time.Duration) keda.Tr
 
 func (s *Simulator) workload() keda.Workload {
 	_, ready := s.pods.counts()
-	return keda.Workload{Current: s.desired, Ready: ready, HPAScalingActive: s.hpaScalingActive}
+	w := keda.Workload{Current: s.desired, Ready: ready, HPAScalingActive: s.hpaScalingActive}
+	if s.decided {
+		for _, c := range s.lastDecision.Conditions {
+			if c.Type == "ScalingActive" {
+				w.HPAScaling = &keda.Condition{Status: string(c.Status), Reason: c.Reason, Message: c.Message}
+			}
+		}
+	}
+	return w
 }
 
 // kedaClockLag is how far KEDA's clock reads past the simulated instant of
@@ -592,6 +602,15 @@ func (s *Simulator) pollKEDA(ctx context.Context, now time.Duration) error {
 	}
 	s.paused = res.Paused
 	s.lastPoll, s.polled = res, true
+	if res.StateError != nil {
+		if s.lastWarn["KEDAStateError"] != res.StateError.Error() {
+			s.lastWarn["KEDAStateError"] = res.StateError.Error()
+			s.event(now, "KEDA", "Warning", "KEDAScalerFailed", s.desired, s.desired, res.StateError.Error()+": no scaling decision, no status update")
+		}
+		return nil
+	}
+	delete(s.lastWarn, "KEDAStateError")
+	s.recordConditions(now, res.Conditions)
 	s.recordKEDA(now, res)
 	if res.ScaleTo != nil && *res.ScaleTo != s.desired {
 		reason := "KEDAScaleTargetDeactivated"
@@ -602,6 +621,34 @@ func (s *Simulator) pollKEDA(ctx context.Context, now time.Duration) error {
 		s.desired = *res.ScaleTo
 	}
 	return nil
+}
+
+// recordConditions appends to Result.Conditions, and to the timeline, the
+// ScaledObject's conditions that changed since the last poll.
+func (s *Simulator) recordConditions(now time.Duration, c keda.Conditions) {
+	prev := map[string]keda.Condition{}
+	for _, p := range s.conds.List() {
+		prev[p.Type] = p.Condition
+	}
+	for _, n := range c.List() {
+		if old, ok := prev[n.Type]; ok && old == n.Condition {
+			continue
+		}
+		s.result.Conditions = append(s.result.Conditions, ConditionChange{T: now, Type: n.Type, Status: n.Status, Reason: n.Reason, Message: n.Message})
+		if n.Reason != "" {
+			typ := "Normal"
+			if n.Status == "False" && (n.Type == "Ready" || n.Type == "HPAActive") || n.Status == "Unknown" && n.Type == "Ready" {
+				typ = "Warning"
+			}
+			reason := n.Reason
+			msg := fmt.Sprintf("%s=%s", n.Type, n.Status)
+			if n.Message != "" {
+				msg += ": " + n.Message
+			}
+			s.event(now, "KEDA", typ, reason, s.desired, s.desired, msg)
+		}
+	}
+	s.conds = c
 }
 
 // recordKEDA appends the poll's state to Result.KEDA when it changed.

@@ -63,6 +63,9 @@ type Result struct {
 	// included; each holds until the next entry or the end. Nil for a
 	// plain HPA.
 	KEDA []KEDAState
+	// Conditions are the ScaledObject's status conditions as they changed
+	// from poll to poll (Ready, Active, Fallback, Paused, HPAActive).
+	Conditions []ConditionChange
 }
 
 // LoadInfo describes the first load of the Spec, the one Sample.Load
@@ -90,6 +93,13 @@ const (
 	// KEDAPaused: the ScaledObject is paused by annotation.
 	KEDAPaused = "paused"
 )
+
+// ConditionChange is a status condition of the ScaledObject as it changed
+// at T (Ready, Active, Fallback, Paused, HPAActive).
+type ConditionChange struct {
+	T                             time.Duration
+	Type, Status, Reason, Message string
+}
 
 // KEDAState is the ScaledObject's state from T on, as the poll at T left
 // it.
