@@ -79,6 +79,12 @@ func (s *Simulator) queries() []autoscalerQuery {
 				out[i] = autoscalerQuery{fmt.Sprintf("spec.triggers[%d].metadata.query", i), p.Query}
 			}
 		}
+	case s.sj != nil:
+		for i := range out {
+			if p := s.sj.loop.PrometheusTrigger(i); p != nil {
+				out[i] = autoscalerQuery{fmt.Sprintf("spec.triggers[%d].metadata.query", i), p.Query}
+			}
+		}
 	default:
 		for i := range out {
 			if i < len(s.result.Metrics) {
@@ -109,8 +115,8 @@ func (e *UnsupportedError) Error() string {
 // end of the run over every series but theirs, it returns no sample, or
 // none above the trigger's activation threshold.
 func (s *Simulator) markPodOnly(i int, query string) {
-	c, ok := i, s.loop == nil
-	if s.loop != nil {
+	c, ok := i, s.loop == nil && s.sj == nil
+	if s.loop != nil || s.sj != nil {
 		c, ok = s.column[i]
 	}
 	if !ok || c >= len(s.result.Metrics) {

@@ -83,6 +83,8 @@ type Simulator struct {
 	kafkaOf map[int]int
 	// conds are the ScaledObject's conditions after the last poll.
 	conds keda.Conditions
+	// sj is the state of a ScaledJob run (nil otherwise).
+	sj *jobState
 }
 
 // New validates spec and prepares a run.
@@ -147,6 +149,8 @@ func New(spec Spec) (*Simulator, error) {
 	switch {
 	case spec.KEDA != nil:
 		err = s.setUpKEDA()
+	case spec.ScaledJob != nil:
+		err = s.setUpScaledJob()
 	default:
 		err = s.setUpHPA()
 	}
@@ -368,8 +372,12 @@ func (s *Simulator) tick(ctx context.Context) error {
 	now := s.now
 	// 0. Injected faults start or end.
 	s.applyFaults(now)
-	// 1. Pods become ready, crash or disappear.
+	// 1. Pods become ready, crash or disappear; Jobs' pods start, take
+	// messages and finish.
 	s.pods.advance(now)
+	if s.sj != nil {
+		s.advanceJobs(now)
+	}
 	for _, c := range s.spec.Workload.Crashes {
 		if c.At == now {
 			for _, name := range s.pods.crash(now, c) {
@@ -379,7 +387,16 @@ func (s *Simulator) tick(ctx context.Context) error {
 		}
 	}
 	// 2. Clients open and close connections, send requests, fill queues.
-	if s.applyLoads(now) && now < s.spec.Duration {
+	overloaded := s.applyLoads(now)
+	if s.sj != nil {
+		// For Jobs, a message that waits: no Job has taken it yet.
+		waiting := math.Floor(s.jobCounts().Queue)
+		overloaded = waiting >= 1
+		if now < s.spec.Duration {
+			s.result.MessageWaitSeconds += waiting * s.spec.Tick.Seconds()
+		}
+	}
+	if overloaded && now < s.spec.Duration {
 		s.result.OverloadedSeconds += s.spec.Tick.Seconds()
 	}
 	s.accrueCPU()
@@ -415,16 +432,23 @@ func (s *Simulator) tick(ctx context.Context) error {
 			return err
 		}
 	}
+	if s.sj != nil && due(now, s.sj.loop.PollingInterval()) {
+		if err := s.pollJobs(ctx, now); err != nil {
+			return err
+		}
+	}
 	// 5. The HPA controller reconciles (KEDA deletes its HPA while the
-	// ScaledObject is paused).
-	if !s.paused && due(now, s.spec.Controller.SyncPeriod) {
+	// ScaledObject is paused; a ScaledJob has none).
+	if s.ctrl != nil && !s.paused && due(now, s.spec.Controller.SyncPeriod) {
 		s.syncHPA(ctx, now)
 	}
 	if s.fatal != nil {
 		return s.fatal
 	}
 	// 6. The ReplicaSet creates or deletes pods to match spec.replicas.
-	s.pods.scaleTo(s.desired, now, s.podStartup, s.spec.Workload.PodTermination)
+	if s.sj == nil {
+		s.pods.scaleTo(s.desired, now, s.podStartup, s.spec.Workload.PodTermination)
+	}
 	// 7. A trace row.
 	if due(now, s.spec.TraceInterval) {
 		s.record(now)
@@ -492,7 +516,12 @@ func (s *Simulator) scrapeQueues(at time.Time) error {
 				}
 				st.ref = ref
 			}
-			if err := s.store.AppendRef(st.ref, at, st.backlog); err != nil {
+			v := st.backlog
+			if s.sj != nil && s.spec.ScaledJob.Model.Queue == li {
+				// Jobs take whole messages: the broker counts them.
+				v = math.Floor(v)
+			}
+			if err := s.store.AppendRef(st.ref, at, v); err != nil {
 				return err
 			}
 		}
@@ -904,14 +933,33 @@ func (s *Simulator) record(now time.Duration) {
 	if len(s.loads) > 0 {
 		load = s.loads[0].offered
 	}
-	s.result.Samples = append(s.result.Samples, Sample{
+	smp := Sample{
 		T:               now,
 		DesiredReplicas: s.desired,
 		Replicas:        replicas,
 		ReadyReplicas:   ready,
 		Load:            load,
 		Metrics:         s.metricsCopy(),
-	})
+	}
+	if s.sj != nil {
+		// For a ScaledJob the replicas are its unfinished Jobs (KEDA's
+		// running count) and their pods.
+		c := s.jobCounts()
+		smp.Jobs = &c
+		smp.DesiredReplicas = c.Running
+		smp.Replicas, smp.ReadyReplicas = 0, 0
+		for _, j := range s.sj.jobs {
+			for _, p := range j.pods {
+				if !p.done && !j.finished {
+					smp.Replicas++
+					if p.running {
+						smp.ReadyReplicas++
+					}
+				}
+			}
+		}
+	}
+	s.result.Samples = append(s.result.Samples, smp)
 }
 
 // metricsCopy copies the current metric values for a trace sample. The

@@ -166,6 +166,8 @@ func (s Spec) AutoscalerMetrics() (n int, field string) {
 		return len(s.KEDA.Object.Triggers), "the ScaledObject's spec.triggers"
 	case s.HPA != nil:
 		return len(s.HPA.Spec.Metrics), "the HorizontalPodAutoscaler's spec.metrics"
+	case s.ScaledJob != nil && s.ScaledJob.Object != nil:
+		return len(s.ScaledJob.Object.Triggers), "the ScaledJob's spec.triggers"
 	}
 	return 0, "the autoscaler"
 }

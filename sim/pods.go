@@ -43,7 +43,7 @@ type pod struct {
 	// time to Ready less the readiness probe's part.
 	runningAt time.Duration
 	// jobs is the pod's state in each scrape job (Prometheus.Jobs).
-	jobs []jobState
+	jobs []scrapeJobState
 }
 
 // inEndpoints reports whether the pod receives traffic and is scraped:

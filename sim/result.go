@@ -63,6 +63,12 @@ type Result struct {
 	// included; each holds until the next entry or the end. Nil for a
 	// plain HPA.
 	KEDA []KEDAState
+	// MessageWaitSeconds is, for a ScaledJob run, the seconds the queue's
+	// messages waited for a Job, summed over the messages (the integral
+	// of the waiting messages); MessagesTaken counts the messages Jobs
+	// took.
+	MessageWaitSeconds float64
+	MessagesTaken      int
 	// Conditions are the ScaledObject's status conditions as they changed
 	// from poll to poll (Ready, Active, Fallback, Paused, HPAActive).
 	Conditions []ConditionChange
@@ -152,6 +158,8 @@ type Sample struct {
 	// Load is the offered load at T in the workload's unit (for example the
 	// number of connections clients want to hold).
 	Load float64
+	// Jobs are a ScaledJob run's Jobs and queue (nil otherwise).
+	Jobs *JobCounts
 	// Metrics are the values of Result.Metrics as the autoscaler last read
 	// them (NaN before the first read or while the read fails): the query
 	// result of External and Object metrics, the per-pod average of Pods

@@ -49,9 +49,10 @@ type Spec struct {
 	// controller.
 	Faults []Fault
 
-	// Exactly one of KEDA and HPA is set.
-	KEDA *KEDA
-	HPA  *HPA
+	// Exactly one of KEDA, ScaledJob and HPA is set.
+	KEDA      *KEDA
+	ScaledJob *ScaledJob
+	HPA       *HPA
 	// Controller holds the kube-controller-manager HPA settings.
 	Controller hpa.Config
 
@@ -344,8 +345,17 @@ func (s Spec) Validate() error {
 	if s.Workload.InitialReplicas < 0 {
 		bad("workload initialReplicas must not be negative")
 	}
-	if (s.KEDA == nil) == (s.HPA == nil) {
-		bad("exactly one autoscaler (a KEDA ScaledObject or an HPA) must be given")
+	autoscalers := 0
+	for _, set := range []bool{s.KEDA != nil, s.HPA != nil, s.ScaledJob != nil} {
+		if set {
+			autoscalers++
+		}
+	}
+	if autoscalers != 1 {
+		bad("exactly one autoscaler (a KEDA ScaledObject or ScaledJob, or an HPA) must be given")
+	}
+	if s.ScaledJob != nil && s.ScaledJob.Object == nil {
+		bad("KEDA ScaledJob autoscaler without a ScaledJob")
 	}
 	if s.KEDA != nil && s.KEDA.Object == nil {
 		bad("KEDA autoscaler without a ScaledObject")
@@ -367,7 +377,7 @@ func (s Spec) Validate() error {
 		switch l.Model {
 		case Connections, Requests:
 		case Queue:
-			if l.ServiceRate <= 0 {
+			if l.ServiceRate <= 0 && !(s.ScaledJob != nil && s.ScaledJob.Model.Queue == i) {
 				bad("loads[%d]: the queue model needs a positive serviceRate", i)
 			}
 		case KafkaModel:

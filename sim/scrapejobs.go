@@ -20,8 +20,8 @@ type PodTemplate struct {
 	ControllerKind string
 }
 
-// jobState is a pod's bookkeeping for one scrape job.
-type jobState struct {
+// scrapeJobState is a pod's bookkeeping for one scrape job.
+type scrapeJobState struct {
 	// refs caches the pod's series for each state of the pod the job
 	// may label differently (see podState), targets x loads.
 	refs map[podState][]promql.SeriesRef
@@ -86,7 +86,7 @@ func (s *Simulator) scrapeJobs(now time.Duration) error {
 		}
 		for _, p := range s.pods.pods {
 			if len(p.jobs) < len(s.spec.Prometheus.Jobs) {
-				p.jobs = make([]jobState, len(s.spec.Prometheus.Jobs))
+				p.jobs = make([]scrapeJobState, len(s.spec.Prometheus.Jobs))
 			}
 			js := &p.jobs[ji]
 			var refs []promql.SeriesRef
@@ -141,7 +141,7 @@ func (s *Simulator) perPodLoads() int {
 // jobRefs returns the series of pod p for the job in state st: targets x
 // per-pod loads, a zero ref where metric relabeling drops the series; none
 // when the job does not scrape the pod in that state.
-func (s *Simulator) jobRefs(job *scrape.Job, p *pod, js *jobState, st podState) ([]promql.SeriesRef, error) {
+func (s *Simulator) jobRefs(job *scrape.Job, p *pod, js *scrapeJobState, st podState) ([]promql.SeriesRef, error) {
 	if refs, ok := js.refs[st]; ok {
 		return refs, nil
 	}
