@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	corev1 "k8s.io/api/core/v1"
 )
 
 // ScaledJob is a KEDA ScaledJob (keda.sh/v1alpha1): each poll KEDA
@@ -31,6 +33,8 @@ type ScaledJob struct {
 	// JobSpec): parallelism, completions, activeDeadlineSeconds,
 	// backoffLimit.
 	Job JobSpec
+	// JobTemplate is jobTargetRef.template, the Jobs' pod template.
+	JobTemplate corev1.PodTemplateSpec
 }
 
 // Rollout is spec.rollout.

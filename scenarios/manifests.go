@@ -27,6 +27,7 @@ import (
 // decoded strictly; other kinds are accepted and listed in Ignored.
 type Manifests struct {
 	ScaledObjects []*keda.ScaledObject
+	ScaledJobs    []*keda.ScaledJob
 	HPAs          []*HPAObject
 
 	Workloads       []*Workload
@@ -48,6 +49,7 @@ type Manifests struct {
 // add appends every object of o to m.
 func (m *Manifests) add(o *Manifests) {
 	m.ScaledObjects = append(m.ScaledObjects, o.ScaledObjects...)
+	m.ScaledJobs = append(m.ScaledJobs, o.ScaledJobs...)
 	m.HPAs = append(m.HPAs, o.HPAs...)
 	m.Workloads = append(m.Workloads, o.Workloads...)
 	m.Services = append(m.Services, o.Services...)
@@ -206,6 +208,11 @@ func (m *Manifests) parseObject(file string, root node) {
 				v.items(func(i int, v node) { m.parseObject(file, v) })
 			}
 		})
+	case kind == "ScaledJob" && apiVersion == "keda.sh/v1alpha1":
+		if sj := parseScaledJob(root); sj != nil {
+			m.ScaledJobs = append(m.ScaledJobs, sj)
+			m.docs[sj] = document{file, root.n}
+		}
 	case kind == "ScaledObject" && apiVersion == "keda.sh/v1alpha1":
 		if so := parseScaledObject(root); so != nil {
 			m.ScaledObjects = append(m.ScaledObjects, so)
