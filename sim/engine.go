@@ -380,10 +380,12 @@ func (s *Simulator) tick(ctx context.Context) error {
 	}
 	for _, c := range s.spec.Workload.Crashes {
 		if c.At == now {
-			for _, name := range s.pods.crash(now, c) {
+			names := s.pods.crash(now, c)
+			for _, name := range names {
 				s.event(now, "sim", "Warning", "PodCrashed", s.desired, s.desired,
 					fmt.Sprintf("pod %s failed; the ReplicaSet replaces it", name))
 			}
+			s.kafkaCrashed(now, names)
 		}
 	}
 	// 2. Clients open and close connections, send requests, fill queues.

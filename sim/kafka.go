@@ -41,6 +41,13 @@ type Kafka struct {
 	// InitialLag is the lag of every partition at t = 0 (default 0: the
 	// group is caught up).
 	InitialLag int64
+	// SessionTimeout is how long the group coordinator waits for a
+	// member's heartbeat before it drops the member (default
+	// DefaultSessionTimeout). A pod that is deleted leaves the group at
+	// once (its consumer closes and sends LeaveGroup on SIGTERM); one that
+	// crashes stays a member, and its partitions unread, until the
+	// timeout expires.
+	SessionTimeout time.Duration
 }
 
 // Kafka defaults.
@@ -50,6 +57,9 @@ const (
 	DefaultRebalancePause = 3 * time.Second
 	// DefaultCommitInterval is auto.commit.interval.ms of the Java client.
 	DefaultCommitInterval = 5 * time.Second
+	// DefaultSessionTimeout is session.timeout.ms of the Java client
+	// since Kafka 3.0 (KIP-735); sarama's default is 10 s, kafka-go's 30 s.
+	DefaultSessionTimeout = 45 * time.Second
 )
 
 // The assignors of Kafka.Assignor.
@@ -76,6 +86,9 @@ type kafkaState struct {
 	refs [][3]promql.SeriesRef
 	// rebalances counts the group's rebalances, for the trace.
 	rebalances int
+	// lost are crashed consumers the coordinator still counts as
+	// members, with when their session expires.
+	lost map[string]time.Duration
 }
 
 func newKafkaState(k *Kafka) *kafkaState {
@@ -83,6 +96,7 @@ func newKafkaState(k *Kafka) *kafkaState {
 	st := &kafkaState{
 		logEnd: make([]float64, n), position: make([]float64, n), committed: make([]int64, n),
 		owner: make([]string, n), pausedUntil: make([]time.Duration, n), refs: make([][3]promql.SeriesRef, n),
+		lost: map[string]time.Duration{},
 	}
 	for p := range n {
 		st.logEnd[p] = float64(k.InitialLag)
@@ -107,6 +121,9 @@ func kafkaDefaults(k Kafka, l Load, w Workload) Kafka {
 	if k.CommitInterval == 0 {
 		k.CommitInterval = DefaultCommitInterval
 	}
+	if k.SessionTimeout == 0 {
+		k.SessionTimeout = DefaultSessionTimeout
+	}
 	return k
 }
 
@@ -116,8 +133,8 @@ func (k Kafka) validate() error {
 		return fmt.Errorf("kafka partitions must be at least 1, got %d", k.Partitions)
 	case k.Assignor != RangeAssignor && k.Assignor != CooperativeStickyAssignor:
 		return fmt.Errorf("kafka assignor %q is not supported; allowed: %s, %s", k.Assignor, RangeAssignor, CooperativeStickyAssignor)
-	case k.RebalancePause < 0 || k.CommitInterval < 0 || k.InitialLag < 0:
-		return fmt.Errorf("kafka rebalancePause, commitInterval and initialLag must not be negative")
+	case k.RebalancePause < 0 || k.CommitInterval < 0 || k.InitialLag < 0 || k.SessionTimeout < 0:
+		return fmt.Errorf("kafka rebalancePause, commitInterval, sessionTimeout and initialLag must not be negative")
 	}
 	return nil
 }
@@ -197,9 +214,18 @@ func (s *Simulator) applyKafka(li int, now time.Duration, ready []*pod) (overloa
 	st := s.loads[li].kafka
 	dt := s.spec.Tick.Seconds()
 
-	members := make([]string, 0, len(ready))
+	members := make([]string, 0, len(ready)+len(st.lost))
 	for _, p := range ready {
 		members = append(members, p.name)
+	}
+	// A crashed consumer stays in the group, owning partitions it no
+	// longer reads, until its session times out.
+	for name, until := range st.lost {
+		if now < until {
+			members = append(members, name)
+		} else {
+			delete(st.lost, name)
+		}
 	}
 	slices.Sort(members)
 	if !slices.Equal(members, st.members) {
@@ -275,6 +301,24 @@ func (s *Simulator) applyKafka(li int, now time.Duration, ready []*pod) (overloa
 		}
 	}
 	return overloaded
+}
+
+// kafkaCrashed records that the consumers of crashed pods stop sending
+// heartbeats at now: the coordinator keeps them until the session timeout
+// (Kafka's GroupCoordinator expires a member whose heartbeat is older than
+// session.timeout.ms, then rebalances the group).
+func (s *Simulator) kafkaCrashed(now time.Duration, names []string) {
+	for li, l := range s.spec.Loads {
+		st := s.loads[li].kafka
+		if l.Model != KafkaModel || st == nil {
+			continue
+		}
+		for _, name := range names {
+			if slices.Contains(st.members, name) {
+				st.lost[name] = now + l.Kafka.SessionTimeout
+			}
+		}
+	}
 }
 
 // readPartitions reads up to budget messages from the partitions, the most

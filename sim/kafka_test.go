@@ -53,3 +53,28 @@ func TestKafkaCommitsInSteps(t *testing.T) {
 	require.LessOrEqual(t, lag, 20*5.0+1)
 	require.Equal(t, 4.0, instant(t, s, `count(kafka_topic_partition_current_offset{topic="orders"})`, 2*time.Minute))
 }
+
+// TestKafkaCrashedConsumerHoldsPartitions: a consumer that crashes sends
+// no LeaveGroup, so its partitions stay assigned to it, unread, until the
+// coordinator's session timeout; the survivor, which has room to read
+// them, only gets them then. Modelled as an immediate rebalance the lag
+// would stay near zero.
+func TestKafkaCrashedConsumerHoldsPartitions(t *testing.T) {
+	crashAt := 2 * time.Minute
+	lagAfter := func(t *testing.T, session time.Duration, after time.Duration) float64 {
+		spec := kafkaSpec(4, 2, 10)
+		spec.Loads[0].Kafka.SessionTimeout = session
+		spec.Workload.PodStartup = 10 * time.Minute // the replacement never joins
+		spec.Workload.Crashes = []sim.Crash{{At: crashAt, Pod: 0}}
+		s, err := sim.New(spec)
+		require.NoError(t, err)
+		require.NoError(t, s.RunUntil(context.Background(), crashAt+after))
+		return instant(t, s, `sum(kafka_consumergroup_lag)`, crashAt+after)
+	}
+	// The crashed consumer's 2 of 4 partitions get 5 msg/s between them
+	// until the session expires; then the rebalance stops all four for
+	// 3 s (10 msg/s); the survivor reads as fast as they fill, so the lag
+	// stays where it is.
+	require.InDelta(t, 5*45+3*10, lagAfter(t, 0, time.Minute), 15, "Java client default: 45 s session")
+	require.InDelta(t, 5*10+3*10, lagAfter(t, 10*time.Second, time.Minute), 15, "sarama's 10 s session")
+}
