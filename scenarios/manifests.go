@@ -13,6 +13,7 @@ import (
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"gopkg.in/yaml.v3"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/keda"
@@ -200,6 +201,9 @@ func (m *Manifests) parseObject(file string, root node) {
 		return
 	}
 	apiVersion, kind, name := header(root)
+	if kind != "" && kind != "List" {
+		checkNames(root, kind)
+	}
 	switch {
 	case kind == "List" || (strings.HasSuffix(kind, "List") && hasKey(root.n, "items")):
 		// kubectl get -o yaml writes several objects as a v1 List.
@@ -233,6 +237,49 @@ func (m *Manifests) parseObject(file string, root node) {
 	default:
 		m.Ignored = append(m.Ignored, kind+"/"+name)
 	}
+}
+
+// checkNames checks metadata.name and metadata.namespace as the API
+// server does, so that a name in an output line, an event or a label is
+// always a plain DNS name: namespaces are DNS-1123 labels, Services
+// DNS-1035 labels, other objects DNS-1123 subdomains
+// (k8s.io/apimachinery/pkg/api/validation NameIsDNSSubdomain,
+// NameIsDNS1035Label, ValidateNamespaceName).
+func checkNames(root node, kind string) {
+	meta := mappingValue(root.n, "metadata")
+	if meta == root.n || meta.Kind != yaml.MappingNode {
+		return
+	}
+	md := root.child("metadata", meta)
+	check := func(field string, validate func(string) []string, what string) {
+		v := mappingValue(meta, field)
+		if v == meta || v.Kind != yaml.ScalarNode || v.Value == "" {
+			return
+		}
+		if errs := validate(v.Value); len(errs) > 0 {
+			md.child(field, v).fail("%s is not a valid %s: %s", quoteShort(v.Value), what, strings.Join(errs, "; "))
+		}
+	}
+	switch kind {
+	case "Service":
+		check("name", validation.IsDNS1035Label, "Service name (DNS-1035 label)")
+	case "Namespace":
+		check("name", validation.IsDNS1123Label, "namespace name (DNS-1123 label)")
+	default:
+		check("name", validation.IsDNS1123Subdomain, "name (DNS-1123 subdomain)")
+	}
+	check("namespace", validation.IsDNS1123Label, "namespace (DNS-1123 label)")
+}
+
+// quoteShort quotes a value for a message, escaped and cut to 64
+// characters, so that no message carries a whole file or a control
+// character.
+func quoteShort(v string) string {
+	const max = 64
+	if r := []rune(v); len(r) > max {
+		return strconv.Quote(string(r[:max])) + "..."
+	}
+	return strconv.Quote(v)
 }
 
 // header reads apiVersion, kind and metadata.name without judging the
