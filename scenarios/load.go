@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 	"gopkg.in/yaml.v3"
 
+	"github.com/autoscale-sim/autoscale-sim/internal/safeio"
 	"github.com/autoscale-sim/autoscale-sim/promql"
 	"github.com/autoscale-sim/autoscale-sim/replay"
 	"github.com/autoscale-sim/autoscale-sim/sim"
@@ -353,7 +353,7 @@ type Options struct {
 
 // LoadWith is Load with options.
 func LoadWith(path string, opts Options) (*Scenario, error) {
-	data, err := os.ReadFile(path)
+	data, err := safeio.ReadFile(path, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -368,7 +368,7 @@ func readBeside(scenarioPath string) ReadFunc {
 		if !filepath.IsAbs(name) {
 			name = filepath.Join(filepath.Dir(scenarioPath), name)
 		}
-		return os.ReadFile(name)
+		return safeio.ReadFile(name, 0)
 	}
 }
 

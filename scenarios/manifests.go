@@ -120,7 +120,7 @@ func syntaxProblem(file string, data []byte, err error) Problem {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
-	if l := firstBrokenLine(data); l > 0 {
+	if l := firstBrokenLine(data, line); l > 0 {
 		line = l
 	}
 	return Problem{File: file, Line: line, Message: "YAML syntax error: " + msg + "; check the indentation of this line and of the line above it"}
@@ -130,20 +130,37 @@ func syntaxProblem(file string, data []byte, err error) Problem {
 // cut at a line end, that is valid YAML. Cutting a valid file at a line
 // end almost always leaves valid YAML (a multi-line flow collection or
 // quoted string is the exception), so validity of the prefixes falls
-// from valid to invalid once, at the broken line: a binary search finds
-// it in a logarithmic number of parses, where trying every prefix would
-// take time quadratic in the file.
-func firstBrokenLine(data []byte) int {
+// from valid to invalid once, at the broken line. The parser detects the
+// error at or soon after that line (hint, 0 if it named none), so the
+// search gallops back from the hint and then bisects: a few parses of
+// the file in all, where trying every prefix would take time quadratic
+// in its size.
+func firstBrokenLine(data []byte, hint int) int {
 	lines := bytes.SplitAfter(data, []byte("\n"))
-	prefix := func(n int) []byte { return bytes.Join(lines[:n], nil) }
-	// Invariant: prefix(lo) is valid, prefix(hi) is not.
-	lo, hi := 0, len(lines)
-	if validYAML(prefix(hi)) {
+	// ends[i] is the length of the first i lines.
+	ends := make([]int, len(lines)+1)
+	for i, l := range lines {
+		ends[i+1] = ends[i] + len(l)
+	}
+	valid := func(n int) bool { return validYAML(data[:ends[n]]) }
+	// Invariant: prefix lo is valid, prefix hi is not.
+	hi := len(lines)
+	if hint > 0 && hint < hi && !valid(hint) {
+		hi = hint
+	} else if valid(hi) {
 		return 0
+	}
+	lo := 0
+	for step := 1; hi-step > 0; step *= 2 {
+		if valid(hi - step) {
+			lo = hi - step
+			break
+		}
+		hi -= step
 	}
 	for hi-lo > 1 {
 		mid := (lo + hi) / 2
-		if validYAML(prefix(mid)) {
+		if valid(mid) {
 			lo = mid
 		} else {
 			hi = mid

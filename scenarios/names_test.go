@@ -1,7 +1,10 @@
 package scenarios_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -36,4 +39,21 @@ func TestManifestNamesCheckedAsTheAPIServer(t *testing.T) {
 	}
 	_, err := scenarios.ParseManifests("m.yaml", []byte("apiVersion: v1\nkind: Service\nmetadata:\n  name: demo-ws-server\n  namespace: demo-01\n"))
 	require.NoError(t, err, "valid names pass")
+}
+
+// TestSyntaxErrorInALargeFile: the broken line of a 1 MB manifest is
+// found in a few parses of the file (trying every prefix took 36 s).
+func TestSyntaxErrorInALargeFile(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n")
+	n := 5
+	for b.Len() < 1<<20 {
+		fmt.Fprintf(&b, "  key%07d: value\n", n)
+		n++
+	}
+	b.WriteString("  bad: [unclosed\n  x: 1\n")
+	start := time.Now()
+	_, err := scenarios.ParseManifests("m.yaml", []byte(b.String()))
+	require.ErrorContains(t, err, fmt.Sprintf("m.yaml:%d: YAML syntax error", n+1))
+	require.Less(t, time.Since(start), 10*time.Second)
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/autoscale-sim/autoscale-sim/internal/closest"
+	"github.com/autoscale-sim/autoscale-sim/internal/safeio"
 	"github.com/autoscale-sim/autoscale-sim/keda"
 	"github.com/autoscale-sim/autoscale-sim/scrape"
 	"github.com/autoscale-sim/autoscale-sim/sim"
@@ -493,7 +494,7 @@ func ReadInputs(stdin io.Reader, paths ...string) ([]Input, error) {
 				return nil, errors.New("-f -: standard input can be read only once")
 			}
 			stdinRead = true
-			data, err := io.ReadAll(stdin)
+			data, err := safeio.ReadAll(stdin, "<stdin>", 0)
 			if err != nil {
 				return nil, fmt.Errorf("reading standard input: %w", err)
 			}
@@ -505,7 +506,7 @@ func ReadInputs(stdin io.Reader, paths ...string) ([]Input, error) {
 			return nil, err
 		}
 		for _, n := range names {
-			data, err := os.ReadFile(n)
+			data, err := safeio.ReadFile(n, 0)
 			if err != nil {
 				return nil, unwrapPath(err)
 			}
