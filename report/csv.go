@@ -26,6 +26,7 @@ func WriteCSV(w io.Writer, r *sim.Result) error {
 	if err := validate(r); err != nil {
 		return err
 	}
+	r = printable(r)
 	cw := csv.NewWriter(w)
 	header := make([]string, 0, len(csvFixedColumns)+len(r.Metrics))
 	header = append(header, csvFixedColumns...)

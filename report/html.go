@@ -37,6 +37,9 @@ func WriteReviewHTML(w io.Writer, rv Review) error {
 	if err := validate(rv.Run.Result); err != nil {
 		return err
 	}
+	run := *rv.Run
+	run.Result = printable(run.Result)
+	rv.Run = &run
 	sec, err := runSectionOf(rv, "", "")
 	if err != nil {
 		return err

@@ -38,7 +38,7 @@ func WritePlot(w io.Writer, r *sim.Result, format string) error {
 	if err := checkFormat(format); err != nil {
 		return err
 	}
-	return runFigure(r).write(w, format, figureWidth)
+	return runFigure(printable(r)).write(w, format, figureWidth)
 }
 
 // SavePlots writes the figure of r to dir/plot.png and dir/plot.svg,

@@ -19,6 +19,7 @@ func WriteTimeline(w io.Writer, r *sim.Result) error {
 	if err := validate(r); err != nil {
 		return err
 	}
+	r = printable(r)
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "Scenario %s: %s on %s, min %d, max %d replicas, seed %d, %s simulated\n",
 		orDash(r.Name), orDash(r.Autoscaler), orDash(r.Workload),
