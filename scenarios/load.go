@@ -485,9 +485,27 @@ func resolveReplays(sc *Scenario, read ReadFunc, opts Options, ps *problems) {
 				continue
 			}
 			var p sim.Points
+			gaps, bad := 0, false
 			for _, pt := range series[0].Points {
+				switch {
+				case math.IsNaN(pt.V):
+					gaps++
+				case math.IsInf(pt.V, 0) || pt.V < 0:
+					r.at.fail("the recorded value %v at %s is not a load: a load is a finite number, 0 or more", pt.V, pt.T.Sub(epoch))
+					bad = true
+				}
+				if bad {
+					break
+				}
 				p.T = append(p.T, pt.T.Sub(epoch))
 				p.V = append(p.V, pt.V)
+			}
+			if bad {
+				continue
+			}
+			if gaps > 0 {
+				sc.Warnings = append(sc.Warnings, Problem{File: sc.File, Line: r.at.line(), Path: r.at.path,
+					Message: fmt.Sprintf("%d of the %d recorded points are NaN: gaps, where the load keeps its previous value", gaps, len(series[0].Points))})
 			}
 			s.Loads[r.load].Shape = p
 		default:

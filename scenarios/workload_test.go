@@ -131,3 +131,31 @@ func TestWorkloadErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestReplayedLoadValues: a recorded load of +Inf or below zero is an
+// error at the replay; NaN points are gaps that keep the previous value,
+// reported as a warning, never a load that silently reads as 0.
+func TestReplayedLoadValues(t *testing.T) {
+	for _, tc := range []struct {
+		name, csv, err, warning string
+	}{
+		{"infinite", "time_seconds,jobs_waiting\n0,1\n60,+Inf\n", "scenario.yaml:24: spec.load[1].replay: the recorded value +Inf at 1m0s is not a load: a load is a finite number, 0 or more", ""},
+		{"negative", "time_seconds,jobs_waiting\n0,1\n60,-3\n", "the recorded value -3 at 1m0s is not a load", ""},
+		{"gaps", "time_seconds,jobs_waiting\n0,1\n60,NaN\n120,NaN\n180,4\n", "", "scenario.yaml:24: spec.load[1].replay: 2 of the 4 recorded points are NaN: gaps, where the load keeps its previous value"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc, err := Parse("scenario.yaml", []byte(workloadScenario), files(map[string]string{"so.yaml": cpuScaledObject, "rec.csv": tc.csv}))
+			if tc.err != "" {
+				require.ErrorContains(t, err, tc.err)
+				return
+			}
+			require.NoError(t, err)
+			var warnings []string
+			for _, w := range sc.Warnings {
+				warnings = append(warnings, w.String())
+			}
+			require.Contains(t, warnings, tc.warning)
+			require.Equal(t, 1.0, sc.Spec.Loads[1].Shape.At(90*time.Second), "a gap keeps the previous value")
+		})
+	}
+}
