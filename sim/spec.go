@@ -394,6 +394,11 @@ func (s Spec) Validate() error {
 		}
 		if l.Shape == nil {
 			bad("loads[%d]: shape must be set", i)
+		} else if err := checkShape(l.Shape); err != nil {
+			bad("loads[%d]: %v", i, err)
+		}
+		if !finite(l.Capacity, l.ServiceRate, l.Noise.Stddev, l.Noise.Relative) {
+			bad("loads[%d]: capacity, serviceRate and noise must be finite numbers", i)
 		}
 		if l.Capacity < 0 || l.Noise.Stddev < 0 || l.Noise.Relative < 0 {
 			bad("loads[%d]: capacity and noise must not be negative", i)
