@@ -5,6 +5,11 @@ import (
 	"math"
 )
 
+// MaxLoad is the largest load value: 2^53, above which float64 no longer
+// holds every whole number, so a backlog or a connection count would
+// silently lose messages or wrap when made an int64.
+const MaxLoad = 1 << 53
+
 // checkShape reports the first value no load can take, of the shapes
 // whose values are given (the others compute theirs): NaN, an infinity
 // or a negative number, which read as they are would silently make the
@@ -16,6 +21,9 @@ func checkShapeIn(sh Shape, inSum bool) error {
 	loadValue := func(what string, v float64) error {
 		if math.IsNaN(v) || math.IsInf(v, 0) || (v < 0 && !inSum) {
 			return fmt.Errorf("%s is %v: a load is a finite number, 0 or more", what, v)
+		}
+		if math.Abs(v) > MaxLoad {
+			return fmt.Errorf("%s is %v: above %g, the largest load counted exactly (connections and backlogs are whole numbers)", what, v, float64(MaxLoad))
 		}
 		return nil
 	}

@@ -28,6 +28,7 @@ func TestLoadValuesThatCannotBe(t *testing.T) {
 		{"negative replayed point", sim.Points{T: []time.Duration{0, time.Minute}, V: []float64{1, -2}}, nil, "loads[0]: the point at 1m0s is -2"},
 		{"infinite term of a sum", sim.Sum{sim.Step{To: 5}, sim.Spike{Peak: -inf, Duration: time.Minute}}, nil, "loads[0]: peak is -Inf"},
 		{"zero-length stage", sim.Stages{Stages: []sim.Stage{{Target: 3}}}, nil, "loads[0]: stages[0].duration must be positive"},
+		{"count beyond exact", sim.Step{To: 1e300}, nil, "loads[0]: to is 1e+300: above 9.007199254740992e+15, the largest load counted exactly"},
 		{"NaN capacity", sim.Step{To: 1}, func(l *sim.Load) { l.Capacity = nan }, "loads[0]: capacity, serviceRate and noise must be finite numbers"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
