@@ -1,7 +1,9 @@
-// Package keda models KEDA's ScaledObject (keda.sh/v1alpha1) as pure,
-// deterministic functions: validation, the generated HPA, the Prometheus
-// and cpu/memory scalers, fallback, scalingModifiers and the scale loop.
-// Time is always a parameter.
+// Package keda models KEDA's ScaledObject and ScaledJob (keda.sh/v1alpha1)
+// as pure, deterministic functions: validation, the generated HPA, the
+// Prometheus, cpu/memory, Kafka and cron scalers, fallback,
+// scalingModifiers, status conditions, the scale loop and the ScaledJob
+// strategies, for every KEDA release from 2.14 on. Time is always a
+// parameter.
 //
 // # Model
 //
@@ -58,10 +60,37 @@
 //   - pkg/scalers/prometheus_scaler.go, cpu_memory_scaler.go, scaler.go,
 //     scalersconfig/typed_config.go: trigger parsing and metric values.
 //
+// # ScaledJob
+//
+// JobLoop polls a ScaledJob (scaledjob.go): each trigger gives a queue
+// length and a target per Job (JobMetricOf), the triggers combine by
+// multipleScalersCalculation (CombineJobMetrics), running and pending
+// Jobs are counted as KEDA counts them (CountJobs, pendingPodConditions),
+// and the scaling strategy (default, custom, accurate, eager) turns them
+// into the Jobs to create, within maxReplicaCount (DecideJobs). Mirrors
+// pkg/scaling/executor/scale_jobs.go, pkg/scaling/scaledjob/metrics.go
+// and apis/keda/v1alpha1/scaledjob_types.go.
+//
+// # Kafka and cron
+//
+// KafkaTrigger (kafka.go) follows pkg/scalers/kafka_scaler.go: lag per
+// partition from the committed offsets, the invalid-offset rules
+// (offsetResetPolicy, scaleToZeroOnInvalidOffset), lagThreshold and
+// activationLagThreshold, allowIdleConsumers, limitToPartitionsWithLag,
+// excludePersistentLag and ensureEvenDistributionOfPartitions, and the
+// cap of the total lag at partitions times lagThreshold. CronTrigger
+// (cron.go) follows pkg/scalers/cron_scaler.go with robfig/cron's parser.
+//
 // # Versions
 //
-// Loop takes a KEDA version (SupportedVersions; default DefaultVersion,
-// v2.20.2, the newest release). The differences modelled:
+// Loop and JobLoop take a KEDA version (SupportedVersions: every release
+// from 2.14.0 to 2.20.2, and DevVersion; ResolveVersion reads "2.18" as
+// its newest patch, 2.18.3). OpenShift's Custom Metrics Autoscaler ships
+// KEDA under the same numbers. Each behaviour that changed is a feature
+// of version.go named after the upstream pull request and derived from
+// the release that introduced it, so a scenario for 2.14.1 runs the 2.14
+// fallback, conditions, cron and ScaledJob semantics. The differences
+// modelled include:
 //
 //   - Metric requests of the HPA always re-query the trigger source, except
 //     for triggers with useCachedMetrics, which are served from the record
@@ -75,15 +104,25 @@
 //     last observations while the HPA's ScalingActive is true
 //     (Loop.PollRequeries). pollingInterval then only paces status updates.
 //   - v2.20.0 converts metric values and thresholds to milli-units by
-//     rounding ("%.3f") and maps NaN/Inf to 0; v2.19.0 truncates
-//     (int64(v*1000)) and lets a NaN Prometheus value through (it is then
+//     rounding ("%.3f") and maps NaN/Inf to 0; earlier releases truncate
+//     (int64(v*1000)) and let a NaN Prometheus value through (it is then
 //     never active). v2.20.2 also maps negative values to 0.
 //   - v2.20.0 added fallback.behavior scalingModifiers, the 63-character
-//     name checks and the pollingInterval/cooldownPeriod relevance warnings
-//     (whose wording and condition changed again in DevVersion).
+//     name checks, the replica-bound checks at admission and the
+//     pollingInterval/cooldownPeriod relevance warnings.
+//   - v2.19.0 applies fallback in the scale loop too; v2.18.0 lets Value
+//     targets fall back and adds paused-scale-in/out; v2.17.0 adds
+//     fallback.behavior and checks fallback at admission, and drops the
+//     executor's direct write of fallback.replicas; v2.16.0 sets
+//     Fallback=False when there is none.
+//   - Conditions (Ready, Active, Fallback, Paused, HPAActive from v2.20.2)
+//     are set as the reconciler and scale loop set them per release.
+//   - ScaledJob: eager from v2.15.0, per-pod pendingPodConditions from
+//     v2.18.0, pending Jobs in accurate from v2.19.0, the CRD enums from
+//     v2.20.0, custom without a deduction from v2.20.2.
 //
-// Not modelled: other scaler types, ScaledJobs, push scalers, the
-// cluster-dependent webhook checks (other ScaledObjects or HPAs on the same
-// target, container resource requests), restoreToOriginalReplicaCount
-// (acts only on deletion), and the HPAActive condition.
+// Not modelled: other scaler types (admitted by name, refused when a
+// simulation needs their values), push scalers, the cluster-dependent
+// webhook checks (container resource requests) and
+// restoreToOriginalReplicaCount (acts only on deletion).
 package keda
