@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/autoscale-sim/autoscale-sim/hpa"
+	"github.com/autoscale-sim/autoscale-sim/keda"
 	"github.com/autoscale-sim/autoscale-sim/sim"
 )
 
@@ -39,6 +40,8 @@ type KEDAExplanation struct {
 	Active         bool
 	ActiveTriggers []string
 	Reason         string
+	// Conditions are the ScaledObject's status conditions.
+	Conditions []keda.NamedCondition
 	// LastActiveTime is nil while no trigger was ever active.
 	LastActiveTime *time.Duration
 	// Cooldown says what cooldownPeriod does at this point.
@@ -101,13 +104,7 @@ func ExplainAt(ctx context.Context, spec sim.Spec, at time.Duration) (*Explanati
 		if poll, ok := s.LastPoll(); ok {
 			k.Polled, k.Active, k.ActiveTriggers, k.Reason = true, poll.Active, poll.ActiveTriggers, poll.Reason
 		}
-		for _, c := range loop.Conditions().List() {
-			p("  condition:       %s=%s", c.Type, c.Status)
-			if c.Reason != "" {
-				p(" %s: %s", c.Reason, c.Message)
-			}
-			p("\n")
-		}
+		k.Conditions = loop.Conditions().List()
 		lat := loop.LastActiveTime()
 		cool := time.Duration(so.CooldownPeriodSeconds()) * time.Second
 		if lat != nil {
@@ -202,6 +199,13 @@ func (x *Explanation) WriteText(w io.Writer) error {
 			}
 		} else {
 			p("  no poll yet\n")
+		}
+		for _, c := range k.Conditions {
+			p("  condition:       %s=%s", c.Type, c.Status)
+			if c.Reason != "" {
+				p(" %s: %s", c.Reason, c.Message)
+			}
+			p("\n")
 		}
 		if k.LastActiveTime == nil {
 			p("  lastActiveTime:  never\n")
