@@ -345,6 +345,9 @@ type Options struct {
 	// -f, standard input included).
 	Manifests []Input
 
+	// scenarioSets are the Overrides that edit the scenario itself.
+	scenarioSets []Override
+
 	// dir is the scenario's directory, where manifest globs and
 	// directories are expanded (set by LoadWith).
 	dir string

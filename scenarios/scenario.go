@@ -94,6 +94,12 @@ func ParseWith(file string, data []byte, read ReadFunc, opts Options) (*Scenario
 	if len(doc.Content) == 0 {
 		return nil, &Error{Problems: []Problem{{File: file, Message: "empty scenario file; want apiVersion: " + APIVersion + ", kind: " + Kind}}}
 	}
+	if len(opts.scenarioSets) > 0 {
+		applyScenarioSets(ps, doc.Content[0], opts.scenarioSets)
+		if err := ps.err(); err != nil {
+			return nil, err
+		}
+	}
 	sc := &Scenario{File: file}
 	var ms manifestRefs
 	root := node{n: doc.Content[0], ps: ps}
