@@ -64,4 +64,3 @@ func TestBatch(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
