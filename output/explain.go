@@ -40,6 +40,8 @@ type KEDADecision struct {
 	Active          bool     `json:"active"`
 	ActiveTriggers  []string `json:"activeTriggers"`
 	Reason          string   `json:"reason,omitempty"`
+	// Conditions are the ScaledObject's status conditions.
+	Conditions []Condition `json:"conditions"`
 	// LastActiveTime is null while no trigger was ever active.
 	LastActiveTime *float64 `json:"lastActiveTime"`
 	Cooldown       string   `json:"cooldown"`
@@ -123,7 +125,10 @@ func ExplanationOf(x *check.Explanation, file string) Explanation {
 	}
 	if k := x.KEDA; k != nil {
 		kd := &KEDADecision{PollingInterval: Seconds(k.PollingInterval), Polled: k.Polled, Active: k.Active,
-			ActiveTriggers: append([]string{}, k.ActiveTriggers...), Reason: k.Reason, Cooldown: k.Cooldown}
+			ActiveTriggers: append([]string{}, k.ActiveTriggers...), Reason: k.Reason, Cooldown: k.Cooldown, Conditions: []Condition{}}
+		for _, c := range k.Conditions {
+			kd.Conditions = append(kd.Conditions, Condition{Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message})
+		}
 		if k.LastActiveTime != nil {
 			s := Seconds(*k.LastActiveTime)
 			kd.LastActiveTime = &s

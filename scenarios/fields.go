@@ -269,7 +269,7 @@ var loadSection = &section{
 	required: []string{"metric"},
 	fields: []field{
 		{name: "metric", typ: tString},
-		{name: "model", typ: tString, enum: enumOf(sim.LoadModels), doc: "connections (sticky per-pod gauge), requests (a counter per pod), queue (one backlog gauge)."},
+		{name: "model", typ: tString, enum: enumOf(sim.LoadModels), doc: "connections (sticky per-pod gauge), requests (a counter per pod), queue (one backlog gauge), kafka (a topic read by the pods as one consumer group)."},
 		{name: "capacity", typ: tNumber, doc: "Per pod; the excess counts as overloaded."},
 		{name: "serviceRate", typ: tNumber, doc: "Items per second per ready pod (model queue)."},
 		{name: "noise", typ: tObject, section: noiseSection},
