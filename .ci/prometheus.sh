@@ -10,7 +10,13 @@
 #
 # Only the last line of stdout matters; it reads
 #
-#   export AUTOSCALE_SIM_PROMETHEUS_URL=http://127.0.0.1:PORT AUTOSCALE_SIM_PROMETHEUS_DATA_START=UNIX AUTOSCALE_SIM_PROMETHEUS_PID=PID
+#   export AUTOSCALE_SIM_PROMETHEUS_URL=http://127.0.0.1:PORT AUTOSCALE_SIM_PROMETHEUS_DATA_START=UNIX AUTOSCALE_SIM_PROMETHEUS_PID=PID \
+#     AUTOSCALE_SIM_PROMETHEUS_TLS_URL=https://127.0.0.1:PORT2 AUTOSCALE_SIM_PROMETHEUS_TLS_DIR=DIR
+#
+# A second instance serves the same data over TLS and asks for basic auth
+# (Prometheus' --web.config.file): DIR holds ca.crt (the CA that signed its
+# certificate for 127.0.0.1 and localhost), username and password, for the
+# tests of --http-config.
 #
 # Everything else goes to stderr.
 #
@@ -84,6 +90,7 @@ stop_ours() {
 
 if [ "${1:-}" = stop ]; then
 	stop_ours
+	pidfile=$work/prometheus-tls.pid stop_ours
 	exit 0
 fi
 [ $# -eq 0 ] || die "unknown argument '$1' (usage: prometheus.sh [stop])"
@@ -207,4 +214,55 @@ case "$body" in
 esac
 log "prometheus pid $pid ready on $url in $(awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1fs", b-a}') (data dir $data, log $logfile)"
 
-echo "export AUTOSCALE_SIM_PROMETHEUS_URL=$url AUTOSCALE_SIM_PROMETHEUS_DATA_START=$start AUTOSCALE_SIM_PROMETHEUS_PID=$pid" >&3
+# ---- 5. the same data over TLS with basic auth -----------------------------------
+tls=$work/tls
+rm -rf "$tls" && mkdir -p "$tls"
+(
+	cd "$tls"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=autoscale-sim test CA" \
+		-keyout ca.key -out ca.crt >/dev/null 2>&1
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr >/dev/null 2>&1
+	printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >san.ext
+	openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
+		-extfile san.ext -out server.crt >/dev/null 2>&1
+) || die "openssl could not make the test certificates"
+printf 'autoscale-sim' >"$tls/username"
+printf 'autoscale-sim-ci' >"$tls/password"
+# The bcrypt hash of the password above: a test credential of a loopback server.
+{
+	echo "tls_server_config:"
+	echo "  cert_file: $tls/server.crt"
+	echo "  key_file: $tls/server.key"
+	echo "basic_auth_users:"
+	echo '  autoscale-sim: $2a$10$2eqV8OtPO8hBV1YnhvVWFObgs.b9o.GjwGpO9i1iT0ElRSv3Tvw4m'
+} >"$tls/web.yml"
+tls_port=$((port + 1))
+while port_in_use "$tls_port"; do
+	tls_port=$((tls_port + 1))
+	[ "$tls_port" -lt $((port + 100)) ] || die "no free port for the TLS instance"
+done
+pidfile=$work/prometheus-tls.pid stop_ours
+rm -rf "$work/data-tls" && cp -r "$data" "$work/data-tls"
+nohup setsid prometheus \
+	--config.file="$work/prometheus.yml" \
+	--storage.tsdb.path="$work/data-tls" \
+	--storage.tsdb.retention.time=30d \
+	--web.config.file="$tls/web.yml" \
+	--web.listen-address="127.0.0.1:$tls_port" \
+	</dev/null >"$work/prometheus-tls.log" 2>&1 3>&- &
+tls_pid=$!
+echo "$tls_pid" >"$work/prometheus-tls.pid"
+tls_url=https://127.0.0.1:$tls_port
+deadline=$(($(date +%s) + 30))
+until curl -fsS --max-time 2 --cacert "$tls/ca.crt" -u autoscale-sim:autoscale-sim-ci "$tls_url/-/ready" >/dev/null 2>&1; do
+	if ! kill -0 "$tls_pid" 2>/dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
+		tail -n 30 "$work/prometheus-tls.log" >&2 || true
+		die "the TLS instance did not start (log: $work/prometheus-tls.log)"
+	fi
+	sleep 0.2
+done
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$tls/ca.crt" "$tls_url/-/ready")
+[ "$code" = 401 ] || die "the TLS instance answers $code without credentials, want 401"
+log "TLS instance pid $tls_pid ready on $tls_url (basic auth; CA $tls/ca.crt)"
+
+echo "export AUTOSCALE_SIM_PROMETHEUS_URL=$url AUTOSCALE_SIM_PROMETHEUS_DATA_START=$start AUTOSCALE_SIM_PROMETHEUS_PID=$pid AUTOSCALE_SIM_PROMETHEUS_TLS_URL=$tls_url AUTOSCALE_SIM_PROMETHEUS_TLS_DIR=$tls" >&3

@@ -10,86 +10,112 @@ import (
 	"time"
 
 	"github.com/autoscale-sim/autoscale-sim/hpa"
+	"github.com/autoscale-sim/autoscale-sim/keda"
 	"github.com/autoscale-sim/autoscale-sim/sim"
 )
 
-// Explain simulates spec up to at and writes the decisions in force at
+// Explanation is the decisions in force at one instant of a run (see
+// ExplainAt). Times are offsets from the start of the run.
+type Explanation struct {
+	At         time.Duration
+	Autoscaler string
+	Workload   string
+	// Replicas is spec.replicas at At, after every decision taken then.
+	Replicas int32
+	// Trace is the last trace row at or before At (nil before the first).
+	Trace       *sim.Sample
+	Settings    []sim.Setting
+	Assumptions []sim.Assumption
+	// KEDA is nil for a plain HPA.
+	KEDA *KEDAExplanation
+	HPA  HPAExplanation
+}
+
+// KEDAExplanation is the ScaledObject's state at the last poll.
+type KEDAExplanation struct {
+	PollingInterval time.Duration
+	// Polled is false before the first poll; Active, ActiveTriggers and
+	// Reason are then unset.
+	Polled         bool
+	Active         bool
+	ActiveTriggers []string
+	Reason         string
+	// Conditions are the ScaledObject's status conditions.
+	Conditions []keda.NamedCondition
+	// LastActiveTime is nil while no trigger was ever active.
+	LastActiveTime *time.Duration
+	// Cooldown says what cooldownPeriod does at this point.
+	Cooldown string
+}
+
+// HPAExplanation is the last HPA reconcile at or before the instant.
+type HPAExplanation struct {
+	SyncPeriod time.Duration
+	// Synced is false before the first sync; Decision is then nil.
+	Synced   bool
+	LastSync time.Duration
+	Decision *hpa.Decision
+	// Metrics describe the decision's metrics with the trace's columns.
+	Metrics []MetricExplanation
+}
+
+// MetricExplanation is a metric of the decision with its query and the
+// value the trace holds.
+type MetricExplanation struct {
+	Query string
+	// Value is the trace's value (nil when the trace has none), against
+	// Target of TargetType.
+	Value      *float64
+	Target     float64
+	TargetType string
+	// WithinTolerance: the usage ratio keeps the replicas.
+	WithinTolerance bool
+}
+
+// ExplainAt simulates spec up to at and returns the decisions in force at
 // that instant: what the HPA read (query value, value per pod), its usage
 // ratio against the tolerance, each metric's proposal, the stabilization
 // window contents, the limiting policy and the conditions; for KEDA also
 // the activity, lastActiveTime and the cooldown clock. The HPA and KEDA
 // run on their own periods, so the last sync and poll at or before at are
-// shown, with their time.
-func Explain(ctx context.Context, w io.Writer, spec sim.Spec, at time.Duration) error {
+// given, with their time.
+func ExplainAt(ctx context.Context, spec sim.Spec, at time.Duration) (*Explanation, error) {
 	s, err := sim.New(spec)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	spec = s.Spec()
 	if at < 0 || at > spec.Duration {
-		return fmt.Errorf("--at %s is outside the run [0s, %s]", Duration(at), Duration(spec.Duration))
+		return nil, fmt.Errorf("--at %s is outside the run [0s, %s]", Duration(at), Duration(spec.Duration))
 	}
 	if err := s.RunUntil(ctx, at); err != nil {
-		return err
+		return nil, err
 	}
 	res := s.Result()
-	ew := &errWriter{w: w}
-	p := ew.printf
-	p("At %s: %s on %s, spec.replicas %d", Duration(at), res.Autoscaler, res.Workload, res.DesiredAt(at))
+	x := &Explanation{At: at, Autoscaler: res.Autoscaler, Workload: res.Workload, Replicas: res.DesiredAt(at),
+		Settings: res.Settings, Assumptions: res.Assumptions}
 	if n := len(res.Samples); n > 0 {
 		last := res.Samples[n-1]
-		p(" (trace at %s: %d pods, %d ready, load %g)", Duration(last.T), last.Replicas, last.ReadyReplicas, last.Load)
+		x.Trace = &last
 	}
-	p("\n")
-	if len(res.Settings) > 0 || len(res.Assumptions) > 0 {
-		p("\nInputs (where each value came from)\n")
-		for _, st := range res.Settings {
-			p("  %-18s %s  (%s", st.Name+":", st.Value, st.Source)
-			if st.Note != "" {
-				p("; %s", st.Note)
-			}
-			p(")\n")
-		}
-		for _, a := range res.Assumptions {
-			p("  assumed:         %s (%s)\n", a.Message, a.Hint)
-		}
-	}
-
 	if loop := s.KEDA(); loop != nil {
 		so := spec.KEDA.Object
-		p("\nKEDA (polls every %s)\n", Duration(loop.PollingInterval()))
+		k := &KEDAExplanation{PollingInterval: loop.PollingInterval()}
 		if poll, ok := s.LastPoll(); ok {
-			p("  active:          %t", poll.Active)
-			if len(poll.ActiveTriggers) > 0 {
-				p(" (%s)", strings.Join(poll.ActiveTriggers, ", "))
-			}
-			p("\n")
-			if poll.Reason != "" {
-				p("  last poll:       %s\n", poll.Reason)
-			}
-		} else {
-			p("  no poll yet\n")
+			k.Polled, k.Active, k.ActiveTriggers, k.Reason = true, poll.Active, poll.ActiveTriggers, poll.Reason
 		}
-		for _, c := range loop.Conditions().List() {
-			p("  condition:       %s=%s", c.Type, c.Status)
-			if c.Reason != "" {
-				p(" %s: %s", c.Reason, c.Message)
-			}
-			p("\n")
-		}
+		k.Conditions = loop.Conditions().List()
 		lat := loop.LastActiveTime()
 		cool := time.Duration(so.CooldownPeriodSeconds()) * time.Second
-		if lat == nil {
-			p("  lastActiveTime:  never\n")
-		} else {
-			since := spec.Start.Add(at).Sub(*lat)
-			p("  lastActiveTime:  %s (%s ago)\n", Duration(lat.Sub(spec.Start)), Duration(since))
+		if lat != nil {
+			t := lat.Sub(spec.Start)
+			k.LastActiveTime = &t
 		}
 		switch {
 		case so.MinReplicas() > 0 && so.IdleReplicaCount == nil:
-			p("  cooldown:        cooldownPeriod %s has no effect: minReplicaCount is %d, so KEDA never scales to zero\n", Duration(cool), so.MinReplicas())
+			k.Cooldown = fmt.Sprintf("cooldownPeriod %s has no effect: minReplicaCount is %d, so KEDA never scales to zero", Duration(cool), so.MinReplicas())
 		case lat == nil:
-			p("  cooldown:        never active; scale to zero is governed by initialCooldownPeriod and cooldownPeriod %s\n", Duration(cool))
+			k.Cooldown = fmt.Sprintf("never active; scale to zero is governed by initialCooldownPeriod and cooldownPeriod %s", Duration(cool))
 		default:
 			// KEDA checks the deadline at its polls, every pollingInterval
 			// from the start; a poll that falls on the deadline already
@@ -99,36 +125,113 @@ func Explain(ctx context.Context, w io.Writer, spec sim.Spec, at time.Duration) 
 			poll := (deadline + every - 1) / every * every
 			to, which := so.InactiveReplicas()
 			if deadline > at {
-				p("  cooldown:        %s of %s left: ends at %s; the first poll from then (%s) scales to %s %d unless a trigger is active before\n",
+				k.Cooldown = fmt.Sprintf("%s of %s left: ends at %s; the first poll from then (%s) scales to %s %d unless a trigger is active before",
 					Duration(deadline-at), Duration(cool), Duration(deadline), Duration(poll), which, to)
 			} else {
-				p("  cooldown:        %s ended at %s; the first poll from then (%s) scales to %s %d\n", Duration(cool), Duration(deadline), Duration(poll), which, to)
+				k.Cooldown = fmt.Sprintf("%s ended at %s; the first poll from then (%s) scales to %s %d", Duration(cool), Duration(deadline), Duration(poll), which, to)
 			}
+		}
+		x.KEDA = k
+	}
+	x.HPA.SyncPeriod = spec.Controller.SyncPeriod
+	if d, ok := s.LastHPADecision(); ok {
+		x.HPA.Synced, x.HPA.LastSync, x.HPA.Decision = true, d.Time.Sub(spec.Start), &d
+		for i, m := range d.Metrics {
+			var me MetricExplanation
+			if i < len(res.Metrics) {
+				info := res.Metrics[i]
+				me.Query, me.Target, me.TargetType = info.Query, info.Target, info.TargetType
+				if n := len(res.Samples); n > 0 && i < len(res.Samples[n-1].Metrics) {
+					if v := res.Samples[n-1].Metrics[i]; !math.IsNaN(v) {
+						me.Value = &v
+					}
+				}
+			}
+			me.WithinTolerance = m.Err == nil && d.Tolerances.IsWithin(m.UsageRatio)
+			x.HPA.Metrics = append(x.HPA.Metrics, me)
+		}
+	}
+	return x, nil
+}
+
+// Explain writes ExplainAt's explanation as text (see WriteText).
+func Explain(ctx context.Context, w io.Writer, spec sim.Spec, at time.Duration) error {
+	x, err := ExplainAt(ctx, spec, at)
+	if err != nil {
+		return err
+	}
+	return x.WriteText(w)
+}
+
+// WriteText writes the explanation as autoscale-sim explain prints it.
+func (x *Explanation) WriteText(w io.Writer) error {
+	ew := &errWriter{w: w}
+	p := ew.printf
+	p("At %s: %s on %s, spec.replicas %d", Duration(x.At), x.Autoscaler, x.Workload, x.Replicas)
+	if last := x.Trace; last != nil {
+		p(" (trace at %s: %d pods, %d ready, load %g)", Duration(last.T), last.Replicas, last.ReadyReplicas, last.Load)
+	}
+	p("\n")
+	if len(x.Settings) > 0 || len(x.Assumptions) > 0 {
+		p("\nInputs (where each value came from)\n")
+		for _, st := range x.Settings {
+			p("  %-18s %s  (%s", st.Name+":", st.Value, st.Source)
+			if st.Note != "" {
+				p("; %s", st.Note)
+			}
+			p(")\n")
+		}
+		for _, a := range x.Assumptions {
+			p("  assumed:         %s (%s)\n", a.Message, a.Hint)
 		}
 	}
 
-	d, ok := s.LastHPADecision()
-	p("\nHPA (syncs every %s)\n", Duration(spec.Controller.SyncPeriod))
-	if !ok {
+	if k := x.KEDA; k != nil {
+		p("\nKEDA (polls every %s)\n", Duration(k.PollingInterval))
+		if k.Polled {
+			p("  active:          %t", k.Active)
+			if len(k.ActiveTriggers) > 0 {
+				p(" (%s)", strings.Join(k.ActiveTriggers, ", "))
+			}
+			p("\n")
+			if k.Reason != "" {
+				p("  last poll:       %s\n", k.Reason)
+			}
+		} else {
+			p("  no poll yet\n")
+		}
+		for _, c := range k.Conditions {
+			p("  condition:       %s=%s", c.Type, c.Status)
+			if c.Reason != "" {
+				p(" %s: %s", c.Reason, c.Message)
+			}
+			p("\n")
+		}
+		if k.LastActiveTime == nil {
+			p("  lastActiveTime:  never\n")
+		} else {
+			p("  lastActiveTime:  %s (%s ago)\n", Duration(*k.LastActiveTime), Duration(x.At-*k.LastActiveTime))
+		}
+		p("  cooldown:        %s\n", k.Cooldown)
+	}
+
+	p("\nHPA (syncs every %s)\n", Duration(x.HPA.SyncPeriod))
+	d := x.HPA.Decision
+	if d == nil {
 		p("  no sync yet\n")
 		return ew.err
 	}
-	p("  last sync:       %s, path %s\n", Duration(d.Time.Sub(spec.Start)), d.Path)
+	p("  last sync:       %s, path %s\n", Duration(x.HPA.LastSync), d.Path)
 	tol := d.Tolerances
 	p("  tolerance:       keep replicas while the usage ratio is within [%.3g, %.3g]\n", 1-tol.ScaleDown, 1+tol.ScaleUp)
 	for i, m := range d.Metrics {
 		p("  metric %d:        %s\n", i, m.Description)
-		if i < len(res.Metrics) {
-			info := res.Metrics[i]
-			if info.Query != "" {
-				p("    query:         %s\n", info.Query)
-			}
-			if n := len(res.Samples); n > 0 && i < len(res.Samples[n-1].Metrics) {
-				v := res.Samples[n-1].Metrics[i]
-				if !math.IsNaN(v) {
-					p("    value:         %g (target %s %g)\n", v, info.TargetType, info.Target)
-				}
-			}
+		me := x.HPA.Metrics[i]
+		if me.Query != "" {
+			p("    query:         %s\n", me.Query)
+		}
+		if me.Value != nil {
+			p("    value:         %g (target %s %g)\n", *me.Value, me.TargetType, me.Target)
 		}
 		if m.Err != nil {
 			p("    error:         %v\n", m.Err)
@@ -140,7 +243,7 @@ func Explain(ctx context.Context, w io.Writer, spec sim.Spec, at time.Duration) 
 		}
 		p("\n")
 		within := "outside the tolerance"
-		if tol.IsWithin(m.UsageRatio) {
+		if me.WithinTolerance {
 			within = "within the tolerance: no change"
 		}
 		p("    usage ratio:   %.3f (%s)\n", m.UsageRatio, within)
@@ -156,10 +259,8 @@ func Explain(ctx context.Context, w io.Writer, spec sim.Spec, at time.Duration) 
 		if len(d.StabilizationWindow) == 0 {
 			p("    window:        empty\n")
 		}
-		win := append([]hpa.Recommendation(nil), d.StabilizationWindow...)
-		sort.SliceStable(win, func(i, j int) bool { return win[i].Time.Before(win[j].Time) })
-		for _, r := range win {
-			p("    window:        %d recommended at %s\n", r.Replicas, Duration(r.Time.Sub(spec.Start)))
+		for _, r := range x.Window() {
+			p("    window:        %d recommended at %s\n", r.Replicas, Duration(r.At))
 		}
 		for _, pp := range d.PolicyProposals {
 			p("  policy:          %s %d per %ds allows %d (from %d at the period start)\n", pp.Policy.Type, pp.Policy.Value, pp.Policy.PeriodSeconds, pp.Proposed, pp.PeriodStartReplicas)
@@ -177,6 +278,28 @@ func Explain(ctx context.Context, w io.Writer, spec sim.Spec, at time.Duration) 
 		p("  condition:       %s=%s %s: %s\n", c.Type, c.Status, c.Reason, c.Message)
 	}
 	return ew.err
+}
+
+// WindowEntry is a recommendation of the stabilization window.
+type WindowEntry struct {
+	Replicas int32
+	At       time.Duration
+}
+
+// Window lists the stabilization window of the last sync, oldest first.
+func (x *Explanation) Window() []WindowEntry {
+	d := x.HPA.Decision
+	if d == nil {
+		return nil
+	}
+	win := append([]hpa.Recommendation(nil), d.StabilizationWindow...)
+	sort.SliceStable(win, func(i, j int) bool { return win[i].Time.Before(win[j].Time) })
+	out := make([]WindowEntry, len(win))
+	start := d.Time.Add(-x.HPA.LastSync)
+	for i, r := range win {
+		out[i] = WindowEntry{Replicas: r.Replicas, At: r.Time.Sub(start)}
+	}
+	return out
 }
 
 func orNone(s string) string {

@@ -18,7 +18,7 @@
 //	    config: values.yaml             # its config.yaml, or its Helm chart's values (rules.custom, ...)
 //	    relistInterval: 1m              # --metrics-relist-interval (default: the chart's 1m, the binary's 10m)
 //	    rules: [{name: m, query: 'sum by (pod) (x)'}]   # or: metric name -> PromQL, as given
-//	  versions: {kubernetes: "1.34", keda: "2.18"}
+//	  versions: {kubernetes: "1.34", keda: "2.20.2"}
 //	  controller:                       # kube-controller-manager HPA flags
 //	    syncPeriod: 15s
 //	    tolerance: 0.1

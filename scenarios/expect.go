@@ -57,15 +57,13 @@ type Expectation struct {
 	MaxOverloaded         *time.Duration
 }
 
-var expectKeys = []string{"name", "at", "replicas", "during", "min", "max", "noChange", "reaches", "by", "zeroBy", "maxScaleEventsPerHour", "maxReplicaSeconds", "maxAboveTarget", "maxOverloaded"}
-
 // expectations reads spec.expect.
 func expectations(n node) []Expectation {
 	var out []Expectation
 	names := map[string]int{}
 	n.items(func(i int, v node) {
 		e := Expectation{File: v.ps.file, Line: v.line()}
-		v.fields(expectKeys, func(key string, v node) {
+		v.walk(expectSection, func(key string, v node) {
 			switch key {
 			case "name":
 				e.Name = v.str()

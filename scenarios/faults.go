@@ -14,11 +14,11 @@ func fault(v node) (sim.Fault, node) {
 	var f sim.Fault
 	hasFrom, hasTo, hasAt := false, false, false
 	var metric node
-	v.fields([]string{"kind", "from", "to", "at", "metric"}, func(key string, v node) {
+	v.walk(faultSection, func(key string, v node) {
 		switch key {
 		case "kind":
 			f.Kind = sim.FaultKind(v.str())
-			if !contains(faultKindNames(), string(f.Kind)) {
+			if !contains(faultSection.field("kind").enum, string(f.Kind)) {
 				v.fail("unsupported value %q; allowed: %v", f.Kind, sim.FaultKinds)
 			}
 		case "from":
@@ -51,12 +51,4 @@ func fault(v node) (sim.Fault, node) {
 		v.fail("from and to must be set, with to after from, e.g. {kind: %s, from: 5m, to: 8m}", f.Kind)
 	}
 	return f, metric
-}
-
-func faultKindNames() []string {
-	out := make([]string, len(sim.FaultKinds))
-	for i, k := range sim.FaultKinds {
-		out[i] = string(k)
-	}
-	return out
 }

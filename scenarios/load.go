@@ -35,14 +35,13 @@ func load(n node, sc *Scenario, index int) (sim.Load, bool) {
 	var shapes []sim.Shape
 	var spike *sim.Spike
 	replayed, spikeBase := false, false
-	n.fields([]string{"metric", "model", "capacity", "serviceRate", "noise", "values", "interval", "stages", "start",
-		"step", "spike", "sine", "diurnal", "replay"}, func(key string, v node) {
+	n.walk(loadSection, func(key string, v node) {
 		switch key {
 		case "metric":
 			l.Metric = v.str()
 		case "model":
 			l.Model = sim.LoadModel(v.str())
-			if !slices.Contains(sim.LoadModels, l.Model) {
+			if !contains(loadSection.field("model").enum, string(l.Model)) {
 				v.fail("unsupported value %q; allowed: %v", l.Model, sim.LoadModels)
 			}
 		case "capacity":
@@ -56,7 +55,7 @@ func load(n node, sc *Scenario, index int) (sim.Load, bool) {
 				v.fail("must be positive (items per second per pod)")
 			}
 		case "noise":
-			v.fields([]string{"stddev", "relative"}, func(key string, v node) {
+			v.walk(noiseSection, func(key string, v node) {
 				x := v.float()
 				if x < 0 {
 					v.fail("must not be negative")
@@ -83,7 +82,7 @@ func load(n node, sc *Scenario, index int) (sim.Load, bool) {
 			}
 			v.items(func(i int, v node) {
 				var st sim.Stage
-				v.fields([]string{"duration", "target"}, func(key string, v node) {
+				v.walk(stageSection, func(key string, v node) {
 					switch key {
 					case "duration":
 						st.Duration = v.duration()
@@ -98,8 +97,8 @@ func load(n node, sc *Scenario, index int) (sim.Load, bool) {
 			})
 		case "step":
 			var st sim.Step
-			required(v, []string{"at", "to"}, "{at: 5m, from: 10, to: 60}")
-			v.fields([]string{"at", "from", "to"}, func(key string, v node) {
+			required(v, stepSection.required, "{at: 5m, from: 10, to: 60}")
+			v.walk(stepSection, func(key string, v node) {
 				switch key {
 				case "at":
 					st.Time = v.duration()
@@ -113,8 +112,8 @@ func load(n node, sc *Scenario, index int) (sim.Load, bool) {
 		case "spike":
 			spike = &sim.Spike{}
 			spikeBase = hasKey(v.n, "base")
-			required(v, []string{"at", "duration", "peak"}, "{at: 10m, duration: 1m, base: 10, peak: 100}")
-			v.fields([]string{"at", "duration", "base", "peak"}, func(key string, v node) {
+			required(v, spikeSection.required, "{at: 10m, duration: 1m, base: 10, peak: 100}")
+			v.walk(spikeSection, func(key string, v node) {
 				switch key {
 				case "at":
 					spike.Time = v.duration()
@@ -128,12 +127,12 @@ func load(n node, sc *Scenario, index int) (sim.Load, bool) {
 			})
 		case "sine", "diurnal":
 			sn := sim.Sine{Period: 24 * time.Hour}
-			req := []string{"period", "min", "max"}
+			sec := sineSection
 			if key == "diurnal" {
-				req = req[1:]
+				sec = diurnalSection
 			}
-			required(v, req, "{period: 1h, min: 10, max: 60, phase: 15m}")
-			v.fields([]string{"period", "phase", "min", "max"}, func(k string, v node) {
+			required(v, sec.required, "{period: 1h, min: 10, max: 60, phase: 15m}")
+			v.walk(sec, func(k string, v node) {
 				switch k {
 				case "period":
 					sn.Period = v.duration()
@@ -230,7 +229,7 @@ func rawSeries(n node, sc *Scenario, index int) (sim.RawSeries, bool) {
 	var interval time.Duration
 	var valuesNode *node
 	hasReplay := false
-	n.fields([]string{"series", "interval", "values", "replay"}, func(key string, v node) {
+	n.walk(seriesSection, func(key string, v node) {
 		switch key {
 		case "series":
 			r.Labels = seriesLabels(v)
@@ -346,6 +345,9 @@ type Options struct {
 	// -f, standard input included).
 	Manifests []Input
 
+	// scenarioSets are the Overrides that edit the scenario itself.
+	scenarioSets []Override
+
 	// dir is the scenario's directory, where manifest globs and
 	// directories are expanded (set by LoadWith).
 	dir string
@@ -397,7 +399,7 @@ type replayRef struct {
 //	         start: "2026-01-01T00:00:00Z", end: "2026-01-01T01:00:00Z", step: 30s}
 func replayEntry(v node) (replayRef, bool) {
 	r := replayRef{at: v, load: -1, series: -1}
-	v.fields([]string{"file", "match", "prometheusURL", "query", "start", "end", "step"}, func(key string, v node) {
+	v.walk(replaySection, func(key string, v node) {
 		switch key {
 		case "file":
 			r.file = v.str()

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/common/model"
 	"gopkg.in/yaml.v3"
 	"k8s.io/apimachinery/pkg/api/resource"
 )
@@ -253,23 +254,42 @@ func (n node) float() float64 {
 	return v
 }
 
-// duration reads a Go/k6 style duration such as "30s", "5m" or "1h30m".
-// A bare number is rejected: seconds or minutes would be a guess.
+// duration reads a duration as Prometheus writes them (model.ParseDuration,
+// the notation of promtool test files and of scrape intervals): "30s",
+// "5m", "1h30m", "1d", "1w". A bare number other than 0 is rejected:
+// seconds or minutes would be a guess.
 func (n node) duration() time.Duration {
 	s, ok := n.scalar()
 	if !ok {
 		return 0
 	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		n.fail("must be a duration such as 15s, 5m or 1h30m, got %q", s)
-		return 0
-	}
-	if d < 0 {
+	if strings.HasPrefix(s, "-") {
 		n.fail("must not be negative, got %s", s)
 		return 0
 	}
+	d, err := ParseDuration(s)
+	if err != nil {
+		n.fail("%v", err)
+		return 0
+	}
 	return d
+}
+
+// ParseDuration reads a duration in Prometheus' notation (a sequence of
+// whole numbers with the units y, w, d, h, m, s, ms, largest first, as
+// model.ParseDuration accepts them), the one every duration of a
+// scenario and of the CLI is written in. Its error says what is allowed.
+func ParseDuration(s string) (time.Duration, error) {
+	d, err := model.ParseDuration(s)
+	if err == nil {
+		return time.Duration(d), nil
+	}
+	hint := ""
+	if _, goErr := time.ParseDuration(s); goErr == nil {
+		// Go accepts fractions and µs; Prometheus does not.
+		hint = " (whole numbers only: write 1500ms for 1.5s, 90s for 1.5m)"
+	}
+	return 0, fmt.Errorf("must be a duration such as 15s, 5m, 1h30m or 1d (units y, w, d, h, m, s, ms), got %q%s", s, hint)
 }
 
 // quantity reads a Kubernetes resource.Quantity ("40", "500m", "1.5k") and

@@ -12,10 +12,14 @@ import (
 )
 
 // Override sets one field of the autoscaler manifest (the ScaledObject or
-// HorizontalPodAutoscaler document the scenario simulates) before it is
-// decoded, as `kubectl patch` would: Path is a field path such as
-// "spec.cooldownPeriod" or "spec.triggers[0].metadata.threshold" and Value
-// a YAML value ("30", "'40'", "{type: Pods, value: 1, periodSeconds: 60}").
+// HorizontalPodAutoscaler document the scenario simulates) or of the
+// scenario itself before it is decoded, as `kubectl patch` would: Path is
+// a field path such as "spec.cooldownPeriod",
+// "spec.triggers[0].metadata.threshold" or "spec.workload.podStartup" and
+// Value a YAML value ("30", "'40'", "{type: Pods, value: 1, periodSeconds: 60}").
+// A path under spec whose first field is one of the scenario's spec
+// (duration, workload, load, prometheus, ...) edits the scenario: no field
+// of a ScaledObject's or an HPA's spec has one of those names.
 // Missing mapping keys on the path are created; list indices must exist.
 // The decoded result is validated exactly as the file itself.
 type Override struct {
@@ -65,11 +69,37 @@ func ParseWithOverrides(file string, data []byte, read ReadFunc, overrides ...Ov
 	return ParseWith(file, data, read, Options{Overrides: overrides})
 }
 
+// scenario reports whether the override edits the scenario file rather
+// than the autoscaler manifest.
+func (o Override) scenario() bool {
+	segs := splitPath(o.Path)
+	return len(segs) >= 2 && segs[0].key == "spec" && specSection.field(segs[1].key) != nil
+}
+
+// applyScenarioSets edits the scenario document before it is walked; a
+// problem the edit causes is located at the field's line in the file.
+func applyScenarioSets(ps *problems, root *yaml.Node, sets []Override) {
+	for _, o := range sets {
+		applyOverride(ps, root, o)
+	}
+}
+
 // parseOverridden parses twice: the first parse tells which document is
 // the autoscaler; the second decodes that document edited.
 func parseOverridden(file string, data []byte, read ReadFunc, opts Options) (*Scenario, error) {
-	overrides := opts.Overrides
+	var overrides []Override
+	opts.scenarioSets = nil
+	for _, o := range opts.Overrides {
+		if o.scenario() {
+			opts.scenarioSets = append(opts.scenarioSets, o)
+		} else {
+			overrides = append(overrides, o)
+		}
+	}
 	opts.Overrides = nil
+	if len(overrides) == 0 {
+		return ParseWith(file, data, read, opts)
+	}
 	sc, err := ParseWith(file, data, read, opts)
 	if err != nil {
 		return sc, err

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -89,4 +90,26 @@ func TestParseWithOverrides(t *testing.T) {
 			tc.check(t, sc)
 		})
 	}
+}
+
+// TestScenarioOverrides: a path into the scenario's own spec edits the
+// scenario file, validated as the file is; the others edit the manifest.
+func TestScenarioOverrides(t *testing.T) {
+	read := files(map[string]string{"so.yaml": goodScaledObject})
+	sc, err := ParseWithOverrides("scenario.yaml", []byte(goodScenario), read,
+		Override{Path: "spec.workload.podStartup", Value: "1m"},
+		Override{Path: "spec.prometheus.scrapeInterval", Value: "30s"},
+		Override{Path: "spec.load[0].capacity", Value: "25"},
+		Override{Path: "spec.maxReplicaCount", Value: "7"},
+	)
+	require.NoError(t, err)
+	require.Equal(t, time.Minute, sc.Spec.Workload.PodStartup)
+	require.Equal(t, 30*time.Second, sc.Spec.Prometheus.ScrapeInterval)
+	require.Equal(t, 25.0, sc.Spec.Loads[0].Capacity)
+	require.Equal(t, int32(7), sc.Spec.KEDA.Object.MaxReplicas())
+
+	_, err = ParseWithOverrides("scenario.yaml", []byte(goodScenario), read, Override{Path: "spec.workload.podStartup", Value: "1.5m"})
+	require.ErrorContains(t, err, `scenario.yaml:5: spec.workload.podStartup: must be a duration`)
+	_, err = ParseWithOverrides("scenario.yaml", []byte(goodScenario), read, Override{Path: "spec.load[3].capacity", Value: "1"})
+	require.ErrorContains(t, err, "spec.load has 1 item; indices start at 0")
 }

@@ -94,10 +94,16 @@ func ParseWith(file string, data []byte, read ReadFunc, opts Options) (*Scenario
 	if len(doc.Content) == 0 {
 		return nil, &Error{Problems: []Problem{{File: file, Message: "empty scenario file; want apiVersion: " + APIVersion + ", kind: " + Kind}}}
 	}
+	if len(opts.scenarioSets) > 0 {
+		applyScenarioSets(ps, doc.Content[0], opts.scenarioSets)
+		if err := ps.err(); err != nil {
+			return nil, err
+		}
+	}
 	sc := &Scenario{File: file}
 	var ms manifestRefs
 	root := node{n: doc.Content[0], ps: ps}
-	root.fields([]string{"apiVersion", "kind", "metadata", "spec"}, func(key string, v node) {
+	root.walk(rootSection, func(key string, v node) {
 		switch key {
 		case "apiVersion":
 			if s := v.str(); s != APIVersion {
@@ -108,7 +114,7 @@ func ParseWith(file string, data []byte, read ReadFunc, opts Options) (*Scenario
 				v.fail("unsupported value %q; allowed: %s", s, Kind)
 			}
 		case "metadata":
-			v.fields([]string{"name", "description"}, func(key string, v node) {
+			v.walk(metadataSection, func(key string, v node) {
 				switch key {
 				case "name":
 					sc.Name = v.str()
@@ -124,7 +130,7 @@ func ParseWith(file string, data []byte, read ReadFunc, opts Options) (*Scenario
 		root.fail("the scenario is null; want a mapping with apiVersion: %s, kind: %s, metadata and spec", APIVersion, Kind)
 	}
 	if root.n.Kind == yaml.MappingNode {
-		for _, k := range []string{"apiVersion", "kind", "spec"} {
+		for _, k := range rootSection.required {
 			if !hasKey(root.n, k) {
 				root.fail("%s must be set", k)
 			}
@@ -187,10 +193,10 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 	s := &sc.Spec
 	s.Controller = hpa.DefaultConfig()
 	kubeVersion := ""
-	n.fields([]string{"duration", "autoscaler", "adapter", "versions", "controller", "prometheus", "workload", "load", "sim", "expect", "series", "faults"}, func(key string, v node) {
+	n.walk(specSection, func(key string, v node) {
 		switch key {
 		case "adapter":
-			v.fields([]string{"rules", "config", "relistInterval", "maxAge"}, func(key string, v node) {
+			v.walk(adapterSection, func(key string, v node) {
 				switch key {
 				case "config":
 					refs.adapterConfig = v
@@ -206,7 +212,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 				}
 				v.items(func(i int, v node) {
 					var r sim.AdapterRule
-					v.fields([]string{"name", "query"}, func(key string, v node) {
+					v.walk(adapterRuleSection, func(key string, v node) {
 						switch key {
 						case "name":
 							r.Name = v.str()
@@ -228,7 +234,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 				v.fail("must be positive")
 			}
 		case "autoscaler":
-			v.fields([]string{"manifests", "kind", "name", "allowEmptyQueries"}, func(key string, v node) {
+			v.walk(autoscalerSection, func(key string, v node) {
 				switch key {
 				case "allowEmptyQueries":
 					v.items(func(i int, v node) {
@@ -244,7 +250,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 					}
 				case "kind":
 					refs.kind = v.str()
-					if refs.kind != "ScaledObject" && refs.kind != "HorizontalPodAutoscaler" {
+					if !contains(autoscalerSection.field("kind").enum, refs.kind) {
 						v.fail("unsupported value %q; allowed: ScaledObject, HorizontalPodAutoscaler", refs.kind)
 					}
 				case "name":
@@ -252,7 +258,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 				}
 			})
 		case "versions":
-			v.fields([]string{"kubernetes", "keda"}, func(key string, v node) {
+			v.walk(versionsSection, func(key string, v node) {
 				switch key {
 				case "kubernetes":
 					kubeVersion = v.str()
@@ -270,21 +276,17 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 		case "controller":
 			// Applied after versions, whatever the order in the file.
 		case "prometheus":
-			v.fields([]string{"scrapeInterval", "lookbackDelta", "job", "evaluation", "discovery", "annotationLabels"}, func(key string, v node) {
+			v.walk(prometheusSection, func(key string, v node) {
 				refs.given["prometheus."+key] = v
 				switch key {
 				case "discovery":
 					refs.discovery = v.str()
-					switch refs.discovery {
-					case "auto", "operator", "annotations", "both", "none":
-					default:
+					if !contains(prometheusSection.field("discovery").enum, refs.discovery) {
 						v.fail("unsupported value %q; allowed: auto (the Prometheus Operator's monitors when the manifests hold some for the workload, else prometheus.io/scrape annotations), operator, annotations, both, none (namespace, pod and job labels only)", refs.discovery)
 					}
 				case "annotationLabels":
 					refs.annotationLabels = v.str()
-					switch refs.annotationLabels {
-					case "current", "legacy":
-					default:
+					if !contains(prometheusSection.field("annotationLabels").enum, refs.annotationLabels) {
 						v.fail("unsupported value %q; allowed: current (namespace, pod: prometheus chart 15.0.0 and later), legacy (kubernetes_namespace, kubernetes_pod_name)", refs.annotationLabels)
 					}
 				case "scrapeInterval":
@@ -302,7 +304,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 				}
 			})
 		case "workload":
-			v.fields([]string{"namespace", "replicas", "podStartup", "podTermination", "resources", "crashes"}, func(key string, v node) {
+			v.walk(workloadSection, func(key string, v node) {
 				refs.given["workload."+key] = v
 				switch key {
 				case "namespace":
@@ -345,7 +347,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 		case "expect":
 			sc.Expect = expectations(v)
 		case "sim":
-			v.fields([]string{"tick", "traceInterval", "seed", "start"}, func(key string, v node) {
+			v.walk(simSection, func(key string, v node) {
 				switch key {
 				case "tick":
 					s.Tick = v.duration()
@@ -377,7 +379,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 }
 
 func controller(n node, c *hpa.Config) {
-	n.fields([]string{"syncPeriod", "tolerance", "downscaleStabilization", "cpuInitializationPeriod", "initialReadinessDelay"}, func(key string, v node) {
+	n.walk(controllerSection, func(key string, v node) {
 		switch key {
 		case "syncPeriod":
 			c.SyncPeriod = v.duration()

@@ -103,7 +103,17 @@ func TestParseErrors(t *testing.T) {
 		{
 			name:     "bad duration",
 			scenario: strings.Replace(goodScenario, "duration: 5m", "duration: 300", 1),
-			want:     []string{`scenario.yaml:6: spec.duration: must be a duration such as 15s, 5m or 1h30m, got "300"`},
+			want:     []string{`scenario.yaml:6: spec.duration: must be a duration such as 15s, 5m, 1h30m or 1d (units y, w, d, h, m, s, ms), got "300"`},
+		},
+		{
+			name:     "a fraction is Go's notation, not Prometheus'",
+			scenario: strings.Replace(goodScenario, "duration: 5m", "duration: 1.5m", 1),
+			want:     []string{`scenario.yaml:6: spec.duration: must be a duration such as 15s, 5m, 1h30m or 1d (units y, w, d, h, m, s, ms), got "1.5m" (whole numbers only: write 1500ms for 1.5s, 90s for 1.5m)`},
+		},
+		{
+			name:     "a negative duration",
+			scenario: strings.Replace(goodScenario, "duration: 5m", "duration: -5m", 1),
+			want:     []string{`scenario.yaml:6: spec.duration: must not be negative, got -5m`},
 		},
 		{
 			name:     "a bare tag is a null scenario",
@@ -236,4 +246,33 @@ func TestKubernetesVersionKept(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "1.32", sc.KubernetesVersion)
 	require.True(t, sc.Spec.Controller.LegacyToleranceCheck, "1.32 predates the inclusive tolerance band")
+}
+
+// TestPrometheusDurations: every duration of a scenario is read as
+// Prometheus and promtool write them, days and weeks included.
+func TestPrometheusDurations(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"1d":     24 * time.Hour,
+		"1w":     7 * 24 * time.Hour,
+		"1h30m":  90 * time.Minute,
+		"2d12h":  60 * time.Hour,
+		"1m15s":  75 * time.Second,
+		"1500ms": 1500 * time.Millisecond,
+		"0":      0,
+	} {
+		got, err := ParseDuration(in)
+		require.NoError(t, err, in)
+		require.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"300", "1.5s", "5 m", "1m1h", "", "5M"} {
+		_, err := ParseDuration(bad)
+		require.Error(t, err, bad)
+	}
+	sc := strings.Replace(goodScenario, "duration: 5m", "duration: 1d", 1)
+	sc = strings.Replace(sc, "stages: [{duration: 10s, target: 200}]", "stages: [{duration: 1h30m, target: 200}]\n  workload:\n    podStartup: 1m\n  controller:\n    downscaleStabilization: 1h", 1)
+	got, err := Parse("scenario.yaml", []byte(sc), files(map[string]string{"so.yaml": goodScaledObject}))
+	require.NoError(t, err)
+	require.Equal(t, 24*time.Hour, got.Spec.Duration)
+	require.Equal(t, time.Hour, got.Spec.Controller.DownscaleStabilization)
+	require.Equal(t, 90*time.Minute, got.Spec.Loads[0].Shape.(sim.Stages).Stages[0].Duration)
 }

@@ -17,7 +17,7 @@ func podStartup(v node) (time.Duration, *sim.Distribution) {
 	}
 	d := &sim.Distribution{}
 	var seen []string
-	v.fields([]string{"min", "max", "mean", "stddev"}, func(key string, v node) {
+	v.walk(distributionSection, func(key string, v node) {
 		seen = append(seen, key)
 		switch key {
 		case "min":
@@ -55,13 +55,13 @@ func podStartup(v node) (time.Duration, *sim.Distribution) {
 //	    memory: {base: 100Mi, perUnit: 1Mi}
 func resources(v node, sc *Scenario) sim.Resources {
 	var r sim.Resources
-	v.fields([]string{"container", "requests", "usage"}, func(key string, v node) {
+	v.walk(resourcesSection, func(key string, v node) {
 		switch key {
 		case "container":
 			r.Container = v.str()
 		case "requests":
 			r.RequestsMilli = map[string]int64{}
-			v.fields([]string{"cpu", "memory"}, func(key string, v node) {
+			v.walk(requestsSection, func(key string, v node) {
 				q := v.quantity()
 				if q <= 0 {
 					v.fail("must be a positive quantity such as 500m or 256Mi")
@@ -70,9 +70,9 @@ func resources(v node, sc *Scenario) sim.Resources {
 			})
 		case "usage":
 			r.Usage = map[string]sim.Usage{}
-			v.fields([]string{"cpu", "memory"}, func(res string, v node) {
+			v.walk(usageSection, func(res string, v node) {
 				var u sim.Usage
-				v.fields([]string{"base", "perUnit", "load"}, func(key string, v node) {
+				v.walk(resourceUsageSection, func(key string, v node) {
 					switch key {
 					case "base":
 						u.BaseMilli = v.quantityFloat() * 1000
@@ -97,7 +97,7 @@ func crashes(v node) []sim.Crash {
 	v.items(func(i int, v node) {
 		var c sim.Crash
 		hasAt := false
-		v.fields([]string{"at", "pod", "count"}, func(key string, v node) {
+		v.walk(crashSection, func(key string, v node) {
 			switch key {
 			case "at":
 				c.At, hasAt = v.duration(), true

@@ -1,147 +1,254 @@
 package main
 
 import (
-	"context"
-	"flag"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/autoscale-sim/autoscale-sim/check"
+	"github.com/autoscale-sim/autoscale-sim/output"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
 )
 
-// lintCommand validates a scenario (exit 2 when invalid) and prints the
-// design warnings of check.Lint.
-func lintCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	strict := fs.Bool("strict", false, "exit 1 when there are warnings")
-	var manifests manifestFiles
-	fs.Var(&manifests, "f", "manifests to lint: a file, a directory, a glob, or - for standard input (repeatable); without a scenario file, "+scenarios.DefaultScenarioName+" is used")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: autoscale-sim lint SCENARIO.yaml... [--strict]\n       autoscale-sim lint -f MANIFESTS [--strict]\n\n")
-		fs.PrintDefaults()
+type lintOptions struct {
+	strict    bool
+	manifests []string
+	output    outputFlag
+}
+
+func newLintCommand(e *env) *cobra.Command {
+	o := &lintOptions{}
+	cmd := &cobra.Command{
+		Use:   "lint [SCENARIO.yaml|DIR|GLOB...] [-f MANIFESTS]",
+		Short: "Validate scenarios and review the autoscaler's design",
+		Long: `Validate scenarios (exit 2 when invalid) and report settings that do
+nothing or contradict each other, KEDA's own admission warnings included,
+each at its line in the manifest. Arguments are files, globs or directories
+(every scenario file of the tree); every file is reported and the last line
+counts the files that passed and failed. With -f alone the manifests are
+linted under ` + scenarios.DefaultScenarioName + `.
+
+Exit codes: 0 no errors (warnings allowed), 1 warnings with --strict,
+2 an invalid file or an error finding.
+
+-o sarif writes a SARIF 2.1.0 log for code scanning; -o github writes
+GitHub Actions annotations (::warning file=...,line=...::message).`,
+		Example: `  autoscale-sim lint examples/websocket/scenario.yaml
+  autoscale-sim lint examples/ --strict
+  helm template . | autoscale-sim lint -f -
+  autoscale-sim lint examples/ -o sarif > autoscale-sim.sarif
+  autoscale-sim lint examples/ -o github`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && len(o.manifests) == 0 {
+				return usageError{"lint needs at least one scenario file, or manifests with -f"}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return o.lint(e, args) },
 	}
-	files, rest := splitArgs(args)
-	if err := parseFlags(fs, rest); err != nil {
+	cmd.Flags().BoolVar(&o.strict, "strict", false, "exit 1 when there are warnings")
+	addManifestsFlag(cmd, &o.manifests, "manifests to lint (added to every scenario's); without a scenario file, "+scenarios.DefaultScenarioName+" is used")
+	addOutputFlag(cmd, &o.output, "sarif", "github")
+	return cmd
+}
+
+func (o *lintOptions) lint(e *env, args []string) error {
+	if err := o.output.check(); err != nil {
 		return err
 	}
-	if len(files) == 0 && len(manifests) == 0 {
-		return usageError{"lint needs at least one scenario file, or manifests with -f"}
-	}
-	inputs, err := scenarios.ReadInputs(stdin, manifests...)
+	inputs, err := scenarios.ReadInputs(e.stdin, o.manifests...)
 	if err != nil {
 		return err
 	}
-	load := func(f string) (*scenarios.Scenario, error) {
-		return scenarios.LoadWith(f, scenarios.Options{Manifests: inputs})
-	}
-	if len(files) == 0 {
-		files = []string{""}
-		load = func(string) (*scenarios.Scenario, error) {
-			fmt.Fprintf(stdout, "lint: using %s: rules that need a load are not run\n", scenarios.DefaultScenarioName)
-			return scenarios.DefaultScenario(inputs, "")
+	text := o.output.text()
+	say := func(format string, args ...any) {
+		if text {
+			fmt.Fprintf(e.stdout, format, args...)
 		}
 	}
-	warnings, errorsFound := 0, 0
-	for _, f := range files {
-		sc, err := load(f)
+	res := output.LintResult{TypeMeta: output.Meta(output.KindLintResult), Files: []output.LintFile{}}
+	targets := expandScenarios(args)
+	if len(args) == 0 {
+		targets = []scenarioArg{{}}
+	}
+	for _, t := range targets {
+		lf := output.LintFile{File: t.file, Status: output.Passed, Findings: []output.Finding{}}
+		sc, err := t.load(e, inputs, say)
+		var findings []check.Finding
+		if err == nil {
+			findings, err = check.Lint(e.ctx, sc)
+		}
 		if err != nil {
-			return err
-		}
-		for _, w := range sc.Warnings {
-			fmt.Fprintf(stdout, "%s\n", warningLine(w))
-			warnings++
-		}
-		findings, err := check.Lint(ctx, sc)
-		if err != nil {
-			return err
-		}
-		for _, fd := range findings {
-			// Located in the manifest, as a compiler would, when known.
-			where := sc.File
-			if fd.File != "" {
-				where = fmt.Sprintf("%s:%d", fd.File, fd.Line)
+			lf.Status = output.Invalid
+			for _, p := range output.ProblemsOf(err) {
+				fd := output.ProblemFinding(scenarios.Problem(p), check.Error, t.file)
+				lf.Findings = append(lf.Findings, fd)
+				say("%s\n", problemLine(scenarios.Problem(p), "error", t.file))
 			}
-			fmt.Fprintf(stdout, "%s: %s: %s\n", where, fd.Severity, strings.ReplaceAll(fd.String(), "\n", "\n    "))
+		} else {
+			for _, w := range sc.Warnings {
+				lf.Findings = append(lf.Findings, output.ProblemFinding(w, check.Warning, sc.File))
+				say("%s\n", problemLine(w, "warning", sc.File))
+			}
+			for _, fd := range findings {
+				// Located in the manifest, as a compiler would, when known.
+				where := sc.File
+				if fd.File != "" {
+					where = fmt.Sprintf("%s:%d", fd.File, fd.Line)
+				}
+				say("%s: %s: %s\n", where, fd.Severity, strings.ReplaceAll(fd.String(), "\n", "\n    "))
+				lf.Findings = append(lf.Findings, output.FindingOf(fd, sc.File))
+			}
+		}
+		for _, fd := range lf.Findings {
 			switch fd.Severity {
-			case check.Error:
-				errorsFound++
-			case check.Warning:
-				warnings++
+			case string(check.Error):
+				res.Errors++
+				if lf.Status == output.Passed {
+					lf.Status = output.Failed
+				}
+			case string(check.Warning):
+				res.Warnings++
+				if o.strict && lf.Status == output.Passed {
+					lf.Status = output.Failed
+				}
+			default:
+				res.Infos++
 			}
 		}
+		if lf.Status == output.Passed {
+			res.Passed++
+		} else {
+			res.Failed++
+		}
+		res.Files = append(res.Files, lf)
 	}
-	if errorsFound > 0 {
-		fmt.Fprintf(stdout, "%d error(s), %d warning(s)\n", errorsFound, warnings)
-		return invalidError{fmt.Sprintf("%d error(s): the simulation cannot answer for these inputs", errorsFound)}
+	switch {
+	case res.Errors > 0:
+		say("%d error(s), %d warning(s)\n", res.Errors, res.Warnings)
+	case res.Warnings == 0:
+		say("no warnings\n")
+	default:
+		say("%d warning(s)\n", res.Warnings)
 	}
-	if warnings == 0 {
-		fmt.Fprintln(stdout, "no warnings")
-		return nil
+	say("%d passed, %d failed\n", res.Passed, res.Failed)
+	var werr error
+	switch o.output.format {
+	case "sarif":
+		werr = output.WriteSARIF(e.stdout, res, moduleVersion())
+	case "github":
+		werr = output.WriteGitHub(e.stdout, res)
+	case "json", "yaml":
+		werr = output.Write(e.stdout, o.output.format, res)
 	}
-	fmt.Fprintf(stdout, "%d warning(s)\n", warnings)
-	if *strict {
+	if werr != nil {
+		return werr
+	}
+	switch {
+	case res.Errors > 0:
+		return invalidError{fmt.Sprintf("%d error(s): the simulation cannot answer for these inputs", res.Errors)}
+	case o.strict && res.Warnings > 0:
 		return failedError{}
 	}
 	return nil
 }
 
-// explainCommand prints check.Explain at --at.
-func explainCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	at := fs.Duration("at", -1, "the instant to explain, e.g. 12m or 1m15s (required)")
-	var sets []scenarios.Override
-	fs.Func("set", "override a field of the autoscaler manifest, PATH=VALUE (repeatable)", func(s string) error {
-		o, err := scenarios.ParseOverride(s)
-		sets = append(sets, o)
-		return err
-	})
-	var manifests manifestFiles
-	fs.Var(&manifests, "f", "manifests to add to the scenario's: a file, a directory, a glob, or - for standard input (repeatable)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: autoscale-sim explain SCENARIO.yaml --at DURATION [-f MANIFESTS]... [--set PATH=VALUE]...\n\n")
-		fs.PrintDefaults()
+// load reads a scenario of lint, or the default scenario (file "").
+func (t scenarioArg) load(e *env, inputs []scenarios.Input, say func(string, ...any)) (*scenarios.Scenario, error) {
+	if t.err != nil {
+		return nil, t.err
 	}
-	files, rest := splitArgs(args)
-	if err := parseFlags(fs, rest); err != nil {
-		return err
+	if t.file == "" {
+		say("lint: using %s: rules that need a load are not run\n", scenarios.DefaultScenarioName)
+		return scenarios.DefaultScenario(inputs, "")
 	}
-	if len(files) != 1 {
-		return usageError{"explain needs exactly one scenario file"}
-	}
-	if *at < 0 {
-		return usageError{"explain needs --at, e.g. --at 12m"}
-	}
-	inputs, err := scenarios.ReadInputs(stdin, manifests...)
-	if err != nil {
-		return err
-	}
-	sc, err := scenarios.LoadWith(files[0], scenarios.Options{Overrides: sets, Manifests: inputs})
-	if err != nil {
-		return err
-	}
-	if *at > sc.Spec.Duration {
-		return usageError{fmt.Sprintf("--at %s is after the end of the scenario (%s)", check.Duration(*at), check.Duration(sc.Spec.Duration))}
-	}
-	if *at%time.Second != 0 {
-		return usageError{"--at must be a whole number of seconds"}
-	}
-	return check.Explain(ctx, stdout, sc.Spec, *at)
+	return scenarios.LoadWith(t.file, scenarios.Options{Manifests: inputs, Context: e.ctx})
 }
 
-// warningLine writes a load warning as a compiler would.
-func warningLine(p scenarios.Problem) string {
+// problemLine writes a load problem as a compiler would.
+func problemLine(p scenarios.Problem, severity, file string) string {
 	where := p.File
+	if where == "" {
+		where = file
+	}
 	if p.Line > 0 {
-		where = fmt.Sprintf("%s:%d", p.File, p.Line)
+		where = fmt.Sprintf("%s:%d", where, p.Line)
 	}
 	path := ""
 	if p.Path != "" {
 		path = p.Path + ": "
 	}
-	return fmt.Sprintf("%s: warning: %s%s", where, path, p.Message)
+	return fmt.Sprintf("%s: %s: %s%s", where, severity, path, p.Message)
+}
+
+type explainOptions struct {
+	at        time.Duration
+	sets      []string
+	manifests []string
+	output    outputFlag
+}
+
+func newExplainCommand(e *env) *cobra.Command {
+	o := &explainOptions{at: -1}
+	cmd := &cobra.Command{
+		Use:   "explain SCENARIO.yaml --at DURATION",
+		Short: "Break down the decisions in force at one instant",
+		Long: `Simulate the scenario up to --at and break down the decisions in force
+then: what KEDA last polled (activity, lastActiveTime, the cooldown clock)
+and what the HPA last read and decided (each metric's value and usage
+ratio against the tolerance, its proposal, the stabilization window, the
+limiting policy, the conditions).`,
+		Example: `  autoscale-sim explain examples/websocket/scenario.yaml --at 12m
+  autoscale-sim explain examples/websocket/scenario.yaml --at 2m --set spec.minReplicaCount=0
+  autoscale-sim explain examples/diurnal/scenario.yaml --at 1d -o json`,
+		Args: exactArgs(1, "explain needs exactly one scenario file"),
+		RunE: func(cmd *cobra.Command, args []string) error { return o.explain(e, args[0]) },
+	}
+	f := cmd.Flags()
+	f.Var(&durationValue{d: &o.at}, "at", "the instant to explain, e.g. 12m, 1m15s or 1d (required)")
+	f.StringArrayVar(&o.sets, "set", nil, "override a field, PATH=VALUE: of the autoscaler manifest (spec.cooldownPeriod) or of the scenario (scenario.spec.workload.podStartup) (repeatable)")
+	addManifestsFlag(cmd, &o.manifests, "manifests to add to the scenario's")
+	addOutputFlag(cmd, &o.output)
+	return cmd
+}
+
+func (o *explainOptions) explain(e *env, file string) error {
+	if err := o.output.check(); err != nil {
+		return err
+	}
+	if o.at < 0 {
+		return usageError{"explain needs --at, e.g. --at 12m"}
+	}
+	var sets []scenarios.Override
+	for _, s := range o.sets {
+		ov, err := scenarios.ParseOverride(s)
+		if err != nil {
+			return usageError{"--set " + err.Error()}
+		}
+		sets = append(sets, ov)
+	}
+	inputs, err := scenarios.ReadInputs(e.stdin, o.manifests...)
+	if err != nil {
+		return err
+	}
+	sc, err := scenarios.LoadWith(file, scenarios.Options{Overrides: sets, Manifests: inputs, Context: e.ctx})
+	if err != nil {
+		return err
+	}
+	if o.at > sc.Spec.Duration {
+		return usageError{fmt.Sprintf("--at %s is after the end of the scenario (%s)", check.Duration(o.at), check.Duration(sc.Spec.Duration))}
+	}
+	if o.at%time.Second != 0 {
+		return usageError{"--at must be a whole number of seconds"}
+	}
+	x, err := check.ExplainAt(e.ctx, sc.Spec, o.at)
+	if err != nil {
+		return err
+	}
+	if o.output.text() {
+		return x.WriteText(e.stdout)
+	}
+	return output.Write(e.stdout, o.output.format, output.ExplanationOf(x, sc.File))
 }

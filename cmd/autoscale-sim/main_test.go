@@ -94,7 +94,7 @@ func TestRunErrors(t *testing.T) {
 		contains []string
 	}{
 		{name: "no command", args: nil, code: exitInvalid, contains: []string{"Usage:"}},
-		{name: "unknown command", args: []string{"fly"}, code: exitInvalid, contains: []string{`unknown command "fly"`, "Try: autoscale-sim help"}},
+		{name: "unknown command", args: []string{"fly"}, code: exitInvalid, contains: []string{`unknown command "fly"`, "Run 'autoscale-sim --help' for usage and examples."}},
 		{name: "run without file", args: []string{"run"}, code: exitInvalid, contains: []string{"run needs exactly one scenario file"}},
 		{name: "missing file", args: []string{"run", "nope.yaml"}, code: exitInvalid, contains: []string{"nope.yaml"}},
 		{
@@ -120,5 +120,5 @@ func TestRunErrors(t *testing.T) {
 func TestHelp(t *testing.T) {
 	code, stdout, _ := runCLI(t, "help")
 	require.Equal(t, exitOK, code)
-	require.Contains(t, stdout, "autoscale-sim run SCENARIO.yaml")
+	require.Contains(t, stdout, "  run         Run a scenario")
 }

@@ -224,27 +224,3 @@ func TestLintFromStdin(t *testing.T) {
 		require.Contains(t, stdout, "ignored-metadata", f)
 	}
 }
-
-// TestReadmeEmptyQuery: the README's example of a query that selects
-// nothing is what the command prints.
-func TestReadmeEmptyQuery(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
-	require.NoError(t, err)
-	block := between(string(readme), "$ autoscale-sim run testdata/typo/scenario.yaml\n", "```")
-	require.NotEmpty(t, block)
-	code, _, stderr := runCLI(t, "run", "../../testdata/typo/scenario.yaml")
-	require.Equal(t, exitInvalid, code)
-	require.Contains(t, strings.ReplaceAll(stderr, "../../", ""), block)
-}
-
-func between(s, from, to string) string {
-	i := strings.Index(s, from)
-	if i < 0 {
-		return ""
-	}
-	rest := s[i+len(from):]
-	if j := strings.Index(rest, to); j >= 0 {
-		return rest[:j]
-	}
-	return ""
-}

@@ -1,21 +1,32 @@
 package main
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/csv"
+	"encoding/pem"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 )
 
-// TestRunLivePrometheusReplay replays a load recorded in a real Prometheus
-// server (started by .ci/prometheus.sh with known data) through
-// `autoscale-sim run --prometheus-url`, and checks that the simulated load
-// is exactly the recorded one.
-func TestRunLivePrometheusReplay(t *testing.T) {
+// liveStart is the start of the data .ci/prometheus.sh loaded, or a skip.
+func liveStart(t *testing.T) (string, time.Time) {
+	t.Helper()
 	url := os.Getenv("AUTOSCALE_SIM_PROMETHEUS_URL")
 	startEnv := os.Getenv("AUTOSCALE_SIM_PROMETHEUS_DATA_START")
 	if url == "" || startEnv == "" {
@@ -23,15 +34,16 @@ func TestRunLivePrometheusReplay(t *testing.T) {
 	}
 	startUnix, err := strconv.ParseInt(startEnv, 10, 64)
 	require.NoError(t, err)
-	start := time.Unix(startUnix, 0).UTC()
-	end := start.Add(30 * time.Minute)
+	return url, time.Unix(startUnix, 0).UTC()
+}
 
-	dir := t.TempDir()
+// liveScenario writes a scenario that replays the recorded total into dir.
+func liveScenario(t *testing.T, dir string, start time.Time) string {
+	t.Helper()
 	so, err := os.ReadFile("../../examples/websocket/scaledobject.yaml")
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "scaledobject.yaml"), so, 0o644))
-	// The server holds ws-0 = i and ws-1 = 1000 - 2i at START + 15s*i, so
-	// the recorded total is 1000 - i.
+	end := start.Add(30 * time.Minute)
 	scenario := `apiVersion: autoscale-sim.dev/v1alpha1
 kind: Scenario
 metadata:
@@ -51,10 +63,14 @@ spec:
 `
 	file := filepath.Join(dir, "scenario.yaml")
 	require.NoError(t, os.WriteFile(file, []byte(scenario), 0o644))
-	out := filepath.Join(dir, "out")
-	code, _, stderr := runCLI(t, "run", file, "--prometheus-url", url, "--out", out, "--quiet")
-	require.Equal(t, exitOK, code, stderr)
+	return file
+}
 
+// requireRecordedLoad checks that the run's trace holds the recorded
+// load exactly: the server holds ws-0 = i and ws-1 = 1000 - 2i at
+// START + 15s*i, so the total is 1000 - i.
+func requireRecordedLoad(t *testing.T, out string) {
+	t.Helper()
 	f, err := os.Open(filepath.Join(out, "trace.csv"))
 	require.NoError(t, err)
 	defer f.Close()
@@ -68,8 +84,139 @@ spec:
 	}
 	// 1000 connections or so against a threshold of 40 hold the maximum.
 	require.Equal(t, "5", rows[len(rows)-1][1])
+}
+
+// TestRunLivePrometheusReplay replays a load recorded in a real Prometheus
+// server (started by .ci/prometheus.sh with known data) through
+// `autoscale-sim run --prometheus-url`, and checks that the simulated load
+// is exactly the recorded one.
+func TestRunLivePrometheusReplay(t *testing.T) {
+	url, start := liveStart(t)
+	dir := t.TempDir()
+	file := liveScenario(t, dir, start)
+	out := filepath.Join(dir, "out")
+	code, _, stderr := runCLI(t, "run", file, "--prometheus-url", url, "--out", out, "--quiet")
+	require.Equal(t, exitOK, code, stderr)
+	requireRecordedLoad(t, out)
 
 	code, _, stderr = runCLI(t, "run", file, "--quiet")
 	require.Equal(t, exitInvalid, code)
 	require.Contains(t, stderr, "prometheus")
+}
+
+// TestRunHTTPConfigBasicAuthTLS replays from the real Prometheus that
+// .ci/prometheus.sh serves over TLS behind basic auth, with
+// testdata/http-config/basic-auth-tls.yaml (Prometheus' http_config).
+func TestRunHTTPConfigBasicAuthTLS(t *testing.T) {
+	_, start := liveStart(t)
+	url, tlsDir := os.Getenv("AUTOSCALE_SIM_PROMETHEUS_TLS_URL"), os.Getenv("AUTOSCALE_SIM_PROMETHEUS_TLS_DIR")
+	if url == "" || tlsDir == "" {
+		t.Skip("no TLS Prometheus: .ci/prometheus.sh starts one")
+	}
+	dir := t.TempDir()
+	file := liveScenario(t, dir, start)
+	cfg := filepath.Join(dir, "http.yaml")
+	copyFile(t, "../../testdata/http-config/basic-auth-tls.yaml", cfg)
+	for _, f := range []string{"ca.crt", "username", "password"} {
+		copyFile(t, filepath.Join(tlsDir, f), filepath.Join(dir, f))
+	}
+	out := filepath.Join(dir, "out")
+	code, _, stderr := runCLI(t, "run", file, "--prometheus-url", url, "--http-config", cfg, "--out", out, "--quiet")
+	require.Equal(t, exitOK, code, stderr)
+	requireRecordedLoad(t, out)
+
+	code, _, stderr = runCLI(t, "run", file, "--prometheus-url", url, "--quiet")
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "certificate", "without the CA the server is not trusted")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "password"), []byte("wrong"), 0o600))
+	code, _, stderr = runCLI(t, "run", file, "--prometheus-url", url, "--http-config", cfg, "--quiet")
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "401")
+}
+
+// TestRunHTTPConfigOpenShiftThanos replays through the configuration of
+// the OpenShift Thanos querier (testdata/http-config/openshift-thanos-querier.yaml:
+// a bearer token file and the service CA, the querier's service name as
+// server name): a loopback TLS proxy with a certificate for that name,
+// signed by a CA of the test, checks the bearer token and forwards to the
+// real Prometheus.
+func TestRunHTTPConfigOpenShiftThanos(t *testing.T) {
+	promURL, start := liveStart(t)
+	dir := t.TempDir()
+	const token = "sha256~thanos-reader-token"
+	caPEM, serverCert := testCA(t, "thanos-querier.openshift-monitoring.svc")
+	target, err := url.Parse(promURL)
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var refused atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+token {
+			refused.Add(1)
+			http.Error(w, "Unauthorized", http.StatusUnauthorized)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{serverCert}}
+	srv.StartTLS()
+	defer srv.Close()
+
+	file := liveScenario(t, dir, start)
+	cfg := filepath.Join(dir, "openshift-thanos-querier.yaml")
+	copyFile(t, "../../testdata/http-config/openshift-thanos-querier.yaml", cfg)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "token"), []byte(token+"\n"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "service-ca.crt"), caPEM, 0o644))
+	out := filepath.Join(dir, "out")
+	code, _, stderr := runCLI(t, "run", file, "--prometheus-url", srv.URL, "--http-config", cfg, "--out", out, "--quiet")
+	require.Equal(t, exitOK, code, stderr)
+	requireRecordedLoad(t, out)
+	require.Zero(t, refused.Load())
+
+	// promtool's older spelling, bearer_token_file, works the same.
+	legacy := filepath.Join(dir, "legacy.yaml")
+	require.NoError(t, os.WriteFile(legacy, []byte("bearer_token_file: token\ntls_config: {ca_file: service-ca.crt, server_name: thanos-querier.openshift-monitoring.svc}\n"), 0o644))
+	code, _, stderr = runCLI(t, "run", file, "--prometheus-url", srv.URL, "--http-config", legacy, "--quiet")
+	require.Equal(t, exitOK, code, stderr)
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "token"), []byte("expired"), 0o600))
+	code, _, stderr = runCLI(t, "run", file, "--prometheus-url", srv.URL, "--http-config", cfg, "--quiet")
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "401")
+	require.Positive(t, refused.Load())
+
+	code, _, stderr = runCLI(t, "run", file, "--prometheus-url", srv.URL, "--http-config", filepath.Join(dir, "missing.yaml"), "--quiet")
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "--http-config")
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(to, data, 0o600))
+}
+
+// testCA makes a CA and a server certificate for name signed by it.
+func testCA(t *testing.T, name string) ([]byte, tls.Certificate) {
+	t.Helper()
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	now := time.Now()
+	ca := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "openshift-service-serving-signer (test)"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
+	require.NoError(t, err)
+	caCert, err := x509.ParseCertificate(caDER)
+	require.NoError(t, err)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	leaf := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: name}, DNSNames: []string{name},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &key.PublicKey, caKey)
+	require.NoError(t, err)
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
+		tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }

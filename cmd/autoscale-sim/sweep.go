@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,7 +14,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/autoscale-sim/autoscale-sim/check"
+	"github.com/autoscale-sim/autoscale-sim/output"
 	"github.com/autoscale-sim/autoscale-sim/report"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
 )
@@ -34,33 +36,67 @@ type variant struct {
 	Err  error
 }
 
+type sweepOptions struct {
+	sets                                       []string
+	csv, plot, heatmap, figure, html, scenario string
+	parallel                                   int
+	output                                     outputFlag
+}
+
+func newSweepCommand(e *env) *cobra.Command {
+	o := &sweepOptions{}
+	cmd := &cobra.Command{
+		Use:   "sweep SCENARIO.yaml --set PATH=V1,V2,... [--set ...]",
+		Short: "Run every combination of settings and compare their figures",
+		Long: `Run every combination of the --set axes in parallel on all cores and
+print one row of figures per combination, in the order of the axes (the
+first axis varies slowest). A path names a field of the autoscaler manifest
+(spec.cooldownPeriod, spec.triggers[0].metadata.threshold) or of the
+scenario (spec.workload.podStartup, spec.load[0].capacity,
+spec.prometheus.scrapeInterval): the fields of a scenario's spec and of a
+ScaledObject's or HPA's spec have no name in common. A progress bar is
+drawn on stderr when it is a terminal.`,
+		Example: `  autoscale-sim sweep examples/websocket/scenario.yaml --set 'spec.triggers[0].metadata.threshold=20,40,60' --set spec.cooldownPeriod=30,300
+  autoscale-sim sweep examples/websocket/scenario.yaml --set spec.workload.podStartup=10s,1m,2m -o json
+  autoscale-sim sweep examples/http-rate/scenario.yaml --set 'spec.load[0].capacity=4,8' --csv sweep.csv --plot sweep.svg`,
+		Args: exactArgs(1, "sweep needs exactly one scenario file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.scenario = args[0]
+			return sweepCommand(e.ctx, o, e.stdout, e.stderr)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&o.sets, "set", nil, "an axis PATH=V1,V2,... on the autoscaler manifest or the scenario (repeatable; every combination runs)")
+	f.StringVar(&o.csv, "csv", "", "write the summary as CSV to this file")
+	f.StringVar(&o.plot, "plot", "", "write the replicas over time of every run to this .png or .svg file")
+	f.StringVar(&o.heatmap, "heatmap", "", "write a heatmap of --figure over the first two axes to this .png or .svg file")
+	f.StringVar(&o.figure, "figure", "cost", "the figure of --heatmap: "+strings.Join(report.HeatmapFigures(), ", "))
+	f.StringVar(&o.html, "html", "", "write a self-contained HTML review of the sweep to this file")
+	f.IntVar(&o.parallel, "parallel", runtime.NumCPU(), "runs at once")
+	addOutputFlag(cmd, &o.output)
+	return cmd
+}
+
 // sweepCommand runs every combination of the --set axes in parallel and
 // prints one row per combination, in the order of the axes.
-func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func sweepCommand(ctx context.Context, o *sweepOptions, stdout, stderr io.Writer) error {
+	if err := o.output.check(); err != nil {
+		return err
+	}
 	var axes [][]scenarios.Override
-	fs.Func("set", "an axis PATH=V1,V2,... on the autoscaler manifest (repeatable; every combination runs)", func(s string) error {
+	for _, s := range o.sets {
 		vals, err := scenarios.ParseSet(s)
+		if err != nil {
+			return usageError{"--set " + err.Error()}
+		}
 		axes = append(axes, vals)
-		return err
-	})
-	csvFile := fs.String("csv", "", "write the summary as CSV to this file")
-	plotFile := fs.String("plot", "", "write the replicas over time of every run to this .png or .svg file")
-	heatmapFile := fs.String("heatmap", "", "write a heatmap of --figure over the first two axes to this .png or .svg file")
-	figure := fs.String("figure", "cost", "the figure of --heatmap: "+strings.Join(report.HeatmapFigures(), ", "))
-	htmlFile := fs.String("html", "", "write a self-contained HTML review of the sweep to this file")
-	parallel := fs.Int("parallel", runtime.NumCPU(), "runs at once")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: autoscale-sim sweep SCENARIO.yaml --set PATH=V1,V2,... [--set ...] [--csv FILE] [--plot FILE.png] [--heatmap FILE.svg --figure cost] [--html FILE]\n\n")
-		fs.PrintDefaults()
 	}
-	files, rest := splitArgs(args)
-	if err := parseFlags(fs, rest); err != nil {
-		return err
-	}
-	if len(files) != 1 {
-		return usageError{"sweep needs exactly one scenario file"}
+	files := []string{o.scenario}
+	csvFile, plotFile, heatmapFile, figure, htmlFile, parallel := &o.csv, &o.plot, &o.heatmap, &o.figure, &o.html, &o.parallel
+	// With -o json or yaml the document is all stdout holds.
+	out := stdout
+	if !o.output.text() {
+		stdout = io.Discard
 	}
 	if len(axes) == 0 {
 		return usageError{"sweep needs at least one --set PATH=V1,V2,..."}
@@ -154,6 +190,13 @@ func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", *htmlFile)
+	}
+	if !o.output.text() {
+		doc := output.SweepResult{TypeMeta: output.Meta(output.KindSweepResult), Scenario: o.scenario, Axes: headers, Rows: []output.Row{}}
+		for _, v := range vs {
+			doc.Rows = append(doc.Rows, output.Row{Values: axisValues(v), Figures: output.FiguresOf(v.Figures)})
+		}
+		return output.Write(out, o.output.format, doc)
 	}
 	return nil
 }
@@ -318,22 +361,37 @@ func writeSummaryCSV(w io.Writer, headers []string, vs []*variant) error {
 	return cw.Error()
 }
 
-// compareCommand runs two scenarios and prints their figures side by side.
-func compareCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	plotFile := fs.String("plot", "", "write the replicas over time of both runs to this .png or .svg file")
-	htmlFile := fs.String("html", "", "write a self-contained HTML review of both runs to this file")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: autoscale-sim compare A.yaml B.yaml [--plot FILE.png] [--html FILE]\n\n")
-		fs.PrintDefaults()
+type compareOptions struct {
+	plot, html string
+	output     outputFlag
+}
+
+func newCompareCommand(e *env) *cobra.Command {
+	o := &compareOptions{}
+	cmd := &cobra.Command{
+		Use:   "compare A.yaml B.yaml",
+		Short: "Run two scenarios and print their figures side by side",
+		Example: `  autoscale-sim compare examples/websocket/scenario.yaml examples/prometheus-adapter-websocket/scenario.yaml
+  autoscale-sim compare a.yaml b.yaml --plot compare.svg --html compare.html
+  autoscale-sim compare a.yaml b.yaml -o json`,
+		Args: exactArgs(2, "compare needs exactly two scenario files"),
+		RunE: func(cmd *cobra.Command, args []string) error { return compareCommand(e.ctx, args, o, e.stdout) },
 	}
-	files, rest := splitArgs(args)
-	if err := parseFlags(fs, rest); err != nil {
+	cmd.Flags().StringVar(&o.plot, "plot", "", "write the replicas over time of both runs to this .png or .svg file")
+	cmd.Flags().StringVar(&o.html, "html", "", "write a self-contained HTML review of both runs to this file")
+	addOutputFlag(cmd, &o.output)
+	return cmd
+}
+
+// compareCommand runs two scenarios and prints their figures side by side.
+func compareCommand(ctx context.Context, files []string, o *compareOptions, stdout io.Writer) error {
+	if err := o.output.check(); err != nil {
 		return err
 	}
-	if len(files) != 2 {
-		return usageError{"compare needs exactly two scenario files"}
+	plotFile, htmlFile := &o.plot, &o.html
+	out := stdout
+	if !o.output.text() {
+		stdout = io.Discard
 	}
 	if err := checkPlotName("--plot", *plotFile); err != nil {
 		return err
@@ -380,6 +438,11 @@ func compareCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", *htmlFile)
+	}
+	if !o.output.text() {
+		return output.Write(out, o.output.format, output.Comparison{TypeMeta: output.Meta(output.KindComparison),
+			A: output.Compared{Scenario: files[0], Figures: output.FiguresOf(vs[0].Figures)},
+			B: output.Compared{Scenario: files[1], Figures: output.FiguresOf(vs[1].Figures)}})
 	}
 	return nil
 }

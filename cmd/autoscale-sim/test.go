@@ -1,110 +1,163 @@
 package main
 
 import (
-	"context"
 	"encoding/xml"
-	"flag"
 	"fmt"
 	"io"
 	"regexp"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/autoscale-sim/autoscale-sim/check"
+	"github.com/autoscale-sim/autoscale-sim/output"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
 )
 
-// testCommand checks the expect: entries of scenario files, as
-// `promtool test rules` checks rule test files.
-func testCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	runRE := fs.String("run", "", "check only the expectations whose name matches this regular expression")
-	junit := fs.String("junit", "", "write the results as JUnit XML to this file")
-	var manifests manifestFiles
-	fs.Var(&manifests, "f", "manifests to add to every scenario's: a file, a directory, a glob, or - for standard input (repeatable)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: autoscale-sim test SCENARIO.yaml... [--run REGEX] [--junit FILE]\n\n")
-		fs.PrintDefaults()
+type testOptions struct {
+	run, junit string
+	manifests  []string
+	output     outputFlag
+}
+
+func newTestCommand(e *env) *cobra.Command {
+	o := &testOptions{}
+	cmd := &cobra.Command{
+		Use:   "test SCENARIO.yaml|DIR|GLOB...",
+		Short: "Check the expect: entries of scenarios, as promtool test rules checks rule tests",
+		Long: `Check the expect: entries of every scenario named, as promtool test rules
+checks rule test files. Arguments are files, globs, or directories (every
+scenario file of the tree). Every file is reported, an invalid one
+included; the last line counts the files that passed and failed. The exit
+code is the worst of all files: 0 all pass, 1 an expectation failed, 2 a
+file is invalid.`,
+		Example: `  autoscale-sim test examples/websocket/scenario.yaml
+  autoscale-sim test examples/ --junit junit.xml
+  autoscale-sim test 'examples/*/scenario.yaml' --run '^scales' -o json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError{"test needs at least one scenario file"}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return o.runTests(e, args) },
 	}
-	files, rest := splitArgs(args)
-	if err := parseFlags(fs, rest); err != nil {
+	f := cmd.Flags()
+	f.StringVar(&o.run, "run", "", "check only the expectations whose name matches this regular expression")
+	f.StringVar(&o.junit, "junit", "", "write the results as JUnit XML to this file")
+	addManifestsFlag(cmd, &o.manifests, "manifests to add to every scenario's")
+	addOutputFlag(cmd, &o.output)
+	return cmd
+}
+
+func (o *testOptions) runTests(e *env, args []string) error {
+	if err := o.output.check(); err != nil {
 		return err
 	}
-	if len(files) == 0 {
-		return usageError{"test needs at least one scenario file"}
-	}
 	var filter *regexp.Regexp
-	if *runRE != "" {
+	if o.run != "" {
 		var err error
-		if filter, err = regexp.Compile(*runRE); err != nil {
+		if filter, err = regexp.Compile(o.run); err != nil {
 			return usageError{fmt.Sprintf("--run: %v", err)}
 		}
 	}
-	// Every file is loaded first: invalid input is exit 2 whatever the
-	// results of the others.
-	inputs, err := scenarios.ReadInputs(stdin, manifests...)
+	inputs, err := scenarios.ReadInputs(e.stdin, o.manifests...)
 	if err != nil {
 		return err
 	}
-	var scs []*scenarios.Scenario
-	var loadErrs []string
-	for _, f := range files {
-		sc, err := scenarios.LoadWith(f, scenarios.Options{Manifests: inputs})
+	text := o.output.text()
+	say := func(format string, args ...any) {
+		if text {
+			fmt.Fprintf(e.stdout, format, args...)
+		}
+	}
+	res := output.TestResult{TypeMeta: output.Meta(output.KindTestResult), Files: []output.TestFile{}}
+	var suites junitSuites
+	failed, total, invalid := 0, 0, 0
+	for _, arg := range expandScenarios(args) {
+		say("Testing %s\n", arg.file)
+		tf := output.TestFile{File: arg.file, Status: output.Passed, Problems: []output.Problem{}, Expectations: []output.Expectation{}}
+		suite := junitSuite{Name: arg.file}
+		var sc *scenarios.Scenario
+		var run *check.Run
+		err := arg.err
+		if err == nil {
+			sc, err = scenarios.LoadWith(arg.file, scenarios.Options{Manifests: inputs, Context: e.ctx})
+		}
+		if err == nil {
+			run, err = check.RunScenario(e.ctx, sc)
+		}
 		if err != nil {
-			loadErrs = append(loadErrs, err.Error())
+			invalid++
+			tf.Status, tf.Problems = output.Invalid, output.ProblemsOf(err)
+			say("  INVALID  the file cannot be tested:\n        %s\n", strings.ReplaceAll(err.Error(), "\n", "\n        "))
+			suite.Errors, suite.Tests = 1, 1
+			suite.Cases = append(suite.Cases, junitCase{Name: "load", Classname: arg.file, Error: &junitFailure{Message: firstLine(err.Error()), Text: err.Error()}})
+			suites.Suites = append(suites.Suites, suite)
+			res.Files = append(res.Files, tf)
 			continue
 		}
-		scs = append(scs, sc)
-	}
-	if len(loadErrs) > 0 {
-		return fmt.Errorf("%s", strings.Join(loadErrs, "\n"))
-	}
-	var suites junitSuites
-	failed, total := 0, 0
-	for _, sc := range scs {
-		fmt.Fprintf(stdout, "Testing %s\n", sc.File)
-		run, err := check.RunScenario(ctx, sc)
-		if err != nil {
-			return err
-		}
-		suite := junitSuite{Name: sc.File}
 		if len(sc.Expect) == 0 {
-			fmt.Fprintln(stdout, "  no expectations (add an expect: list to the spec)")
+			say("  no expectations (add an expect: list to the spec)\n")
 		}
 		for i, a := range run.Expectations() {
-			e := sc.Expect[i]
-			if filter != nil && !filter.MatchString(e.Name) {
+			ex := sc.Expect[i]
+			if filter != nil && !filter.MatchString(ex.Name) {
 				continue
 			}
 			total++
-			tc := junitCase{Name: e.Name, Classname: sc.File}
+			tc := junitCase{Name: ex.Name, Classname: sc.File}
+			r := output.Expectation{Name: ex.Name, File: ex.File, Line: ex.Line, Status: output.Passed}
 			if err := a.Check(run.Result); err != nil {
 				failed++
-				fmt.Fprintf(stdout, "  FAIL  %s\n", e.Name)
-				fmt.Fprintf(stdout, "        %s\n", strings.ReplaceAll(err.Error(), "\n", "\n        "))
+				tf.Status, r.Status, r.Message = output.Failed, output.Failed, err.Error()
+				say("  FAIL  %s\n", ex.Name)
+				say("        %s\n", strings.ReplaceAll(err.Error(), "\n", "\n        "))
 				tc.Failure = &junitFailure{Message: firstLine(err.Error()), Text: err.Error()}
 				suite.Failures++
 			} else {
-				fmt.Fprintf(stdout, "  PASS  %s\n", e.Name)
+				say("  PASS  %s\n", ex.Name)
 			}
+			tf.Expectations = append(tf.Expectations, r)
 			suite.Tests++
 			suite.Cases = append(suite.Cases, tc)
 		}
 		suites.Suites = append(suites.Suites, suite)
+		res.Files = append(res.Files, tf)
 	}
-	if *junit != "" {
-		if err := writeFile(*junit, func(w io.Writer) error { return writeJUnit(w, suites) }); err != nil {
+	for _, f := range res.Files {
+		if f.Status == output.Passed {
+			res.Passed++
+		} else {
+			res.Failed++
+		}
+	}
+	if o.junit != "" {
+		if err := writeFile(o.junit, func(w io.Writer) error { return writeJUnit(w, suites) }); err != nil {
 			return err
 		}
 	}
-	if filter != nil && total == 0 {
-		return usageError{fmt.Sprintf("--run %q matches no expectation", *runRE)}
+	if filter != nil && total == 0 && invalid == 0 {
+		return usageError{fmt.Sprintf("--run %q matches no expectation", o.run)}
 	}
-	if failed > 0 {
-		fmt.Fprintf(stdout, "FAILED: %d of %d expectations\n", failed, total)
+	switch {
+	case failed > 0:
+		say("FAILED: %d of %d expectations\n", failed, total)
+	case total > 0:
+		say("SUCCESS: %d expectations\n", total)
+	}
+	say("%d passed, %d failed\n", res.Passed, res.Failed)
+	if !text {
+		if err := output.Write(e.stdout, o.output.format, res); err != nil {
+			return err
+		}
+	}
+	switch {
+	case invalid > 0:
+		return invalidError{fmt.Sprintf("%d of %d files invalid", invalid, len(res.Files))}
+	case failed > 0:
 		return failedError{}
 	}
-	fmt.Fprintf(stdout, "SUCCESS: %d expectations\n", total)
 	return nil
 }
 
@@ -123,6 +176,7 @@ type junitSuite struct {
 	Name     string      `xml:"name,attr"`
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr,omitempty"`
 	Cases    []junitCase `xml:"testcase"`
 }
 
@@ -130,6 +184,8 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	// Error is a file that could not be tested.
+	Error *junitFailure `xml:"error,omitempty"`
 }
 
 type junitFailure struct {

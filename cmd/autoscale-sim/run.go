@@ -1,0 +1,123 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/autoscale-sim/autoscale-sim/check"
+	"github.com/autoscale-sim/autoscale-sim/output"
+	"github.com/autoscale-sim/autoscale-sim/report"
+	"github.com/autoscale-sim/autoscale-sim/scenarios"
+)
+
+type runOptions struct {
+	out, html, promURL, httpConfig string
+	quiet                          bool
+	manifests                      []string
+	output                         outputFlag
+}
+
+func newRunCommand(e *env) *cobra.Command {
+	o := &runOptions{}
+	cmd := &cobra.Command{
+		Use:   "run SCENARIO.yaml",
+		Short: "Run a scenario: print the timeline and the figures, write traces and plots",
+		Long: `Run a scenario on the virtual clock and print the timeline of scale
+events (as kubectl describe hpa words them), then the figures of the run:
+cost (replica-seconds), time overloaded, time above target, time to the
+first scale-up after the load rises, scale events and flaps.`,
+		Example: `  autoscale-sim run examples/websocket/scenario.yaml --out out/
+  autoscale-sim run examples/websocket/scenario.yaml -o json
+  autoscale-sim run scenario.yaml -f deploy/ --html report.html
+  autoscale-sim run scenario.yaml --prometheus-url https://thanos:9091 --http-config http.yaml`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && len(o.manifests) > 0 {
+				return usageError{"run needs a scenario file for the load; -f only adds manifests to it (lint -f alone uses " + scenarios.DefaultScenarioName + ")"}
+			}
+			return exactArgs(1, "run needs exactly one scenario file")(cmd, args)
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(e, args[0]) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.out, "out", "", "directory for trace.csv, trace.json, plot.png and plot.svg (none when empty)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors (outputs are still written)")
+	f.StringVar(&o.html, "html", "", "write a self-contained HTML review of the run to this file")
+	f.StringVar(&o.promURL, "prometheus-url", "", "Prometheus to read live replays from when the scenario names none (e.g. http://127.0.0.1:9090)")
+	f.StringVar(&o.httpConfig, "http-config", "", "HTTP client configuration of the Prometheus, in Prometheus' http_config format (bearer token, basic auth, TLS, headers)")
+	addManifestsFlag(cmd, &o.manifests, "manifests to add to the scenario's")
+	addOutputFlag(cmd, &o.output)
+	return cmd
+}
+
+func (o *runOptions) run(e *env, file string) error {
+	if err := o.output.check(); err != nil {
+		return err
+	}
+	inputs, err := scenarios.ReadInputs(e.stdin, o.manifests...)
+	if err != nil {
+		return err
+	}
+	opts := scenarios.Options{PrometheusURL: o.promURL, Context: e.ctx, Manifests: inputs}
+	if err := withHTTPConfig(&opts, o.httpConfig); err != nil {
+		return err
+	}
+	sc, err := scenarios.LoadWith(file, opts)
+	if err != nil {
+		return err
+	}
+	run, err := check.RunScenario(e.ctx, sc)
+	if err != nil {
+		return err
+	}
+	res := run.Result
+	text := o.output.text() && !o.quiet
+	if text {
+		if err := report.WriteTimeline(e.stdout, res); err != nil {
+			return err
+		}
+		writeFigures(e.stdout, run.Figures())
+	}
+	if o.html != "" {
+		rv, err := reviewOf(e.ctx, run)
+		if err != nil {
+			return err
+		}
+		if err := writeFile(o.html, func(w io.Writer) error { return report.WriteReviewHTML(w, rv) }); err != nil {
+			return err
+		}
+		if text {
+			fmt.Fprintf(e.stdout, "wrote %s\n", o.html)
+		}
+	}
+	if o.out != "" {
+		if err := writeOutputs(o.out, res); err != nil {
+			return err
+		}
+		if text {
+			fmt.Fprintf(e.stdout, "wrote %s\n", strings.Join([]string{
+				filepath.Join(o.out, "trace.csv"), filepath.Join(o.out, "trace.json"),
+				filepath.Join(o.out, "plot.png"), filepath.Join(o.out, "plot.svg"),
+			}, ", "))
+		}
+	}
+	if !o.output.text() && !o.quiet {
+		return output.Write(e.stdout, o.output.format, output.RunResultOf(run))
+	}
+	return nil
+}
+
+// writeFigures prints the figures a design review compares, after the
+// timeline.
+func writeFigures(w io.Writer, f check.Figures) {
+	first := "none (no scale-up after the load rises)"
+	if f.ScaledUpAfterRise {
+		first = check.Duration(f.TimeToFirstScaleUp)
+	}
+	fmt.Fprintf(w, "Figures: cost %s replica-seconds, overloaded %s, above target %s, first scale-up %s after the load rises, %s, %s\n",
+		formatFloat(f.ReplicaSeconds), check.Duration(seconds(f.OverloadedSeconds)), check.Duration(f.AboveTarget), first,
+		plural(f.ScaleEvents, "scale event"), plural(f.DirectionChanges, "flap"))
+}

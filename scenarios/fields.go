@@ -1,0 +1,403 @@
+package scenarios
+
+import (
+	"github.com/autoscale-sim/autoscale-sim/sim"
+)
+
+// The grammar of a scenario file, one section per mapping. The loader
+// walks every mapping with its section (node.walk): the keys it accepts are
+// the section's fields, the keys a mapping must have are its required
+// ones. The JSON Schema of the Scenario kind (JSONSchema,
+// schema/scenario.schema.json) is generated from the same sections, so the
+// two cannot disagree on which fields exist.
+
+// valueType is what a field holds, as the schema describes it.
+type valueType int
+
+const (
+	tString valueType = iota
+	tDuration
+	tInteger
+	tNumber
+	tBoolean
+	// tQuantity is a Kubernetes resource.Quantity: 500m, 256Mi, 1.5k.
+	tQuantity
+	// tTime is an RFC 3339 instant.
+	tTime
+	// tObject is a mapping described by field.section.
+	tObject
+	// tList is a list of field.items (a section) or of field.elem.
+	tList
+	// tStringOrList is one string or a list of strings.
+	tStringOrList
+	// tDurationOrObject is a duration or a mapping of field.section.
+	tDurationOrObject
+	// tDurationPair is a list of two durations, [from, to].
+	tDurationPair
+)
+
+// field is one key of a section.
+type field struct {
+	name string
+	typ  valueType
+	doc  string
+	// enum lists the allowed values of a string field, if limited.
+	enum []string
+	// section describes a tObject, tDurationOrObject or a tList of
+	// mappings.
+	section *section
+	// elem is the type of a tList's items when they are not mappings.
+	elem valueType
+	// min is the smallest value of a number, when limited.
+	min *float64
+}
+
+// section is a mapping of a scenario file.
+type section struct {
+	// name is the definition's name in the schema, e.g. "workload".
+	name string
+	doc  string
+	// required are the keys the mapping must have.
+	required []string
+	fields   []field
+}
+
+// names lists the section's keys in order.
+func (s *section) names() []string {
+	out := make([]string, len(s.fields))
+	for i, f := range s.fields {
+		out[i] = f.name
+	}
+	return out
+}
+
+// field returns the field named name (nil if there is none).
+func (s *section) field(name string) *field {
+	for i := range s.fields {
+		if s.fields[i].name == name {
+			return &s.fields[i]
+		}
+	}
+	return nil
+}
+
+// walk is node.fields over the keys of a section.
+func (n node) walk(s *section, visit func(key string, v node)) {
+	n.fields(s.names(), visit)
+}
+
+func nonNeg() *float64 { z := 0.0; return &z }
+
+func enumOf[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+var rootSection = &section{
+	name:     "scenario",
+	doc:      "A scenario: the load, the workload, the monitoring stack and the autoscaler manifests of one simulation.",
+	required: []string{"apiVersion", "kind", "spec"},
+	fields: []field{
+		{name: "apiVersion", typ: tString, enum: []string{APIVersion}, doc: "The version of the scenario format."},
+		{name: "kind", typ: tString, enum: []string{Kind}},
+		{name: "metadata", typ: tObject, section: metadataSection},
+		{name: "spec", typ: tObject, section: specSection},
+	},
+}
+
+var metadataSection = &section{
+	name: "metadata",
+	fields: []field{
+		{name: "name", typ: tString, doc: "The scenario's name, printed in every output."},
+		{name: "description", typ: tString},
+	},
+}
+
+var specSection = &section{
+	name:     "spec",
+	required: []string{"duration"},
+	fields: []field{
+		{name: "duration", typ: tDuration, doc: "Simulated time, e.g. 20m or 1d."},
+		{name: "autoscaler", typ: tObject, section: autoscalerSection},
+		{name: "adapter", typ: tObject, section: adapterSection},
+		{name: "versions", typ: tObject, section: versionsSection},
+		{name: "controller", typ: tObject, section: controllerSection},
+		{name: "prometheus", typ: tObject, section: prometheusSection},
+		{name: "workload", typ: tObject, section: workloadSection},
+		{name: "load", typ: tList, section: loadSection, doc: "The loads the workload serves; the first one is the trace's load column."},
+		{name: "sim", typ: tObject, section: simSection},
+		{name: "expect", typ: tList, section: expectSection, doc: "Claims about the run, checked by autoscale-sim test."},
+		{name: "series", typ: tList, section: seriesSection, doc: "Raw series, written as given (open loop)."},
+		{name: "faults", typ: tList, section: faultSection},
+	},
+}
+
+var autoscalerSection = &section{
+	name: "autoscaler",
+	fields: []field{
+		{name: "manifests", typ: tStringOrList, doc: "What you kubectl apply: files, directories, globs, relative to the scenario file."},
+		{name: "kind", typ: tString, enum: []string{"ScaledObject", "HorizontalPodAutoscaler"}, doc: "The autoscaler's kind, when the manifests hold several."},
+		{name: "name", typ: tString, doc: "The autoscaler's name, when the manifests hold several."},
+		{name: "allowEmptyQueries", typ: tList, elem: tInteger, doc: "Triggers (or HPA metrics), by index, whose query may select nothing."},
+	},
+}
+
+var adapterSection = &section{
+	name: "adapter",
+	doc:  "prometheus-adapter, for a plain HPA's custom and external metrics.",
+	fields: []field{
+		{name: "rules", typ: tList, section: adapterRuleSection, doc: "Metric name to PromQL, as given."},
+		{name: "config", typ: tString, doc: "The adapter's config.yaml, or its Helm chart's values."},
+		{name: "relistInterval", typ: tDuration, doc: "--metrics-relist-interval (default: the chart's 1m, the binary's 10m)."},
+		{name: "maxAge", typ: tDuration},
+	},
+}
+
+var adapterRuleSection = &section{
+	name:     "adapterRule",
+	required: []string{"name", "query"},
+	fields: []field{
+		{name: "name", typ: tString},
+		{name: "query", typ: tString, doc: "PromQL."},
+	},
+}
+
+var versionsSection = &section{
+	name: "versions",
+	fields: []field{
+		{name: "kubernetes", typ: tString, doc: "The kube-controller-manager release, e.g. \"1.34\"."},
+		{name: "keda", typ: tString, doc: "The KEDA release, e.g. \"2.20.2\"."},
+	},
+}
+
+var controllerSection = &section{
+	name: "controller",
+	doc:  "kube-controller-manager's HPA flags.",
+	fields: []field{
+		{name: "syncPeriod", typ: tDuration},
+		{name: "tolerance", typ: tNumber, min: nonNeg()},
+		{name: "downscaleStabilization", typ: tDuration},
+		{name: "cpuInitializationPeriod", typ: tDuration},
+		{name: "initialReadinessDelay", typ: tDuration},
+	},
+}
+
+var prometheusSection = &section{
+	name: "prometheus",
+	fields: []field{
+		{name: "scrapeInterval", typ: tDuration, doc: "The scrape interval of the workload's series (default: the monitors' own)."},
+		{name: "lookbackDelta", typ: tDuration},
+		{name: "job", typ: tString},
+		{name: "evaluation", typ: tString, enum: []string{"direct", "engine", "crossCheck"}},
+		{name: "discovery", typ: tString, enum: []string{"auto", "operator", "annotations", "both", "none"}},
+		{name: "annotationLabels", typ: tString, enum: []string{"current", "legacy"}},
+	},
+}
+
+var workloadSection = &section{
+	name: "workload",
+	fields: []field{
+		{name: "namespace", typ: tString},
+		{name: "replicas", typ: tInteger, min: nonNeg(), doc: "spec.replicas at t = 0."},
+		{name: "podStartup", typ: tDurationOrObject, section: distributionSection, doc: "Creation to Ready: a duration, {min, max} (uniform) or {mean, stddev} (normal)."},
+		{name: "podTermination", typ: tDuration},
+		{name: "resources", typ: tObject, section: resourcesSection},
+		{name: "crashes", typ: tList, section: crashSection},
+	},
+}
+
+var distributionSection = &section{
+	name: "distribution",
+	fields: []field{
+		{name: "min", typ: tDuration},
+		{name: "max", typ: tDuration},
+		{name: "mean", typ: tDuration},
+		{name: "stddev", typ: tDuration},
+	},
+}
+
+var resourcesSection = &section{
+	name: "resources",
+	fields: []field{
+		{name: "container", typ: tString},
+		{name: "requests", typ: tObject, section: requestsSection},
+		{name: "usage", typ: tObject, section: usageSection},
+	},
+}
+
+var requestsSection = &section{
+	name: "requests",
+	fields: []field{
+		{name: "cpu", typ: tQuantity},
+		{name: "memory", typ: tQuantity},
+	},
+}
+
+var usageSection = &section{
+	name: "usage",
+	fields: []field{
+		{name: "cpu", typ: tObject, section: resourceUsageSection},
+		{name: "memory", typ: tObject, section: resourceUsageSection},
+	},
+}
+
+var resourceUsageSection = &section{
+	name: "resourceUsage",
+	doc:  "Per pod: base + perUnit x the pod's share of the load.",
+	fields: []field{
+		{name: "base", typ: tQuantity},
+		{name: "perUnit", typ: tQuantity},
+		{name: "load", typ: tString, doc: "The metric of the load (default: the first)."},
+	},
+}
+
+var crashSection = &section{
+	name:     "crash",
+	required: []string{"at"},
+	fields: []field{
+		{name: "at", typ: tDuration},
+		{name: "pod", typ: tInteger, min: nonNeg(), doc: "Pod i in creation order."},
+		{name: "count", typ: tInteger, doc: "The count oldest pods."},
+	},
+}
+
+var loadSection = &section{
+	name:     "load",
+	required: []string{"metric"},
+	fields: []field{
+		{name: "metric", typ: tString},
+		{name: "model", typ: tString, enum: enumOf(sim.LoadModels), doc: "connections (sticky per-pod gauge), requests (a counter per pod), queue (one backlog gauge), kafka (a topic read by the pods as one consumer group)."},
+		{name: "capacity", typ: tNumber, doc: "Per pod; the excess counts as overloaded."},
+		{name: "serviceRate", typ: tNumber, doc: "Items per second per ready pod (model queue)."},
+		{name: "noise", typ: tObject, section: noiseSection},
+		{name: "values", typ: tString, doc: "promtool's expanding notation, with interval."},
+		{name: "interval", typ: tDuration},
+		{name: "stages", typ: tList, section: stageSection, doc: "k6-style ramps."},
+		{name: "start", typ: tNumber, doc: "The load before the first stage."},
+		{name: "step", typ: tObject, section: stepSection},
+		{name: "spike", typ: tObject, section: spikeSection},
+		{name: "sine", typ: tObject, section: sineSection},
+		{name: "diurnal", typ: tObject, section: diurnalSection},
+		{name: "replay", typ: tObject, section: replaySection},
+	},
+}
+
+var noiseSection = &section{
+	name: "noise",
+	doc:  "Gaussian, from sim.seed.",
+	fields: []field{
+		{name: "stddev", typ: tNumber, min: nonNeg()},
+		{name: "relative", typ: tNumber, min: nonNeg()},
+	},
+}
+
+var stageSection = &section{
+	name:     "stage",
+	required: []string{"duration"},
+	fields: []field{
+		{name: "duration", typ: tDuration},
+		{name: "target", typ: tNumber},
+	},
+}
+
+var stepSection = &section{
+	name:     "step",
+	required: []string{"at", "to"},
+	fields: []field{
+		{name: "at", typ: tDuration},
+		{name: "from", typ: tNumber},
+		{name: "to", typ: tNumber},
+	},
+}
+
+var spikeSection = &section{
+	name:     "spike",
+	required: []string{"at", "duration", "peak"},
+	fields: []field{
+		{name: "at", typ: tDuration},
+		{name: "duration", typ: tDuration},
+		{name: "base", typ: tNumber, doc: "The load outside the spike, when the spike is the only shape."},
+		{name: "peak", typ: tNumber},
+	},
+}
+
+var sineFields = []field{
+	{name: "period", typ: tDuration},
+	{name: "phase", typ: tDuration},
+	{name: "min", typ: tNumber},
+	{name: "max", typ: tNumber},
+}
+
+var sineSection = &section{name: "sine", required: []string{"period", "min", "max"}, fields: sineFields}
+
+var diurnalSection = &section{name: "diurnal", doc: "A sine with a period of 24h unless given.", required: []string{"min", "max"}, fields: sineFields}
+
+var replaySection = &section{
+	name: "replay",
+	doc:  "A recording: file (.csv or a .json query_range answer), or query with start, end and step on a live Prometheus.",
+	fields: []field{
+		{name: "file", typ: tString},
+		{name: "match", typ: tString, doc: "Picks one recorded series by its selector."},
+		{name: "prometheusURL", typ: tString},
+		{name: "query", typ: tString},
+		{name: "start", typ: tTime},
+		{name: "end", typ: tTime},
+		{name: "step", typ: tDuration},
+	},
+}
+
+var seriesSection = &section{
+	name: "rawSeries",
+	fields: []field{
+		{name: "series", typ: tString, doc: "A series selector, e.g. queue_length{queue=\"orders\"}."},
+		{name: "interval", typ: tDuration},
+		{name: "values", typ: tString, doc: "promtool's expanding notation."},
+		{name: "replay", typ: tObject, section: replaySection},
+	},
+}
+
+var faultSection = &section{
+	name:     "fault",
+	required: []string{"kind"},
+	fields: []field{
+		{name: "kind", typ: tString, enum: enumOf(sim.FaultKinds)},
+		{name: "from", typ: tDuration},
+		{name: "to", typ: tDuration},
+		{name: "at", typ: tDuration, doc: "The instant of a controllerRestart."},
+		{name: "metric", typ: tInteger, min: nonNeg(), doc: "Limits a query fault to spec.triggers[metric] (or spec.metrics[metric])."},
+	},
+}
+
+var expectSection = &section{
+	name:     "expectation",
+	required: []string{"name"},
+	fields: []field{
+		{name: "name", typ: tString},
+		{name: "at", typ: tDuration},
+		{name: "replicas", typ: tInteger, min: nonNeg()},
+		{name: "during", typ: tDurationPair},
+		{name: "min", typ: tInteger, min: nonNeg()},
+		{name: "max", typ: tInteger, min: nonNeg()},
+		{name: "noChange", typ: tBoolean},
+		{name: "reaches", typ: tInteger, min: nonNeg()},
+		{name: "by", typ: tDuration},
+		{name: "zeroBy", typ: tDuration},
+		{name: "maxScaleEventsPerHour", typ: tInteger, min: nonNeg()},
+		{name: "maxReplicaSeconds", typ: tNumber},
+		{name: "maxAboveTarget", typ: tDuration},
+		{name: "maxOverloaded", typ: tDuration},
+	},
+}
+
+var simSection = &section{
+	name: "sim",
+	fields: []field{
+		{name: "tick", typ: tDuration},
+		{name: "traceInterval", typ: tDuration},
+		{name: "seed", typ: tInteger},
+		{name: "start", typ: tTime},
+	},
+}
