@@ -136,3 +136,32 @@ func removeOutputs(t *testing.T, args []string) {
 		}
 	}
 }
+
+// TestReadmeOpeningCommands: the README opens with the two commands a
+// new user runs, the example and the tests; CI runs both exactly, and the
+// example's arguments are run here as the CLI runs them.
+func TestReadmeOpeningCommands(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	first := regexp.MustCompile("(?s)```sh\n(.*?)```").FindStringSubmatch(string(readme))
+	require.NotNil(t, first)
+	lines := strings.Split(strings.TrimSpace(first[1]), "\n")
+	require.Len(t, lines, 2, "the opening block holds two commands")
+	const example, tests = "go run ./cmd/autoscale-sim run examples/websocket/scenario.yaml --out out/", "go test ./..."
+	require.Equal(t, []string{example, tests}, lines)
+	ci, err := os.ReadFile("../../.ci/run")
+	require.NoError(t, err)
+	require.Contains(t, string(ci), "go run ./cmd/autoscale-sim run examples/websocket/scenario.yaml --out \"$out\"")
+	require.Regexp(t, `(?m)^go test ./...$`, string(ci))
+
+	t.Chdir("../..")
+	out := t.TempDir()
+	code, stdout, _ := runCLI(t, "run", "examples/websocket/scenario.yaml", "--out", out)
+	require.Equal(t, 0, code)
+	require.Contains(t, stdout, "Figures:")
+	for _, f := range []string{"trace.csv", "trace.json", "plot.png", "plot.svg"} {
+		st, err := os.Stat(filepath.Join(out, f))
+		require.NoError(t, err)
+		require.Positive(t, st.Size())
+	}
+}
