@@ -271,7 +271,8 @@ var loadSection = &section{
 		{name: "metric", typ: tString},
 		{name: "model", typ: tString, enum: enumOf(sim.LoadModels), doc: "connections (sticky per-pod gauge), requests (a counter per pod), queue (one backlog gauge), kafka (a topic read by the pods as one consumer group)."},
 		{name: "capacity", typ: tNumber, doc: "Per pod; the excess counts as overloaded."},
-		{name: "serviceRate", typ: tNumber, doc: "Items per second per ready pod (model queue)."},
+		{name: "serviceRate", typ: tNumber, doc: "Items per second per ready pod (model queue), or messages per second per consumer (model kafka)."},
+		{name: "kafka", typ: tObject, section: kafkaSection, doc: "The topic and consumer group of model kafka."},
 		{name: "noise", typ: tObject, section: noiseSection},
 		{name: "values", typ: tString, doc: "promtool's expanding notation, with interval."},
 		{name: "interval", typ: tDuration},
@@ -282,6 +283,22 @@ var loadSection = &section{
 		{name: "sine", typ: tObject, section: sineSection},
 		{name: "diurnal", typ: tObject, section: diurnalSection},
 		{name: "replay", typ: tObject, section: replaySection},
+	},
+}
+
+var kafkaSection = &section{
+	name:     "kafka",
+	doc:      "A topic read by the workload's ready pods as one consumer group; kafka-exporter's series and KEDA's kafka scaler read its committed offsets.",
+	required: []string{"partitions"},
+	fields: []field{
+		{name: "partitions", typ: tInteger, min: nonNeg(), doc: "The topic's partitions: consumers beyond them idle."},
+		{name: "topic", typ: tString, doc: "Default: the load's metric."},
+		{name: "consumerGroup", typ: tString, doc: "Default: the workload's name."},
+		{name: "assignor", typ: tString, enum: []string{sim.RangeAssignor, sim.CooperativeStickyAssignor}, doc: "range (the clients' default) or cooperative-sticky."},
+		{name: "rebalancePause", typ: tDuration, doc: "How long reassigned partitions are not read (default 3s)."},
+		{name: "commitInterval", typ: tDuration, doc: "auto.commit.interval.ms (default 5s): the lag moves in its steps."},
+		{name: "sessionTimeout", typ: tDuration, doc: "session.timeout.ms (default 45s): a crashed consumer's partitions stay unread this long."},
+		{name: "initialLag", typ: tInteger, min: nonNeg(), doc: "Messages behind on every partition at t = 0."},
 	},
 }
 

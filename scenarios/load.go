@@ -54,6 +54,8 @@ func load(n node, sc *Scenario, index int) (sim.Load, bool) {
 			if l.ServiceRate <= 0 {
 				v.fail("must be positive (items per second per pod)")
 			}
+		case "kafka":
+			l.Kafka = kafkaTopic(v)
 		case "noise":
 			v.walk(noiseSection, func(key string, v node) {
 				x := v.float()
@@ -178,8 +180,17 @@ func load(n node, sc *Scenario, index int) (sim.Load, bool) {
 	if l.Model == sim.Queue && l.ServiceRate == 0 {
 		n.fail("the queue model needs serviceRate, the items per second one pod processes")
 	}
-	if l.Model != sim.Queue && l.ServiceRate != 0 {
-		n.fail("serviceRate goes with model: queue")
+	if l.Model == sim.KafkaModel && l.ServiceRate == 0 {
+		n.fail("the kafka model needs serviceRate, the messages per second one consumer reads")
+	}
+	if l.Model == sim.KafkaModel && l.Kafka == nil {
+		n.fail("the kafka model needs kafka: {partitions: N}, the topic the pods consume")
+	}
+	if l.Model != sim.KafkaModel && l.Kafka != nil {
+		n.child("kafka", mappingValue(n.n, "kafka")).fail("kafka goes with model: kafka")
+	}
+	if l.Model != sim.Queue && l.Model != sim.KafkaModel && l.ServiceRate != 0 {
+		n.fail("serviceRate goes with model: queue or model: kafka")
 	}
 	switch {
 	case len(shapes) == 2 && valuesNode != nil && stages != nil:
@@ -205,6 +216,54 @@ func load(n node, sc *Scenario, index int) (sim.Load, bool) {
 		n.fail("a replayed load cannot take a spike")
 	}
 	return l, l.Shape != nil
+}
+
+// kafkaTopic reads a load's kafka block:
+//
+//	kafka: {partitions: 6, assignor: cooperative-sticky, commitInterval: 1s}
+func kafkaTopic(v node) *sim.Kafka {
+	k := &sim.Kafka{}
+	required(v, kafkaSection.required, "{partitions: 6}")
+	v.walk(kafkaSection, func(key string, v node) {
+		switch key {
+		case "partitions":
+			k.Partitions = int(v.int32())
+			if k.Partitions < 1 {
+				v.fail("must be at least 1")
+			}
+		case "topic":
+			k.Topic = v.str()
+		case "consumerGroup":
+			k.ConsumerGroup = v.str()
+		case "assignor":
+			k.Assignor = v.str()
+			if !contains(kafkaSection.field("assignor").enum, k.Assignor) {
+				v.fail("unsupported value %q; allowed: %s, %s", k.Assignor, sim.RangeAssignor, sim.CooperativeStickyAssignor)
+			}
+		case "rebalancePause":
+			k.RebalancePause = positiveDuration(v)
+		case "commitInterval":
+			k.CommitInterval = positiveDuration(v)
+		case "sessionTimeout":
+			k.SessionTimeout = positiveDuration(v)
+		case "initialLag":
+			k.InitialLag = int64(v.int32())
+			if k.InitialLag < 0 {
+				v.fail("must not be negative")
+			}
+		}
+	})
+	return k
+}
+
+// positiveDuration reads a duration that must be above zero: a zero
+// would silently mean the default.
+func positiveDuration(v node) time.Duration {
+	d := v.duration()
+	if d <= 0 {
+		v.fail("must be positive, e.g. 5s")
+	}
+	return d
 }
 
 // required reports the keys a shape mapping lacks.

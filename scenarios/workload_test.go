@@ -120,6 +120,11 @@ func TestWorkloadErrors(t *testing.T) {
 		{"missing recording", "  series: [{replay: {file: nope.csv}}]\n", "spec.series[0].replay: cannot read recording"},
 		{"live without url", "  series: [{replay: {query: up, start: '2026-01-01T00:00:00Z', end: '2026-01-01T01:00:00Z', step: 1m}}]\n", "needs prometheusURL here or the --prometheus-url flag"},
 		{"unknown evaluation", "  prometheus: {evaluation: fast}\n", `scenario.yaml:7: spec.prometheus.evaluation: unsupported value "fast"; allowed: direct, engine, crossCheck`},
+		{"kafka without topic", "  load: [{metric: q, model: kafka, serviceRate: 10, step: {at: 1m, to: 5}}]\n", "spec.load[0]: the kafka model needs kafka: {partitions: N}"},
+		{"kafka without partitions", "  load: [{metric: q, model: kafka, serviceRate: 10, kafka: {topic: q}, step: {at: 1m, to: 5}}]\n", "scenario.yaml:7: spec.load[0].kafka: partitions must be set, e.g. {partitions: 6}"},
+		{"kafka zero commit interval", "  load: [{metric: q, model: kafka, serviceRate: 10, kafka: {partitions: 3, commitInterval: 0s}, step: {at: 1m, to: 5}}]\n", "spec.load[0].kafka.commitInterval: must be positive, e.g. 5s"},
+		{"kafka unknown assignor", "  load: [{metric: q, model: kafka, serviceRate: 10, kafka: {partitions: 3, assignor: roundrobin}, step: {at: 1m, to: 5}}]\n", `spec.load[0].kafka.assignor: unsupported value "roundrobin"; allowed: range, cooperative-sticky`},
+		{"kafka block on a queue", "  load: [{metric: q, model: queue, serviceRate: 3, kafka: {partitions: 3}, step: {at: 1m, to: 5}}]\n", "spec.load[0].kafka: kafka goes with model: kafka"},
 		{"usage of unknown load", "  workload: {resources: {usage: {cpu: {base: 1m, load: nope}}}}\n", `spec.workload.resources.usage.cpu.load: no load produces "nope"`},
 	}
 	for _, tt := range tests {
@@ -158,4 +163,13 @@ func TestReplayedLoadValues(t *testing.T) {
 			require.Equal(t, 1.0, sc.Spec.Loads[1].Shape.At(90*time.Second), "a gap keeps the previous value")
 		})
 	}
+}
+
+func TestKafkaLoad(t *testing.T) {
+	scen := "apiVersion: autoscale-sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  duration: 10m\n  autoscaler: {manifests: so.yaml}\n" +
+		"  load: [{metric: orders, model: kafka, serviceRate: 40, step: {at: 1m, to: 5}, kafka: {partitions: 6, assignor: cooperative-sticky, commitInterval: 1s, sessionTimeout: 10s, rebalancePause: 2s, initialLag: 100, consumerGroup: g}}]\n"
+	sc, err := Parse("scenario.yaml", []byte(scen), files(map[string]string{"so.yaml": cpuScaledObject}))
+	require.NoError(t, err)
+	require.Equal(t, &sim.Kafka{Partitions: 6, ConsumerGroup: "g", Assignor: sim.CooperativeStickyAssignor, RebalancePause: 2 * time.Second,
+		CommitInterval: time.Second, SessionTimeout: 10 * time.Second, InitialLag: 100}, sc.Spec.Loads[0].Kafka)
 }
