@@ -246,6 +246,23 @@ func MaxOverloaded(d time.Duration) Assertion {
 	}}
 }
 
+// MaxMeanMessageWait claims that, in a ScaledJob run, messages wait on
+// average at most d before a Job's pod takes them
+// (sim.JobFigures.MeanMessageWait).
+func MaxMeanMessageWait(d time.Duration) Assertion {
+	return assertion{fmt.Sprintf("mean message wait at most %s", Duration(d)), func(r *sim.Result) error {
+		j := r.Figures().Jobs
+		if j == nil {
+			return errors.New("maxMeanMessageWait applies to a ScaledJob run; this run's autoscaler is " + r.Autoscaler)
+		}
+		if j.MeanMessageWait > d {
+			return fmt.Errorf("mean message wait: want at most %s, got %s (%d messages taken, %d still waiting, %d Jobs created, at most %d running)",
+				Duration(d), Duration(j.MeanMessageWait), j.MessagesTaken, j.MessagesWaiting, j.JobsCreated, j.PeakRunning)
+		}
+		return nil
+	}}
+}
+
 // FromExpectation turns an expect: entry into an Assertion named after
 // it (with its file and line).
 func FromExpectation(e scenarios.Expectation) Assertion {
@@ -273,6 +290,8 @@ func FromExpectation(e scenarios.Expectation) Assertion {
 		a = MaxAboveTarget(*e.MaxAboveTarget)
 	case e.MaxOverloaded != nil:
 		a = MaxOverloaded(*e.MaxOverloaded)
+	case e.MaxMeanMessageWait != nil:
+		a = MaxMeanMessageWait(*e.MaxMeanMessageWait)
 	default:
 		// The loader rejects such entries; a hand-built one fails loudly.
 		a = assertion{"", func(*sim.Result) error { return errors.New("the expectation makes no claim") }}

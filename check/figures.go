@@ -61,7 +61,8 @@ func FiguresOf(r *sim.Result) Figures {
 // aboveTarget reports whether some metric of row s exceeds its target.
 func aboveTarget(metrics []sim.MetricInfo, s sim.Sample) bool {
 	for j, m := range metrics {
-		if j >= len(s.Metrics) || m.Target <= 0 {
+		// A ScaledJob's target is per Job to create, not a level to hold.
+		if j >= len(s.Metrics) || m.Target <= 0 || m.SourceType == sim.ScaledJobSource {
 			continue
 		}
 		v := s.Metrics[j]

@@ -104,6 +104,19 @@ type Figures struct {
 	ScaleDowns                int      `json:"scaleDowns"`
 	// Flaps counts direction changes (an up after a down or the reverse).
 	Flaps int `json:"flaps"`
+	// Jobs are the figures of a ScaledJob run.
+	Jobs *JobFigures `json:"jobs,omitempty"`
+}
+
+// JobFigures are the figures of a ScaledJob run (sim.JobFigures).
+type JobFigures struct {
+	MeanMessageWaitSeconds float64 `json:"meanMessageWaitSeconds"`
+	MessagesTaken          int     `json:"messagesTaken"`
+	MessagesWaiting        int     `json:"messagesWaiting"`
+	JobsCreated            int     `json:"jobsCreated"`
+	JobsSucceeded          int     `json:"jobsSucceeded"`
+	JobsFailed             int     `json:"jobsFailed"`
+	PeakRunning            int     `json:"peakRunning"`
 }
 
 // FiguresOf converts check.Figures.
@@ -123,6 +136,10 @@ func FiguresOf(f check.Figures) Figures {
 	if f.ScaledUpAfterRise {
 		s := Seconds(f.TimeToFirstScaleUp)
 		out.TimeToFirstScaleUpSeconds = &s
+	}
+	if j := f.Jobs; j != nil {
+		out.Jobs = &JobFigures{MeanMessageWaitSeconds: Seconds(j.MeanMessageWait), MessagesTaken: j.MessagesTaken, MessagesWaiting: j.MessagesWaiting,
+			JobsCreated: j.JobsCreated, JobsSucceeded: j.JobsSucceeded, JobsFailed: j.JobsFailed, PeakRunning: j.PeakRunning}
 	}
 	return out
 }

@@ -354,7 +354,7 @@ func TestHTMLInChromium(t *testing.T) {
 // as `autoscale-sim run --html` writes it, and checks its layout.
 func TestExamplesInChromium(t *testing.T) {
 	d := startChromium(t)
-	paths, err := filepath.Glob("../examples/*/scenario.yaml")
+	paths, err := filepath.Glob("../examples/*/*scenario*.yaml")
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(paths), 9)
 	dir := t.TempDir()

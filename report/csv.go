@@ -19,6 +19,11 @@ var csvFixedColumns = []string{
 	"load",
 }
 
+// csvJobColumns follow the metric (and backlog) columns of a ScaledJob
+// run: its unfinished Jobs, those with no pod running yet, and the
+// finished and created counts so far.
+var csvJobColumns = []string{"jobs_running", "jobs_pending", "jobs_succeeded", "jobs_failed", "jobs_created"}
+
 // WriteCSV writes the trace of r as CSV (RFC 4180, "\n" line endings): a
 // header row, then one row per sample. See the package documentation for
 // the columns.
@@ -33,6 +38,14 @@ func WriteCSV(w io.Writer, r *sim.Result) error {
 	for _, m := range r.Metrics {
 		header = append(header, m.Name)
 	}
+	backlog := r.Load.Backlog != ""
+	if backlog {
+		header = append(header, "backlog")
+	}
+	jobs := len(r.Samples) > 0 && r.Samples[0].Jobs != nil
+	if jobs {
+		header = append(header, csvJobColumns...)
+	}
 	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("report: writing CSV header: %w", err)
 	}
@@ -45,6 +58,17 @@ func WriteCSV(w io.Writer, r *sim.Result) error {
 		row[4] = csvNumber(s.Load)
 		for j, v := range s.Metrics {
 			row[len(csvFixedColumns)+j] = csvNumber(v)
+		}
+		k := len(csvFixedColumns) + len(r.Metrics)
+		if backlog {
+			row[k] = csvNumber(s.Backlog)
+			k++
+		}
+		if jobs && s.Jobs != nil {
+			j := s.Jobs
+			for n, v := range []int32{j.Running, j.Pending, j.Succeeded, j.Failed, j.Created} {
+				row[k+n] = strconv.FormatInt(int64(v), 10)
+			}
 		}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("report: writing CSV row %d: %w", i, err)

@@ -30,6 +30,9 @@ type jsonResult struct {
 	Events          []jsonEvent      `json:"events"`
 	// Conditions are the ScaledObject's status conditions as they changed.
 	Conditions []jsonCondition `json:"conditions,omitempty"`
+	// Backlog names what the samples' backlog holds ("queue" or "kafka
+	// lag"), omitted when nothing.
+	Backlog string `json:"backlog,omitempty"`
 }
 
 // jsonSetting is a value of the run and where it came from.
@@ -61,6 +64,19 @@ type jsonSample struct {
 	ReadyReplicas   int32        `json:"readyReplicas"`
 	Load            jsonNumber   `json:"load"`
 	Metrics         jsonMetricKV `json:"metrics"`
+	// Backlog is the first load's backlog (Result.Load.Backlog says
+	// which), omitted when the load has none.
+	Backlog *jsonNumber `json:"backlog,omitempty"`
+	Jobs    *jsonJobs   `json:"jobs,omitempty"`
+}
+
+// jsonJobs are a ScaledJob run's Jobs at a sample.
+type jsonJobs struct {
+	Running   int32 `json:"running"`
+	Pending   int32 `json:"pending"`
+	Succeeded int32 `json:"succeeded"`
+	Failed    int32 `json:"failed"`
+	Created   int32 `json:"created"`
 }
 
 type jsonCondition struct {
@@ -148,6 +164,7 @@ func WriteJSON(w io.Writer, r *sim.Result) error {
 		Metrics:         make([]jsonMetric, len(r.Metrics)),
 		Samples:         make([]jsonSample, len(r.Samples)),
 		Events:          make([]jsonEvent, len(r.Events)),
+		Backlog:         r.Load.Backlog,
 	}
 	for i, st := range r.Settings {
 		doc.Settings[i] = jsonSetting{Name: st.Name, Value: st.Value, Source: st.Source, Note: st.Note}
@@ -174,6 +191,13 @@ func WriteJSON(w io.Writer, r *sim.Result) error {
 			ReadyReplicas:   s.ReadyReplicas,
 			Load:            jsonNumber(s.Load),
 			Metrics:         jsonMetricKV{names: names, values: s.Metrics},
+		}
+		if r.Load.Backlog != "" {
+			b := jsonNumber(s.Backlog)
+			doc.Samples[i].Backlog = &b
+		}
+		if j := s.Jobs; j != nil {
+			doc.Samples[i].Jobs = &jsonJobs{j.Running, j.Pending, j.Succeeded, j.Failed, j.Created}
 		}
 	}
 	for i, e := range r.Events {

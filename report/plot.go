@@ -115,6 +115,12 @@ func runFigure(r *sim.Result) *stackFigure {
 	} else {
 		fg.notes = append(fg.notes, "Not shown: offered load. The scenario has no load model; its metrics come from raw series.")
 	}
+	if p := backlogPanel(r); p != nil {
+		fg.panels = append(fg.panels, p)
+	}
+	if p := jobsPanel(r); p != nil {
+		fg.panels = append(fg.panels, p)
+	}
 	if len(r.Metrics) == 0 {
 		fg.notes = append(fg.notes, "Not shown: metrics. The autoscaler reads none that the simulation traces.")
 	}
@@ -388,6 +394,9 @@ func metricPanels(r *sim.Result, i int) []*panel {
 	target := shortNumber(m.Target)
 	var title, ylabel, series string
 	switch {
+	case m.SourceType == sim.ScaledJobSource:
+		title = fmt.Sprintf("%s: the queue length KEDA reads, against %s per Job", m.Name, target)
+		ylabel, series = "queue length", "queue length"
 	case v.perPod:
 		title = fmt.Sprintf("%s per ready pod against its AverageValue target %s (the HPA divides the query result by the pods)", m.Name, target)
 		ylabel, series = "per ready pod", "per ready pod"

@@ -34,6 +34,8 @@ import (
 //	- name: served
 //	  maxAboveTarget: 1m  # time a metric per ready pod exceeds its target
 //	  maxOverloaded: 0s   # time the load exceeds what the ready pods serve (capacity)
+//	- name: renders start soon
+//	  maxMeanMessageWait: 2m  # ScaledJob: mean wait of a message for a Job
 type Expectation struct {
 	Name string
 	// File and Line locate the entry.
@@ -55,6 +57,7 @@ type Expectation struct {
 	MaxReplicaSeconds     *float64
 	MaxAboveTarget        *time.Duration
 	MaxOverloaded         *time.Duration
+	MaxMeanMessageWait    *time.Duration
 }
 
 // expectations reads spec.expect.
@@ -107,6 +110,8 @@ func expectations(n node) []Expectation {
 				e.MaxAboveTarget = v.durationp()
 			case "maxOverloaded":
 				e.MaxOverloaded = v.durationp()
+			case "maxMeanMessageWait":
+				e.MaxMeanMessageWait = v.durationp()
 			}
 		})
 		if e.Name == "" {
@@ -143,9 +148,10 @@ func checkKinds(v node, e Expectation) {
 	has(e.MaxReplicaSeconds != nil, "maxReplicaSeconds")
 	has(e.MaxAboveTarget != nil, "maxAboveTarget")
 	has(e.MaxOverloaded != nil, "maxOverloaded")
+	has(e.MaxMeanMessageWait != nil, "maxMeanMessageWait")
 	switch {
 	case len(kinds) == 0:
-		v.fail("no claim; set one of: at+replicas, during+min/max/noChange, reaches+by, zeroBy, maxScaleEventsPerHour, maxReplicaSeconds, maxAboveTarget, maxOverloaded")
+		v.fail("no claim; set one of: at+replicas, during+min/max/noChange, reaches+by, zeroBy, maxScaleEventsPerHour, maxReplicaSeconds, maxAboveTarget, maxOverloaded, maxMeanMessageWait")
 		return
 	case len(kinds) > 1:
 		v.fail("several claims (%s); write one expectation per claim", strings.Join(kinds, ", "))

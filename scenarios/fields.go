@@ -128,6 +128,7 @@ var specSection = &section{
 		{name: "prometheus", typ: tObject, section: prometheusSection},
 		{name: "workload", typ: tObject, section: workloadSection},
 		{name: "load", typ: tList, section: loadSection, doc: "The loads the workload serves; the first one is the trace's load column."},
+		{name: "jobs", typ: tObject, section: jobsSection, doc: "What the Jobs of a ScaledJob do."},
 		{name: "sim", typ: tObject, section: simSection},
 		{name: "expect", typ: tList, section: expectSection, doc: "Claims about the run, checked by autoscale-sim test."},
 		{name: "series", typ: tList, section: seriesSection, doc: "Raw series, written as given (open loop)."},
@@ -139,7 +140,7 @@ var autoscalerSection = &section{
 	name: "autoscaler",
 	fields: []field{
 		{name: "manifests", typ: tStringOrList, doc: "What you kubectl apply: files, directories, globs, relative to the scenario file."},
-		{name: "kind", typ: tString, enum: []string{"ScaledObject", "HorizontalPodAutoscaler"}, doc: "The autoscaler's kind, when the manifests hold several."},
+		{name: "kind", typ: tString, enum: []string{"ScaledObject", "ScaledJob", "HorizontalPodAutoscaler"}, doc: "The autoscaler's kind, when the manifests hold several."},
 		{name: "name", typ: tString, doc: "The autoscaler's name, when the manifests hold several."},
 		{name: "allowEmptyQueries", typ: tList, elem: tInteger, doc: "Triggers (or HPA metrics), by index, whose query may select nothing."},
 	},
@@ -206,6 +207,16 @@ var workloadSection = &section{
 		{name: "podTermination", typ: tDuration},
 		{name: "resources", typ: tObject, section: resourcesSection},
 		{name: "crashes", typ: tList, section: crashSection},
+	},
+}
+
+var jobsSection = &section{
+	name: "jobs",
+	doc:  "Each Job's pods, once running, take messages from a queue load and work on each, then succeed; a pod that finds the queue empty succeeds at once.",
+	fields: []field{
+		{name: "queue", typ: tString, doc: "The metric of the queue load the Jobs drain (default: the only load of model queue)."},
+		{name: "messagesPerPod", typ: tInteger, min: nonNeg(), doc: "Messages one pod takes (default 1)."},
+		{name: "duration", typ: tDurationOrObject, section: distributionSection, doc: "Work per message: a duration, {min, max} or {mean, stddev}."},
 	},
 }
 
@@ -406,6 +417,7 @@ var expectSection = &section{
 		{name: "maxReplicaSeconds", typ: tNumber},
 		{name: "maxAboveTarget", typ: tDuration},
 		{name: "maxOverloaded", typ: tDuration},
+		{name: "maxMeanMessageWait", typ: tDuration, doc: "ScaledJob: the mean time a message waits for a Job's pod."},
 	},
 }
 

@@ -178,7 +178,7 @@ func load(n node, sc *Scenario, index int) (sim.Load, bool) {
 		n.fail("metric must be set, e.g. websocket_connection_count")
 	}
 	if l.Model == sim.Queue && l.ServiceRate == 0 {
-		n.fail("the queue model needs serviceRate, the items per second one pod processes")
+		sc.rateless = append(sc.rateless, n)
 	}
 	if l.Model == sim.KafkaModel && l.ServiceRate == 0 {
 		n.fail("the kafka model needs serviceRate, the messages per second one consumer reads")

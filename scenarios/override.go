@@ -108,6 +108,8 @@ func parseOverridden(file string, data []byte, read ReadFunc, opts Options) (*Sc
 	switch {
 	case sc.Spec.KEDA != nil:
 		kind, name = "ScaledObject", sc.Spec.KEDA.Object.Name
+	case sc.Spec.ScaledJob != nil:
+		kind, name = "ScaledJob", sc.Spec.ScaledJob.Object.Name
 	case sc.Spec.HPA != nil:
 		name = sc.Spec.HPA.Spec.Name
 	}
@@ -132,6 +134,11 @@ func parseOverridden(file string, data []byte, read ReadFunc, opts Options) (*Sc
 	sc, err = ParseWith(file, data, wrapped, opts)
 	if editErr != nil {
 		return nil, editErr
+	}
+	if len(edits) == 0 {
+		// The autoscaler came from -f input or the files hold it under
+		// another name: the values would silently not be set.
+		return nil, fmt.Errorf("--set %s: no manifest file the scenario names holds %s/%s, so the value cannot be set; name its file in spec.autoscaler.manifests", overrides[0], kind, name)
 	}
 	if err != nil {
 		var e *Error

@@ -180,6 +180,11 @@ func (rs *resolution) defaultNamespaces() {
 				ns = so.Namespace
 			}
 		}
+		for _, sj := range rs.all.ScaledJobs {
+			if ns == "" && sj.Namespace != "" && rs.refs.matches("ScaledJob", sj.Name) {
+				ns = sj.Namespace
+			}
+		}
 		for _, h := range rs.all.HPAs {
 			if ns == "" && h.Namespace != "" && rs.refs.matches("HorizontalPodAutoscaler", h.Name) {
 				ns = h.Namespace
@@ -196,6 +201,9 @@ func (rs *resolution) defaultNamespaces() {
 		}
 	}
 	for _, o := range rs.all.ScaledObjects {
+		set(&o.Namespace)
+	}
+	for _, o := range rs.all.ScaledJobs {
 		set(&o.Namespace)
 	}
 	for _, o := range rs.all.HPAs {
@@ -249,6 +257,17 @@ func (rs *resolution) pickAutoscaler() bool {
 			s.Workload.Namespace = so.Namespace
 		}
 	}
+	for _, sj := range rs.all.ScaledJobs {
+		if r.matches("ScaledJob", sj.Name) {
+			candidates = append(candidates, "ScaledJob/"+sj.Name)
+			sc.autoscaler = rs.all.docs[sj]
+			rs.autoscalerObj = sj
+			s.ScaledJob = &sim.ScaledJob{Object: sj, Version: r.kedaVer, Model: r.jobs}
+			s.Workload.Name = sj.Name
+			s.Workload.Kind = "Job"
+			s.Workload.Namespace = sj.Namespace
+		}
+	}
 	for _, h := range rs.all.HPAs {
 		if h.OwnedByKEDA {
 			continue
@@ -265,9 +284,11 @@ func (rs *resolution) pickAutoscaler() bool {
 	}
 	switch len(candidates) {
 	case 0:
-		what := "ScaledObject (keda.sh/v1alpha1) or HorizontalPodAutoscaler (autoscaling/v2)"
+		what := "ScaledObject or ScaledJob (keda.sh/v1alpha1) or HorizontalPodAutoscaler (autoscaling/v2)"
 		if r.kind == "ScaledObject" {
 			what = "ScaledObject (keda.sh/v1alpha1)"
+		} else if r.kind == "ScaledJob" {
+			what = "ScaledJob (keda.sh/v1alpha1)"
 		} else if r.kind == "HorizontalPodAutoscaler" {
 			what = "HorizontalPodAutoscaler (autoscaling/v2)"
 		}
@@ -281,6 +302,9 @@ func (rs *resolution) pickAutoscaler() bool {
 	if s.Workload.Kind == "" {
 		s.Workload.Kind = "Deployment"
 	}
+	if !rs.jobsSection() {
+		return false
+	}
 	n, what := s.AutoscalerMetrics()
 	for _, m := range r.metricIndexes {
 		if i := int(m.int32()); i >= n {
@@ -291,6 +315,65 @@ func (rs *resolution) pickAutoscaler() bool {
 		s.Workload.Namespace = r.namespace
 	}
 	return true
+}
+
+// jobsSection checks spec.jobs against the chosen autoscaler: a ScaledJob
+// needs it (what its Jobs do), anything else must not have it. It also
+// reports the ScaledJob's admission errors for the modelled KEDA release
+// at their lines.
+func (rs *resolution) jobsSection() bool {
+	s, r := &rs.sc.Spec, rs.refs
+	if s.ScaledJob == nil {
+		if r.jobsNode != nil {
+			r.jobsNode.fail("spec.jobs describes the Jobs of a ScaledJob; the autoscaler is %s", s.Workload.Kind+"/"+s.Workload.Name)
+			return false
+		}
+		return true
+	}
+	sj := s.ScaledJob.Object
+	if r.jobsNode == nil {
+		rs.sc.Spec.ScaledJob = nil
+		r.node.fail("ScaledJob %s needs spec.jobs, what its Jobs' pods do: e.g. jobs: {queue: %s, messagesPerPod: 1, duration: 2m}", sj.Name, firstQueue(s.Loads))
+		return false
+	}
+	m := &s.ScaledJob.Model
+	if m.Duration == 0 && m.DurationDist == nil {
+		r.jobsNode.fail("duration must be set: the work per message (or per pod without a queue), e.g. 2m or {mean: 2m, stddev: 30s}")
+	}
+	if m.MessagesPerPod == 0 {
+		m.MessagesPerPod = 1
+	}
+	if m.Queue < 0 {
+		rs.assume(fmt.Sprintf("no load is a queue: each pod of ScaledJob %s works %s and succeeds", sj.Name, jobWork(*m)),
+			"add a load of model queue for the Jobs to take messages from")
+	}
+	if errs, err := sj.ValidateScaledJob(r.kedaVer); err == nil {
+		for _, fe := range errs {
+			rs.at(sj, fe.Path, "%s", fe.Message)
+		}
+		if len(errs) > 0 {
+			return false
+		}
+	}
+	// Job pods have no readiness gate: podStartup is creation to running.
+	s.Workload.InitialReplicas = 0
+	return true
+}
+
+func firstQueue(loads []sim.Load) string {
+	for _, l := range loads {
+		if l.Model == sim.Queue {
+			return l.Metric
+		}
+	}
+	return "QUEUE_METRIC"
+}
+
+func jobWork(m sim.JobModel) string {
+	if m.DurationDist != nil {
+		return "a drawn duration"
+	}
+	return m.Duration.String()
 }
 
 // at reports a problem at a field path of a manifest object.

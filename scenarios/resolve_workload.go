@@ -55,6 +55,10 @@ func (rs *resolution) givenResources(key string) bool {
 // readinessProbe implies, its termination grace period. A value the
 // scenario sets wins, and the run says so.
 func (rs *resolution) workload() {
+	if rs.sc.Spec.ScaledJob != nil {
+		rs.jobWorkload()
+		return
+	}
 	rs.findTarget()
 	s := &rs.sc.Spec
 	w := rs.target
@@ -372,4 +376,31 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// jobWorkload records where a ScaledJob run's values come from: no Jobs
+// at t = 0, the time from a Job pod's creation to its container running,
+// and what each pod does.
+func (rs *resolution) jobWorkload() {
+	s := &rs.sc.Spec
+	sj := s.ScaledJob.Object
+	rs.setting("initial Jobs", "0", "ScaledJob/"+sj.Name, "KEDA creates Jobs at its polls")
+	if rs.given("workload.podStartup") {
+		v := shortDuration(s.Workload.PodStartup)
+		if s.Workload.PodStartupDist != nil {
+			v = "drawn per pod"
+		}
+		rs.setting("time to running", v, rs.scenarioField("workload.podStartup"), "creation to the container running (a Job's pod has no readiness gate)")
+	} else {
+		rs.setting("time to running", "0s", "default", "")
+		rs.assume("Job pods run their container as soon as they are created",
+			"set spec.workload.podStartup to the time your Job pods take to be scheduled, pull the image and start")
+	}
+	m := s.ScaledJob.Model
+	work := jobWork(m)
+	if m.Queue >= 0 {
+		rs.setting("Job pods", fmt.Sprintf("take %d message(s) from %s, %s each", m.MessagesPerPod, s.Loads[m.Queue].Metric, work), rs.scenarioField("jobs"), "")
+	}
+	j := sj.Job
+	rs.setting("parallelism, completions", fmt.Sprintf("%d, %d", j.ParallelismOrDefault(), j.CompletionsOrDefault()), rs.from(sj, "ScaledJob/"+sj.Name, "spec.jobTargetRef"), "")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -45,6 +46,9 @@ type Scenario struct {
 	// replays are the recordings named by loads and series, read after
 	// the scenario itself is known to be well formed.
 	replays []replayRef
+	// rateless are the queue loads without serviceRate: allowed only as
+	// the queue a ScaledJob's Jobs drain.
+	rateless []node
 	// autoscaler is the manifest document of the simulated autoscaler.
 	autoscaler document
 	// queryOrigins locates the query behind each HPA metric served by an
@@ -185,6 +189,11 @@ type manifestRefs struct {
 	// given records the scenario fields that were set (path from spec,
 	// e.g. "workload.podStartup"), which win over the manifests.
 	given map[string]node
+	// jobs is spec.jobs, for a ScaledJob (jobsNode locates it, jobQueue
+	// names its queue load).
+	jobs     sim.JobModel
+	jobsNode *node
+	jobQueue node
 }
 
 func scenarioSpec(n node, sc *Scenario) manifestRefs {
@@ -251,7 +260,7 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 				case "kind":
 					refs.kind = v.str()
 					if !contains(autoscalerSection.field("kind").enum, refs.kind) {
-						v.fail("unsupported value %q; allowed: ScaledObject, HorizontalPodAutoscaler", refs.kind)
+						v.fail("unsupported value %q; allowed: ScaledObject, ScaledJob, HorizontalPodAutoscaler", refs.kind)
 					}
 				case "name":
 					refs.name = v.str()
@@ -301,6 +310,25 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 						v.fail("%v", err)
 					}
 					s.Prometheus.Evaluation = e
+				}
+			})
+		case "jobs":
+			vv := v
+			refs.jobsNode = &vv
+			refs.given["jobs"] = v
+			refs.jobs = sim.JobModel{Queue: -1}
+			v.walk(jobsSection, func(key string, v node) {
+				switch key {
+				case "queue":
+					v.str()
+					refs.jobQueue = v
+				case "messagesPerPod":
+					refs.jobs.MessagesPerPod = int(v.int32())
+					if refs.jobs.MessagesPerPod < 1 {
+						v.fail("must be at least 1")
+					}
+				case "duration":
+					refs.jobs.Duration, refs.jobs.DurationDist = podStartup(v)
 				}
 			})
 		case "workload":
@@ -375,7 +403,50 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 	if s.Duration == 0 && !hasKey(n.n, "duration") {
 		n.fail("duration must be set, e.g. 20m")
 	}
+	refs.jobQueueIndex(sc)
 	return refs
+}
+
+// jobQueueIndex resolves spec.jobs.queue to a load (by default the only
+// queue load), and refuses queue loads without serviceRate that no Jobs
+// drain.
+func (refs *manifestRefs) jobQueueIndex(sc *Scenario) {
+	loads := sc.Spec.Loads
+	if refs.jobsNode != nil {
+		if refs.jobQueue.n != nil {
+			name := refs.jobQueue.n.Value
+			refs.jobs.Queue = slices.IndexFunc(loads, func(l sim.Load) bool { return l.Metric == name })
+			switch {
+			case refs.jobs.Queue < 0:
+				refs.jobQueue.fail("no load produces %q", name)
+			case loads[refs.jobs.Queue].Model != sim.Queue:
+				refs.jobQueue.fail("load %q is of model %s; the Jobs take messages from a load of model queue", name, loads[refs.jobs.Queue].Model)
+			}
+		} else {
+			var queues []int
+			for i, l := range loads {
+				if l.Model == sim.Queue {
+					queues = append(queues, i)
+				}
+			}
+			if len(queues) == 1 {
+				refs.jobs.Queue = queues[0]
+			} else if len(queues) > 1 {
+				refs.jobsNode.fail("several loads are queues; name the one the Jobs drain with queue")
+			}
+		}
+	}
+	for _, n := range sc.rateless {
+		i := 0
+		for j, l := range loads {
+			if l.Metric == mappingValue(n.n, "metric").Value {
+				i = j
+			}
+		}
+		if refs.jobsNode == nil || refs.jobs.Queue != i {
+			n.fail("the queue model needs serviceRate, the items per second one pod processes (only the queue a ScaledJob's Jobs drain goes without)")
+		}
+	}
 }
 
 func controller(n node, c *hpa.Config) {

@@ -126,7 +126,7 @@ var yamlLanguageServer = regexp.MustCompile(`(?m)^# yaml-language-server: \$sche
 func TestExamplesMatchSchema(t *testing.T) {
 	sch, err := schematest.Compile(schemaFile)
 	require.NoError(t, err)
-	paths, err := filepath.Glob("../examples/*/scenario.yaml")
+	paths, err := filepath.Glob("../examples/*/*scenario*.yaml")
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(paths), 10)
 	for _, p := range paths {

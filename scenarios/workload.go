@@ -36,9 +36,9 @@ func podStartup(v node) (time.Duration, *sim.Distribution) {
 	case uniform && normal:
 		v.fail("give {min, max} (uniform) or {mean, stddev} (normal), not both")
 	case uniform && (!contains(seen, "max") || d.Max < d.Min):
-		v.fail("a uniform startup needs max >= min, e.g. {min: 10s, max: 40s}")
+		v.fail("a uniform distribution needs max >= min, e.g. {min: 10s, max: 40s}")
 	case normal && !contains(seen, "mean"):
-		v.fail("a normal startup needs a mean, e.g. {mean: 20s, stddev: 5s}")
+		v.fail("a normal distribution needs a mean, e.g. {mean: 20s, stddev: 5s}")
 	case !uniform && !normal:
 		v.fail("give a duration, {min, max} or {mean, stddev}")
 	}

@@ -132,6 +132,12 @@ func New(spec Spec) (*Simulator, error) {
 		if l.Model == Queue || l.Model == KafkaModel {
 			s.result.Load.PerPod = l.ServiceRate
 		}
+		switch l.Model {
+		case Queue:
+			s.result.Load.Backlog = BacklogQueue
+		case KafkaModel:
+			s.result.Load.Backlog = BacklogKafkaLag
+		}
 	}
 	s.spec.Loads = slices.Clone(s.spec.Loads)
 	for li, l := range s.spec.Loads {
@@ -219,7 +225,7 @@ func (s *Simulator) setUpKEDA() error {
 			s.kafkaOf[i] = li
 			s.column[i] = len(s.result.Metrics)
 			s.result.Metrics = append(s.result.Metrics, MetricInfo{
-				Name: s.loop.ExternalMetricNames()[s.externalIndex(i)], Query: fmt.Sprintf("lag of consumer group %s on topic %s", k.ConsumerGroup, orTopic(k.Topic)),
+				Name: s.loop.ExternalMetricNames()[s.externalIndex(i)], Query: fmt.Sprintf("lag of consumer group %s on topic %s as KEDA's kafka scaler reports it (capped at partitions x lagThreshold unless allowIdleConsumers)", k.ConsumerGroup, orTopic(k.Topic)),
 				Target: float64(k.LagThreshold), ActivationTarget: float64(k.ActivationLagThreshold),
 				TargetType: metricTargetType(tr.MetricType), SourceType: string(hpa.ExternalMetricSourceType),
 			})
@@ -942,6 +948,16 @@ func (s *Simulator) record(now time.Duration) {
 		ReadyReplicas:   ready,
 		Load:            load,
 		Metrics:         s.metricsCopy(),
+	}
+	if len(s.loads) > 0 {
+		switch st := s.loads[0]; {
+		case st.kafka != nil:
+			for p := range st.kafka.logEnd {
+				smp.Backlog += math.Floor(st.kafka.logEnd[p]) - float64(st.kafka.committed[p])
+			}
+		case s.spec.Loads[0].Model == Queue:
+			smp.Backlog = st.backlog
+		}
 	}
 	if s.sj != nil {
 		// For a ScaledJob the replicas are its unfinished Jobs (KEDA's

@@ -21,7 +21,7 @@ import (
 // engine, and cross-checked (both, failing on any difference). The JSON
 // traces must be byte-identical.
 func TestEvaluationModesAgree(t *testing.T) {
-	paths, err := filepath.Glob("../examples/*/scenario.yaml")
+	paths, err := filepath.Glob("../examples/*/*scenario*.yaml")
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(paths), 7)
 	specs := map[string]sim.Spec{}

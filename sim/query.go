@@ -1,6 +1,9 @@
 package sim
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // The methods in this file answer the questions policy checks ask of a
 // run. They read the timeline of replica changes, so they are exact at
@@ -103,6 +106,23 @@ type Figures struct {
 	// scale-up at or after it; ScaledUpAfterRise is false if there is none.
 	TimeToFirstScaleUp time.Duration
 	ScaledUpAfterRise  bool
+	// Jobs are the figures of a ScaledJob run (nil otherwise).
+	Jobs *JobFigures
+}
+
+// JobFigures summarise a ScaledJob run: how long messages waited for a
+// Job, and how many Jobs KEDA created.
+type JobFigures struct {
+	// MeanMessageWait is the mean time a message waited in the queue
+	// before a Job's pod took it (messages still waiting at the end count
+	// with the time they waited so far).
+	MeanMessageWait time.Duration
+	// MessagesTaken counts the messages Jobs took; MessagesWaiting those
+	// still in the queue at the end.
+	MessagesTaken, MessagesWaiting int
+	// JobsCreated, JobsSucceeded and JobsFailed count Jobs; PeakRunning
+	// is the most unfinished Jobs at once.
+	JobsCreated, JobsSucceeded, JobsFailed, PeakRunning int
 }
 
 // Figures computes the summary of the run.
@@ -130,6 +150,18 @@ func (r *Result) Figures() Figures {
 	f.ReplicaSeconds += float64(cur) * (r.Duration - last).Seconds()
 	f.FinalReplicas = cur
 	f.OverloadedSeconds = r.OverloadedSeconds
+	if n := len(r.Samples); n > 0 && r.Samples[n-1].Jobs != nil {
+		last := r.Samples[n-1].Jobs
+		j := &JobFigures{MessagesTaken: r.MessagesTaken, MessagesWaiting: int(math.Floor(last.Queue)),
+			JobsCreated: int(last.Created), JobsSucceeded: int(last.Succeeded), JobsFailed: int(last.Failed)}
+		for _, s := range r.Samples {
+			j.PeakRunning = max(j.PeakRunning, int(s.Jobs.Running))
+		}
+		if m := j.MessagesTaken + j.MessagesWaiting; m > 0 {
+			j.MeanMessageWait = time.Duration(r.MessageWaitSeconds / float64(m) * float64(time.Second)).Round(time.Second)
+		}
+		f.Jobs = j
+	}
 	if r.LoadRises {
 		for _, e := range r.changes() {
 			if e.T >= r.LoadRise && e.To > e.From {

@@ -83,7 +83,20 @@ type LoadInfo struct {
 	// PerPod is what one ready pod serves, in the load's unit: Capacity
 	// (Connections, Requests) or ServiceRate (Queue); 0 when unlimited.
 	PerPod float64
+	// Backlog says what Sample.Backlog holds: "" (nothing), BacklogQueue
+	// or BacklogKafkaLag.
+	Backlog string
 }
+
+// What Sample.Backlog holds.
+const (
+	// BacklogQueue: the items waiting in the Queue load's backlog.
+	BacklogQueue = "queue"
+	// BacklogKafkaLag: the consumer group's lag on the topic, summed over
+	// the partitions (log end offset less committed offset), as
+	// kafka-exporter reports it; KEDA's scaler may see it capped.
+	BacklogKafkaLag = "kafka lag"
+)
 
 // KEDA activities, as the ScaledObject's Active condition reports them.
 const (
@@ -160,6 +173,9 @@ type Sample struct {
 	Load float64
 	// Jobs are a ScaledJob run's Jobs and queue (nil otherwise).
 	Jobs *JobCounts
+	// Backlog is what the first load has waiting (see LoadInfo.Backlog):
+	// the true backlog, whatever the autoscaler's metric makes of it.
+	Backlog float64
 	// Metrics are the values of Result.Metrics as the autoscaler last read
 	// them (NaN before the first read or while the read fails): the query
 	// result of External and Object metrics, the per-pod average of Pods

@@ -39,6 +39,11 @@ type JobModel struct {
 	DurationDist *Distribution
 }
 
+// ScaledJobSource is the MetricInfo.SourceType of a ScaledJob's triggers:
+// no HPA reads them; KEDA divides the queue length by the target to get
+// the Jobs it wants (pkg/scaling/scaledjob/metrics.go).
+const ScaledJobSource = "ScaledJob"
+
 // job is one Job KEDA created, with its pods.
 type job struct {
 	name    string
@@ -91,7 +96,7 @@ func (s *Simulator) setUpScaledJob() error {
 		default:
 			return &UnsupportedError{Field: fmt.Sprintf("spec.triggers[%d].type", i), What: fmt.Sprintf("%q triggers of a ScaledJob", tr.Type), Supported: "prometheus, cron"}
 		}
-		info := MetricInfo{Name: l.MetricName(i), Target: l.Target(i), TargetType: "AverageValue", SourceType: "External"}
+		info := MetricInfo{Name: l.MetricName(i), Target: l.Target(i), TargetType: "AverageValue", SourceType: ScaledJobSource}
 		if p := l.PrometheusTrigger(i); p != nil {
 			info.Query, info.ActivationTarget = p.Query, p.ActivationThreshold
 		}

@@ -31,7 +31,7 @@ func TestBatch(t *testing.T) {
 	// them); a glob its matches; one that matches nothing is reported.
 	code, stdout, _ = runCLI(t, "test", "../../examples/")
 	require.Equal(t, exitOK, code, stdout)
-	examples, err := filepath.Glob("../../examples/*/scenario.yaml")
+	examples, err := filepath.Glob("../../examples/*/*scenario*.yaml")
 	require.NoError(t, err)
 	require.Equal(t, len(examples), strings.Count(stdout, "Testing "))
 	require.NotContains(t, stdout, "scaledobject.yaml")

@@ -170,7 +170,7 @@ func TestSweepAndCompareHTML(t *testing.T) {
 // bundled example that states expectations, as the README invites users
 // to.
 func TestExamplesMeetTheirExpectations(t *testing.T) {
-	paths, err := filepath.Glob("../../examples/*/scenario.yaml")
+	paths, err := filepath.Glob("../../examples/*/*scenario*.yaml")
 	require.NoError(t, err)
 	tested := 0
 	for _, p := range paths {

@@ -120,4 +120,8 @@ func writeFigures(w io.Writer, f check.Figures) {
 	fmt.Fprintf(w, "Figures: cost %s replica-seconds, overloaded %s, above target %s, first scale-up %s after the load rises, %s, %s\n",
 		formatFloat(f.ReplicaSeconds), check.Duration(seconds(f.OverloadedSeconds)), check.Duration(f.AboveTarget), first,
 		plural(f.ScaleEvents, "scale event"), plural(f.DirectionChanges, "flap"))
+	if j := f.Jobs; j != nil {
+		fmt.Fprintf(w, "Jobs: %s created (%d succeeded, %d failed), at most %d running; messages waited %s on average (%d taken, %d still waiting)\n",
+			fmt.Sprint(j.JobsCreated), j.JobsSucceeded, j.JobsFailed, j.PeakRunning, check.Duration(j.MeanMessageWait), j.MessagesTaken, j.MessagesWaiting)
+	}
 }

@@ -330,11 +330,40 @@ func axisValues(v *variant) []string {
 	return out
 }
 
+// jobColumns are the columns added for ScaledJob runs.
+var jobColumns = []string{"JOBS", "MEAN-WAIT", "PEAK-RUNNING"}
+
+func hasJobs(vs []*variant) bool {
+	for _, v := range vs {
+		if v.Figures.Jobs != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func jobCells(v *variant) []string {
+	j := v.Figures.Jobs
+	if j == nil {
+		return []string{"-", "-", "-"}
+	}
+	return []string{strconv.Itoa(j.JobsCreated), check.Duration(j.MeanMessageWait), strconv.Itoa(j.PeakRunning)}
+}
+
 func writeSummary(w io.Writer, headers []string, vs []*variant) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(append(append([]string(nil), headers...), summaryColumns...), "\t"))
+	jobs := hasJobs(vs)
+	cols := append(append([]string(nil), headers...), summaryColumns...)
+	if jobs {
+		cols = append(cols, jobColumns...)
+	}
+	fmt.Fprintln(tw, strings.Join(cols, "\t"))
 	for _, v := range vs {
-		fmt.Fprintln(tw, strings.Join(append(axisValues(v), summaryCells(v)...), "\t"))
+		cells := append(axisValues(v), summaryCells(v)...)
+		if jobs {
+			cells = append(cells, jobCells(v)...)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	return tw.Flush()
 }
@@ -342,6 +371,10 @@ func writeSummary(w io.Writer, headers []string, vs []*variant) error {
 func writeSummaryCSV(w io.Writer, headers []string, vs []*variant) error {
 	cw := csv.NewWriter(w)
 	cols := append(append([]string(nil), headers...), "replica_seconds", "above_target_seconds", "overloaded_seconds", "max_replicas", "final_replicas", "scale_events", "direction_changes")
+	jobs := hasJobs(vs)
+	if jobs {
+		cols = append(cols, "jobs_created", "mean_message_wait_seconds", "peak_running_jobs")
+	}
 	if err := cw.Write(cols); err != nil {
 		return err
 	}
@@ -353,6 +386,11 @@ func writeSummaryCSV(w io.Writer, headers []string, vs []*variant) error {
 			strconv.FormatFloat(f.OverloadedSeconds, 'f', -1, 64),
 			strconv.Itoa(int(f.MaxReplicas)), strconv.Itoa(int(f.FinalReplicas)),
 			strconv.Itoa(f.ScaleEvents), strconv.Itoa(f.DirectionChanges))
+		if j := f.Jobs; jobs && j != nil {
+			row = append(row, strconv.Itoa(j.JobsCreated), strconv.FormatFloat(j.MeanMessageWait.Seconds(), 'f', -1, 64), strconv.Itoa(j.PeakRunning))
+		} else if jobs {
+			row = append(row, "", "", "")
+		}
 		if err := cw.Write(row); err != nil {
 			return err
 		}

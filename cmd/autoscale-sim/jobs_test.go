@@ -1,0 +1,91 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestScaledJobOutputs: a ScaledJob run's trace carries its Jobs and
+// queue (CSV columns, JSON fields), the plot draws them, and the figures
+// line says how long messages waited.
+func TestScaledJobOutputs(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, _ := runCLI(t, "run", "../../examples/scaledjob-burst/scenario-custom.yaml", "--out", out)
+	require.Equal(t, exitOK, code)
+	require.Regexp(t, `(?m)^Jobs: \d+ created \(\d+ succeeded, 0 failed\), at most 39 running; messages waited 2m\d+s on average`, stdout)
+
+	f, err := os.Open(filepath.Join(out, "trace.csv"))
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	header := rows[0]
+	require.Equal(t, []string{"backlog", "jobs_running", "jobs_pending", "jobs_succeeded", "jobs_failed", "jobs_created"}, header[len(header)-6:])
+	peak := 0
+	for _, r := range rows[1:] {
+		n, err := strconv.Atoi(r[len(header)-5])
+		require.NoError(t, err)
+		peak = max(peak, n)
+	}
+	require.Equal(t, 39, peak, "custom caps the Jobs created per poll, not those running")
+
+	data, err := os.ReadFile(filepath.Join(out, "trace.json"))
+	require.NoError(t, err)
+	var doc struct {
+		Backlog string
+		Samples []struct {
+			Backlog *float64
+			Jobs    *struct{ Running, Pending, Succeeded, Failed, Created int }
+		}
+	}
+	require.NoError(t, json.Unmarshal(data, &doc))
+	require.Equal(t, "queue", doc.Backlog)
+	last := doc.Samples[len(doc.Samples)-1]
+	require.NotNil(t, last.Jobs)
+	require.NotNil(t, last.Backlog)
+	require.Positive(t, last.Jobs.Created)
+
+	svg, err := os.ReadFile(filepath.Join(out, "plot.svg"))
+	require.NoError(t, err)
+	for _, class := range []string{`class="panel jobs"`, `class="panel backlog"`, `class="series jobs-running"`, "the queue length KEDA reads"} {
+		require.True(t, strings.Contains(string(svg), class), class)
+	}
+}
+
+// TestKafkaLagPlotted: the true lag, not KEDA's capped metric, has its
+// panel, and it grows while the partition count holds the consumers at 6.
+func TestKafkaLagPlotted(t *testing.T) {
+	out := t.TempDir()
+	code, _, _ := runCLI(t, "run", "../../examples/kafka-partitions/scenario.yaml", "--out", out)
+	require.Equal(t, exitOK, code)
+	data, err := os.ReadFile(filepath.Join(out, "trace.json"))
+	require.NoError(t, err)
+	var doc struct {
+		Backlog string
+		Samples []struct {
+			T       float64
+			Backlog float64
+			Metrics map[string]float64
+		}
+	}
+	require.NoError(t, json.Unmarshal(data, &doc))
+	require.Equal(t, "kafka lag", doc.Backlog)
+	var peakLag, peakMetric float64
+	for _, s := range doc.Samples {
+		peakLag = max(peakLag, s.Backlog)
+		peakMetric = max(peakMetric, s.Metrics["s0-kafka-orders"])
+	}
+	// 20 minutes at 400/s offered, 240/s read: about 160/s x 1200 s.
+	require.InDelta(t, 160*1200, peakLag, 15000)
+	require.Equal(t, 300.0, peakMetric, "KEDA caps the lag at 6 partitions x lagThreshold 50")
+	svg, err := os.ReadFile(filepath.Join(out, "plot.svg"))
+	require.NoError(t, err)
+	require.Contains(t, string(svg), "Consumer lag on the topic")
+}
