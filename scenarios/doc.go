@@ -58,6 +58,11 @@
 //	    model: queue                    # one backlog gauge {namespace, job}; arrivals/s from the shape
 //	    serviceRate: 10                 # items/s per ready pod
 //	    sine: {period: 1h, min: 5, max: 40, phase: 0s}   # diurnal: the same with period 24h
+//	  - metric: orders
+//	    model: kafka                    # a topic read by the ready pods as one consumer group
+//	    serviceRate: 40                 # messages/s one consumer reads
+//	    kafka: {partitions: 6, assignor: range, commitInterval: 5s, sessionTimeout: 45s}
+//	    step: {at: 5m, from: 30, to: 400}
 //	  - metric: other_metric
 //	    interval: 15s
 //	    values: "0+20x10 200x40 _ 0"    # promtool's expanding notation
@@ -68,6 +73,10 @@
 //	  - {series: 'queue_length{queue="orders"}', interval: 15s, values: "0+10x20"}
 //	  - replay: {prometheusURL: http://prometheus:9090, query: 'sum(rate(x[1m]))',
 //	             start: "2026-01-01T00:00:00Z", end: "2026-01-01T01:00:00Z", step: 30s}
+//	  jobs:                             # for a ScaledJob: what each Job's pods do
+//	    queue: queue_depth              # a load of model queue (default: the only one)
+//	    messagesPerPod: 1
+//	    duration: {mean: 3m, stddev: 30s}   # work per message
 //	  faults:                           # timeline events of source "sim" at start and end
 //	  - {kind: metricsDown, from: 5m, to: 8m}   # also emptyResult, nanResult, scrapeGap
 //	  - {kind: emptyResult, from: 9m, to: 10m, metric: 1}   # spec.triggers[1] (or spec.metrics[1]) only
@@ -82,8 +91,8 @@
 // Recorded times are shifted so that the first point is t = 0.
 //
 // Manifest files are read exactly as `kubectl apply -f` takes them:
-// multi-document, kind: List, helm template output. ScaledObjects
-// (keda.sh/v1alpha1) and HorizontalPodAutoscalers (autoscaling/v2) are
+// multi-document, kind: List, helm template output. ScaledObjects and
+// ScaledJobs (keda.sh/v1alpha1) and HorizontalPodAutoscalers (autoscaling/v2) are
 // decoded strictly, and so are the objects around them that decide the
 // simulation, with the Kubernetes API types: the scale target's
 // Deployment or StatefulSet, Services, ServiceMonitors and PodMonitors,
