@@ -72,7 +72,7 @@ func load(n node, sc *Scenario, index int) (sim.Load, bool) {
 			vv := v
 			valuesNode = &vv
 		case "interval":
-			interval = v.duration()
+			interval = positiveDuration(v)
 		case "start":
 			if stages == nil {
 				stages = &sim.Stages{}
@@ -120,7 +120,7 @@ func load(n node, sc *Scenario, index int) (sim.Load, bool) {
 				case "at":
 					spike.Time = v.duration()
 				case "duration":
-					spike.Duration = v.duration()
+					spike.Duration = positiveDuration(v)
 				case "base":
 					spike.Base = v.float()
 				case "peak":
@@ -293,7 +293,7 @@ func rawSeries(n node, sc *Scenario, index int) (sim.RawSeries, bool) {
 		case "series":
 			r.Labels = seriesLabels(v)
 		case "interval":
-			interval = v.duration()
+			interval = positiveDuration(v)
 		case "values":
 			vv := v
 			valuesNode = &vv
@@ -403,6 +403,13 @@ type Options struct {
 	// Manifests are read besides the files the scenario names (the CLI's
 	// -f, standard input included).
 	Manifests []Input
+	// Limits bound the cost of the run (sim.Spec.Limits; zero fields:
+	// sim.DefaultLimits); they are checked when the scenario is loaded,
+	// so a run that would exceed them never starts.
+	Limits sim.Limits
+	// ReplayTimeout bounds each live replay request (0:
+	// replay.DefaultTimeout, or Context's deadline when it has one).
+	ReplayTimeout time.Duration
 
 	// scenarioSets are the Overrides that edit the scenario itself.
 	scenarioSets []Override
@@ -419,7 +426,23 @@ func LoadWith(path string, opts Options) (*Scenario, error) {
 		return nil, err
 	}
 	opts.dir = filepath.Dir(path)
-	return ParseWith(path, data, readBeside(path), opts)
+	files := []string{path}
+	read := readBeside(path)
+	recording := func(name string) ([]byte, error) {
+		data, err := read(name)
+		if err == nil {
+			if !filepath.IsAbs(name) {
+				name = filepath.Join(filepath.Dir(path), name)
+			}
+			files = append(files, name)
+		}
+		return data, err
+	}
+	sc, err := ParseWith(path, data, recording, opts)
+	if sc != nil {
+		sc.Files = files
+	}
+	return sc, err
 }
 
 // readBeside reads the files a scenario names, relative to the scenario's
@@ -630,6 +653,11 @@ func (r replayRef) read(read ReadFunc, opts Options) ([]replay.Series, error) {
 	ctx := opts.Context
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if opts.ReplayTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.ReplayTimeout)
+		defer cancel()
 	}
 	c := replay.Client{BaseURL: url, HTTP: opts.HTTP}
 	return c.QueryRange(ctx, r.query, r.start, r.end, r.step)

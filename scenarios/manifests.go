@@ -200,7 +200,7 @@ func ParseManifests(file string, data []byte) (*Manifests, error) {
 			ps.list = append(ps.list, syntaxProblem(file, data, err))
 			break
 		}
-		if len(doc.Content) == 0 {
+		if len(doc.Content) == 0 || !expandAliases(ps, doc.Content[0]) {
 			continue
 		}
 		out.parseObject(file, node{n: doc.Content[0], ps: ps})
@@ -222,6 +222,8 @@ func (m *Manifests) parseObject(file string, root node) {
 		checkNames(root, kind)
 	}
 	switch {
+	case apiVersion == APIVersion && kind == Kind:
+		// The scenario itself, when its manifests follow it in one file.
 	case kind == "List" || (strings.HasSuffix(kind, "List") && hasKey(root.n, "items")):
 		// kubectl get -o yaml writes several objects as a v1 List.
 		root.fields([]string{"apiVersion", "kind", "metadata", "items"}, func(key string, v node) {

@@ -1,11 +1,14 @@
 package scenarios
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -38,6 +41,10 @@ type Scenario struct {
 	// Default is set on the scenario DefaultScenario makes for manifests
 	// given alone: it has no load, so simulated checks do not apply.
 	Default bool
+	// Files are the files the scenario was read from (LoadWith): the
+	// scenario, its manifests, its recordings. Outputs never overwrite
+	// them.
+	Files []string
 	// Warnings are problems that do not stop the run, such as an
 	// authenticationRef to credentials the manifests do not hold; the CLI
 	// prints them and lint reports them.
@@ -92,11 +99,21 @@ func ParseWith(file string, data []byte, read ReadFunc, opts Options) (*Scenario
 	}
 	ps := &problems{file: file}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return nil, &Error{Problems: []Problem{syntaxProblem(file, data, err)}}
 	}
 	if len(doc.Content) == 0 {
 		return nil, &Error{Problems: []Problem{{File: file, Message: "empty scenario file; want apiVersion: " + APIVersion + ", kind: " + Kind}}}
+	}
+	if !expandAliases(ps, doc.Content[0]) {
+		return nil, ps.err()
+	}
+	if more, err := laterDocuments(file, data, dec); err != nil {
+		return nil, err
+	} else if more {
+		// The manifests follow the scenario in the same file.
+		opts.Manifests = append(opts.Manifests, Input{Name: file, Data: data})
 	}
 	if len(opts.scenarioSets) > 0 {
 		applyScenarioSets(ps, doc.Content[0], opts.scenarioSets)
@@ -141,6 +158,7 @@ func ParseWith(file string, data []byte, read ReadFunc, opts Options) (*Scenario
 		}
 	}
 	sc.Spec.Name = sc.Name
+	pastTheEnd(ps, sc)
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
@@ -149,10 +167,131 @@ func ParseWith(file string, data []byte, read ReadFunc, opts Options) (*Scenario
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
+	sc.Spec.Limits = opts.Limits
 	if err := sc.Spec.Defaulted().Validate(); err != nil {
-		return nil, &Error{Problems: []Problem{{File: file, Message: err.Error()}}}
+		return nil, &Error{Problems: sc.validationProblems(root, err)}
 	}
 	return sc, nil
+}
+
+// pastTheEnd reports expectations about instants after the end of the
+// run: the run cannot answer them, so they are errors, not passes.
+func pastTheEnd(ps *problems, sc *Scenario) {
+	end := sc.Spec.Duration
+	if end <= 0 {
+		return
+	}
+	for _, e := range sc.Expect {
+		check := func(what string, d *time.Duration) {
+			if d != nil && *d > end {
+				ps.list = append(ps.list, Problem{File: e.File, Line: e.Line, Path: "spec.expect",
+					Message: fmt.Sprintf("%s: %s %s is after the end of the run (spec.duration %s); the run cannot answer it", e.Name, what, shortDuration(*d), shortDuration(end))})
+			}
+		}
+		check("at", e.At)
+		check("by", e.By)
+		check("zeroBy", e.ZeroBy)
+		if e.During != nil {
+			check("during ends at", &e.During[1])
+		}
+	}
+}
+
+// laterDocuments reports whether the scenario file holds more documents
+// after the scenario. They may only be manifests the simulation reads
+// (a ScaledObject, a Deployment...): anything else would be silently
+// ignored, so it is an error at its line.
+func laterDocuments(file string, data []byte, dec *yaml.Decoder) (bool, error) {
+	var any bool
+	ps := &problems{file: file}
+	for {
+		var d yaml.Node
+		err := dec.Decode(&d)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return false, &Error{Problems: []Problem{syntaxProblem(file, data, err)}}
+		}
+		if len(d.Content) == 0 {
+			continue
+		}
+		any = true
+		one, err := yaml.Marshal(d.Content[0])
+		if err != nil {
+			continue
+		}
+		m, _ := ParseManifests(file, one)
+		if m != nil && len(m.Ignored) > 0 {
+			ps.add(d.Content[0].Line, "", "a scenario file holds the scenario, then optionally the manifests it simulates; %s is not one the simulation reads: put it in its own file (spec.autoscaler.manifests files may hold any kind)", m.Ignored[0])
+		}
+	}
+	return any, ps.err()
+}
+
+// validationProblems locates what sim.Spec.Validate refuses: a limit
+// at the field that exceeds it, anything else at the scenario file.
+func (sc *Scenario) validationProblems(root node, err error) []Problem {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	var out []Problem
+	for _, e := range errs {
+		p := Problem{File: sc.File, Message: e.Error()}
+		var le *sim.LimitError
+		if errors.As(e, &le) {
+			p.Message = strings.TrimPrefix(le.Error(), le.Field+": ")
+			scenarioPath := map[string]string{
+				"duration":                  "spec.duration",
+				"workload replicas":         "spec.workload.replicas",
+				"the scenario's loads":      "spec.load",
+				"the scenario's raw series": "spec.series",
+			}[le.Field]
+			if scenarioPath == "spec.duration" && hasPath(root, "spec.sim.tick") {
+				scenarioPath = "spec.sim.tick"
+			}
+			switch {
+			case scenarioPath != "" && hasPath(root, scenarioPath):
+				p.Path, p.Line = scenarioPath, lineOf(root, scenarioPath)
+			default:
+				manifestPath := map[string]string{
+					"maximum replicas":                           "spec.maxReplicaCount",
+					"the ScaledObject's spec.triggers":           "spec.triggers",
+					"the ScaledJob's spec.triggers":              "spec.triggers",
+					"the HorizontalPodAutoscaler's spec.metrics": "spec.metrics",
+				}[le.Field]
+				if le.Field == "maximum replicas" && sc.Spec.HPA != nil {
+					manifestPath = "spec.maxReplicas"
+				}
+				if f, l := sc.Locate(manifestPath); manifestPath != "" && f != "" {
+					p.File, p.Line, p.Path = f, l, manifestPath
+				} else {
+					p.Path = le.Field
+				}
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// hasPath reports whether the document sets the dotted path.
+func hasPath(root node, path string) bool {
+	cur := root.n
+	for _, key := range strings.Split(path, ".") {
+		if cur.Kind != yaml.MappingNode {
+			return false
+		}
+		next := mappingValue(cur, key)
+		if next == cur {
+			return false
+		}
+		cur = next
+	}
+	return true
 }
 
 func hasKey(m *yaml.Node, key string) bool {
@@ -212,11 +351,11 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 					v.str()
 					return
 				case "relistInterval":
-					refs.relist = v.duration()
+					refs.relist = positiveDuration(v)
 					refs.given["adapter.relistInterval"] = v
 					return
 				case "maxAge":
-					refs.maxAge = v.duration()
+					refs.maxAge = positiveDuration(v)
 					return
 				}
 				v.items(func(i int, v node) {
@@ -299,9 +438,9 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 						v.fail("unsupported value %q; allowed: current (namespace, pod: prometheus chart 15.0.0 and later), legacy (kubernetes_namespace, kubernetes_pod_name)", refs.annotationLabels)
 					}
 				case "scrapeInterval":
-					s.Prometheus.ScrapeInterval = v.duration()
+					s.Prometheus.ScrapeInterval = positiveDuration(v)
 				case "lookbackDelta":
-					s.Prometheus.LookbackDelta = v.duration()
+					s.Prometheus.LookbackDelta = positiveDuration(v)
 				case "job":
 					s.Prometheus.Job = v.str()
 				case "evaluation":
@@ -378,9 +517,9 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 			v.walk(simSection, func(key string, v node) {
 				switch key {
 				case "tick":
-					s.Tick = v.duration()
+					s.Tick = positiveDuration(v)
 				case "traceInterval":
-					s.TraceInterval = v.duration()
+					s.TraceInterval = positiveDuration(v)
 				case "seed":
 					s.Seed = int64(v.int32())
 				case "start":

@@ -333,7 +333,7 @@ func (s *Simulator) RunUntil(ctx context.Context, t time.Duration) error {
 	}
 	for ; s.next <= t; s.next += s.spec.Tick {
 		if err := ctx.Err(); err != nil {
-			return err
+			return &InterruptedError{At: s.now, Duration: s.spec.Duration, Err: err}
 		}
 		s.now = s.next
 		if err := s.tick(ctx); err != nil {
@@ -1002,3 +1002,16 @@ func (s *Simulator) metricsCopy() []float64 {
 func (s *Simulator) Query(ctx context.Context, query string, t time.Duration) (promql.Result, error) {
 	return s.engine.Instant(ctx, s.store, query, s.spec.Start.Add(t))
 }
+
+// InterruptedError reports a run stopped by its context (a deadline or a
+// cancellation) at virtual time At of Duration.
+type InterruptedError struct {
+	At, Duration time.Duration
+	Err          error
+}
+
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("stopped at simulated %s of %s: %v", e.At, e.Duration, e.Err)
+}
+
+func (e *InterruptedError) Unwrap() error { return e.Err }

@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -464,6 +465,11 @@ func (s Spec) checkLimits() []error {
 		maxRep = s.KEDA.Object.MaxReplicas()
 	case s.HPA != nil:
 		maxRep = s.HPA.Spec.MaxReplicas
+	case s.ScaledJob != nil && s.ScaledJob.Object != nil:
+		// The custom strategy caps the Jobs created per poll, not those
+		// running; each Job's pods count against the bound as they run.
+		_, budget := s.ScaledJob.Object.Bounds()
+		maxRep = int32(min(budget, math.MaxInt32))
 	}
 	if s.Workload.InitialReplicas > l.MaxPods {
 		errs = append(errs, &LimitError{Field: "workload replicas", Limit: "--max-pods",

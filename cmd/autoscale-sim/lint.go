@@ -164,7 +164,7 @@ func (t scenarioArg) load(e *env, inputs []scenarios.Input, say func(string, ...
 		say("lint: using %s: rules that need a load are not run\n", scenarios.DefaultScenarioName)
 		return scenarios.DefaultScenario(inputs, "")
 	}
-	return scenarios.LoadWith(t.file, scenarios.Options{Manifests: inputs, Context: e.ctx})
+	return scenarios.LoadWith(t.file, e.guards.options(scenarios.Options{Manifests: inputs, Context: e.ctx}))
 }
 
 // problemLine writes a load problem as a compiler would.
@@ -233,7 +233,7 @@ func (o *explainOptions) explain(e *env, file string) error {
 	if err != nil {
 		return err
 	}
-	sc, err := scenarios.LoadWith(file, scenarios.Options{Overrides: sets, Manifests: inputs, Context: e.ctx})
+	sc, err := scenarios.LoadWith(file, e.guards.options(scenarios.Options{Overrides: sets, Manifests: inputs, Context: e.ctx}))
 	if err != nil {
 		return err
 	}

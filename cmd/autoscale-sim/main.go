@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/autoscale-sim/autoscale-sim/check"
+	"github.com/autoscale-sim/autoscale-sim/internal/textsafe"
 	"github.com/autoscale-sim/autoscale-sim/report"
 	"github.com/autoscale-sim/autoscale-sim/sim"
 )
@@ -58,11 +59,18 @@ type env struct {
 	ctx            context.Context
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// guards bound what the command may cost (--timeout, --max-*).
+	guards *guards
 }
 
 // runWithInput is the whole command; main only maps its result to the
 // process. stdin is read by -f -.
 func runWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// Names, messages and server texts come from inputs: what reaches a
+	// terminal carries no control character it would obey.
+	safeOut := textsafe.NewWriter(stdout)
+	defer safeOut.Flush()
+	stdout = safeOut
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	root := newRootCommand(e)
 	root.SetArgs(args)
@@ -70,7 +78,8 @@ func runWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	cmd, err := root.ExecuteContextC(ctx)
-	return exitCode(stderr, cmd, err)
+	e.guards.stop()
+	return exitCode(stderr, cmd, e.guards.timedOut(err))
 }
 
 // exitCode prints err once, with a hint for bad usage, and maps it to the
@@ -79,17 +88,18 @@ func exitCode(stderr io.Writer, cmd *cobra.Command, err error) int {
 	if err == nil {
 		return exitOK
 	}
+	err = safeError{err}
 	var fe failedError
 	if errors.As(err, &fe) {
 		if fe.msg != "" {
-			fmt.Fprintf(stderr, "autoscale-sim: %s\n", fe.msg)
+			fmt.Fprintf(stderr, "autoscale-sim: %s\n", textsafe.Text(fe.msg))
 		}
 		return exitFailed
 	}
 	var ie invalidError
 	if errors.As(err, &ie) {
 		if ie.msg != "" {
-			fmt.Fprintf(stderr, "autoscale-sim: %s\n", ie.msg)
+			fmt.Fprintf(stderr, "autoscale-sim: %s\n", textsafe.Text(ie.msg))
 		}
 		return exitInvalid
 	}
@@ -105,12 +115,19 @@ func exitCode(stderr io.Writer, cmd *cobra.Command, err error) int {
 		if cmd != nil {
 			path = cmd.CommandPath()
 		}
-		fmt.Fprintf(stderr, "autoscale-sim: %s\nRun '%s --help' for usage and examples.\n", ue.msg, path)
+		fmt.Fprintf(stderr, "autoscale-sim: %s\nRun '%s --help' for usage and examples.\n", textsafe.Text(ue.msg), path)
 		return exitInvalid
 	}
 	fmt.Fprintf(stderr, "autoscale-sim: %s\n", indentAfterFirst(err.Error()))
 	return exitInvalid
 }
+
+// safeError is err with its text made safe for a terminal
+// (textsafe.Text); errors.As still sees the error inside.
+type safeError struct{ err error }
+
+func (e safeError) Error() string { return textsafe.Text(e.err.Error()) }
+func (e safeError) Unwrap() error { return e.err }
 
 // indentAfterFirst keeps multi-problem errors readable: one problem a line.
 func indentAfterFirst(s string) string {
@@ -154,6 +171,15 @@ func newRootCommand(e *env) *cobra.Command {
 			return invalidError{}
 		},
 	}
+	e.guards = &guards{}
+	addGuardFlags(root, e.guards)
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if err := e.guards.check(); err != nil {
+			return err
+		}
+		e.guards.start(e)
+		return nil
+	}
 	root.SetVersionTemplate("{{.Version}}")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageError{err.Error()}
@@ -180,46 +206,24 @@ func exactArgs(n int, msg string) cobra.PositionalArgs {
 	}
 }
 
-// writeFile creates path (and its directory) and writes it with f.
-func writeFile(path string, f func(io.Writer) error) error {
-	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+// writeOutputs writes trace.csv, trace.json, plot.png and plot.svg into
+// dir, each whole or not at all.
+func writeOutputs(g *guards, dir string, res *sim.Result) error {
+	write := func(name string, f func(io.Writer) error) error {
+		return g.writeFile(filepath.Join(dir, name), f)
+	}
+	if err := write("trace.csv", func(w io.Writer) error { return report.WriteCSV(w, res) }); err != nil {
+		return err
+	}
+	if err := write("trace.json", func(w io.Writer) error { return report.WriteJSON(w, res) }); err != nil {
+		return err
+	}
+	for _, format := range []string{"png", "svg"} {
+		if err := write("plot."+format, func(w io.Writer) error { return report.WritePlot(w, res, format) }); err != nil {
 			return err
 		}
 	}
-	fh, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := f(fh); err != nil {
-		fh.Close()
-		return err
-	}
-	return fh.Close()
-}
-
-func writeOutputs(dir string, res *sim.Result) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	write := func(name string, f func(io.Writer, *sim.Result) error) error {
-		fh, err := os.Create(filepath.Join(dir, name))
-		if err != nil {
-			return err
-		}
-		if err := f(fh, res); err != nil {
-			fh.Close()
-			return err
-		}
-		return fh.Close()
-	}
-	if err := write("trace.csv", report.WriteCSV); err != nil {
-		return err
-	}
-	if err := write("trace.json", report.WriteJSON); err != nil {
-		return err
-	}
-	return report.SavePlots(dir, res)
+	return nil
 }
 
 // reviewOf completes a run with the lint findings of its scenario, for

@@ -21,9 +21,9 @@ func checkPlotName(flag, name string) error {
 }
 
 // savePlot writes a figure to name in the format its extension names.
-func savePlot(name string, write func(w io.Writer, format string) error) error {
+func savePlot(g *guards, name string, write func(w io.Writer, format string) error) error {
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(name)), ".")
-	if err := writeFile(name, func(w io.Writer) error { return write(w, format) }); err != nil {
+	if err := g.writeFile(name, func(w io.Writer) error { return write(w, format) }); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil

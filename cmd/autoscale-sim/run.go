@@ -61,7 +61,7 @@ func (o *runOptions) run(e *env, file string) error {
 	if err != nil {
 		return err
 	}
-	opts := scenarios.Options{PrometheusURL: o.promURL, Context: e.ctx, Manifests: inputs}
+	opts := e.guards.options(scenarios.Options{PrometheusURL: o.promURL, Context: e.ctx, Manifests: inputs})
 	if err := withHTTPConfig(&opts, o.httpConfig); err != nil {
 		return err
 	}
@@ -69,6 +69,7 @@ func (o *runOptions) run(e *env, file string) error {
 	if err != nil {
 		return err
 	}
+	e.guards.protect(sc, inputs...)
 	run, err := check.RunScenario(e.ctx, sc)
 	if err != nil {
 		return err
@@ -86,7 +87,7 @@ func (o *runOptions) run(e *env, file string) error {
 		if err != nil {
 			return err
 		}
-		if err := writeFile(o.html, func(w io.Writer) error { return report.WriteReviewHTML(w, rv) }); err != nil {
+		if err := e.guards.writeFile(o.html, func(w io.Writer) error { return report.WriteReviewHTML(w, rv) }); err != nil {
 			return err
 		}
 		if text {
@@ -94,7 +95,7 @@ func (o *runOptions) run(e *env, file string) error {
 		}
 	}
 	if o.out != "" {
-		if err := writeOutputs(o.out, res); err != nil {
+		if err := writeOutputs(e.guards, o.out, res); err != nil {
 			return err
 		}
 		if text {

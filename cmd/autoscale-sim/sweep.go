@@ -41,10 +41,11 @@ type sweepOptions struct {
 	csv, plot, heatmap, figure, html, scenario string
 	parallel                                   int
 	output                                     outputFlag
+	guards                                     *guards
 }
 
 func newSweepCommand(e *env) *cobra.Command {
-	o := &sweepOptions{}
+	o := &sweepOptions{guards: e.guards}
 	cmd := &cobra.Command{
 		Use:   "sweep SCENARIO.yaml --set PATH=V1,V2,... [--set ...]",
 		Short: "Run every combination of settings and compare their figures",
@@ -118,6 +119,14 @@ func sweepCommand(ctx context.Context, o *sweepOptions, stdout, stderr io.Writer
 		headers[i] = a[0].Path
 	}
 	names := shortHeaders(headers)
+	// The product is counted before any combination is built.
+	total := 1
+	for _, a := range axes {
+		total *= len(a)
+		if total > o.guards.maxRuns {
+			return usageError{fmt.Sprintf("the --set lists make more than %d runs (--max-runs); raise --max-runs or sweep fewer values", o.guards.maxRuns)}
+		}
+	}
 	var vs []*variant
 	for _, combo := range combinations(axes) {
 		parts := make([]string, len(combo))
@@ -128,7 +137,7 @@ func sweepCommand(ctx context.Context, o *sweepOptions, stdout, stderr io.Writer
 		}
 		vs = append(vs, &variant{Variant: report.Variant{Label: strings.Join(parts, " "), Settings: settings}, File: files[0], Overrides: combo})
 	}
-	runVariants(ctx, vs, *parallel, progressTo(stderr))
+	runVariants(ctx, o.guards, vs, *parallel, progressTo(stderr))
 	for _, v := range vs {
 		if v.Err != nil {
 			return fmt.Errorf("%s: %w", v.Label, v.Err)
@@ -138,7 +147,7 @@ func sweepCommand(ctx context.Context, o *sweepOptions, stdout, stderr io.Writer
 		return err
 	}
 	if *csvFile != "" {
-		if err := writeFile(*csvFile, func(w io.Writer) error { return writeSummaryCSV(w, headers, vs) }); err != nil {
+		if err := o.guards.writeFile(*csvFile, func(w io.Writer) error { return writeSummaryCSV(w, headers, vs) }); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", *csvFile)
@@ -153,7 +162,7 @@ func sweepCommand(ctx context.Context, o *sweepOptions, stdout, stderr io.Writer
 	}
 	rvs := reportVariants(vs)
 	if *plotFile != "" {
-		if err := savePlot(*plotFile, func(w io.Writer, format string) error {
+		if err := savePlot(o.guards, *plotFile, func(w io.Writer, format string) error {
 			return report.WriteOverlay(w, format, title, rvs, raxes)
 		}); err != nil {
 			return err
@@ -161,7 +170,7 @@ func sweepCommand(ctx context.Context, o *sweepOptions, stdout, stderr io.Writer
 		fmt.Fprintf(stdout, "wrote %s\n", *plotFile)
 	}
 	if *heatmapFile != "" {
-		if err := savePlot(*heatmapFile, func(w io.Writer, format string) error {
+		if err := savePlot(o.guards, *heatmapFile, func(w io.Writer, format string) error {
 			return report.WriteHeatmap(w, format, title, rvs, raxes, *figure)
 		}); err != nil {
 			return err
@@ -169,7 +178,7 @@ func sweepCommand(ctx context.Context, o *sweepOptions, stdout, stderr io.Writer
 		fmt.Fprintf(stdout, "wrote %s\n", *heatmapFile)
 	}
 	if *htmlFile != "" {
-		base, err := scenarios.Load(files[0])
+		base, err := scenarios.LoadWith(files[0], o.guards.options(scenarios.Options{Context: ctx}))
 		if err != nil {
 			return err
 		}
@@ -186,7 +195,7 @@ func sweepCommand(ctx context.Context, o *sweepOptions, stdout, stderr io.Writer
 			heatmaps = append(heatmaps, *figure)
 		}
 		sw := report.Sweep{Title: title, Base: rv, Axes: raxes, Variants: rvs, Heatmaps: heatmaps}
-		if err := writeFile(*htmlFile, func(w io.Writer) error { return report.WriteSweepHTML(w, sw) }); err != nil {
+		if err := o.guards.writeFile(*htmlFile, func(w io.Writer) error { return report.WriteSweepHTML(w, sw) }); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", *htmlFile)
@@ -227,7 +236,7 @@ func combinations(axes [][]scenarios.Override) [][]scenarios.Override {
 
 // runVariants runs every variant on up to n goroutines. Each writes only
 // its own variant, so the order of the results is the order of vs.
-func runVariants(ctx context.Context, vs []*variant, n int, progress func(done, total int)) {
+func runVariants(ctx context.Context, g *guards, vs []*variant, n int, progress func(done, total int)) {
 	jobs := make(chan *variant)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -237,8 +246,9 @@ func runVariants(ctx context.Context, vs []*variant, n int, progress func(done, 
 		go func() {
 			defer wg.Done()
 			for v := range jobs {
-				sc, err := scenarios.LoadWithOverrides(v.File, v.Overrides...)
+				sc, err := scenarios.LoadWith(v.File, g.options(scenarios.Options{Overrides: v.Overrides, Context: ctx}))
 				if err == nil {
+					g.protect(sc)
 					var run *check.Run
 					if run, err = check.RunScenario(ctx, sc); err == nil {
 						v.Variant = report.VariantOf(v.Label, v.Settings, run)
@@ -402,10 +412,11 @@ func writeSummaryCSV(w io.Writer, headers []string, vs []*variant) error {
 type compareOptions struct {
 	plot, html string
 	output     outputFlag
+	guards     *guards
 }
 
 func newCompareCommand(e *env) *cobra.Command {
-	o := &compareOptions{}
+	o := &compareOptions{guards: e.guards}
 	cmd := &cobra.Command{
 		Use:   "compare A.yaml B.yaml",
 		Short: "Run two scenarios and print their figures side by side",
@@ -438,7 +449,7 @@ func compareCommand(ctx context.Context, files []string, o *compareOptions, stdo
 		{Variant: report.Variant{Label: "A " + files[0]}, File: files[0], keep: *htmlFile != ""},
 		{Variant: report.Variant{Label: "B " + files[1]}, File: files[1], keep: *htmlFile != ""},
 	}
-	runVariants(ctx, vs, 2, func(int, int) {})
+	runVariants(ctx, o.guards, vs, 2, func(int, int) {})
 	for _, v := range vs {
 		if v.Err != nil {
 			return v.Err
@@ -455,7 +466,7 @@ func compareCommand(ctx context.Context, files []string, o *compareOptions, stdo
 	}
 	title := "A: " + files[0] + "  B: " + files[1]
 	if *plotFile != "" {
-		if err := savePlot(*plotFile, func(w io.Writer, format string) error {
+		if err := savePlot(o.guards, *plotFile, func(w io.Writer, format string) error {
 			return report.WriteOverlay(w, format, title, reportVariants(vs), nil)
 		}); err != nil {
 			return err
@@ -472,7 +483,7 @@ func compareCommand(ctx context.Context, files []string, o *compareOptions, stdo
 			c.Labels = append(c.Labels, v.Label)
 			c.Runs = append(c.Runs, rv)
 		}
-		if err := writeFile(*htmlFile, func(w io.Writer) error { return report.WriteCompareHTML(w, c) }); err != nil {
+		if err := o.guards.writeFile(*htmlFile, func(w io.Writer) error { return report.WriteCompareHTML(w, c) }); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", *htmlFile)

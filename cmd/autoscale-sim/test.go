@@ -82,7 +82,8 @@ func (o *testOptions) runTests(e *env, args []string) error {
 		var run *check.Run
 		err := arg.err
 		if err == nil {
-			sc, err = scenarios.LoadWith(arg.file, scenarios.Options{Manifests: inputs, Context: e.ctx})
+			sc, err = scenarios.LoadWith(arg.file, e.guards.options(scenarios.Options{Manifests: inputs, Context: e.ctx}))
+			e.guards.protect(sc, inputs...)
 		}
 		if err == nil {
 			run, err = check.RunScenario(e.ctx, sc)
@@ -133,7 +134,7 @@ func (o *testOptions) runTests(e *env, args []string) error {
 		}
 	}
 	if o.junit != "" {
-		if err := writeFile(o.junit, func(w io.Writer) error { return writeJUnit(w, suites) }); err != nil {
+		if err := e.guards.writeFile(o.junit, func(w io.Writer) error { return writeJUnit(w, suites) }); err != nil {
 			return err
 		}
 	}

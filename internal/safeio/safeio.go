@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 )
 
 // MaxInputBytes is the size limit of one input file: far above any real
@@ -92,4 +93,50 @@ func Size(n int64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// WriteFile writes path through f as a whole or not at all: into a
+// temporary file beside it, renamed over path once f succeeds, so that a
+// failed write leaves no partial output and a reader never sees half a
+// file. It refuses a path that is a symbolic link (a link planted where
+// an output goes must not redirect the write) and a path that is one of
+// the protected files (the inputs of the run), and creates the directory.
+func WriteFile(path string, protected []string, f func(io.Writer) error) (err error) {
+	if st, err := os.Lstat(path); err == nil {
+		if st.Mode()&fs.ModeSymlink != 0 {
+			return &fs.PathError{Op: "write", Path: path, Err: errors.New("is a symbolic link; outputs are never written through one")}
+		}
+		if !st.Mode().IsRegular() {
+			return &fs.PathError{Op: "write", Path: path, Err: fmt.Errorf("exists and is %s, not a regular file", modeName(st.Mode()))}
+		}
+		for _, p := range protected {
+			if pst, err := os.Stat(p); err == nil && os.SameFile(st, pst) {
+				return &fs.PathError{Op: "write", Path: path, Err: fmt.Errorf("is an input of the run (%s); choose another output", p)}
+			}
+		}
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := f(tmp); err != nil {
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }

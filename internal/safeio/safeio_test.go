@@ -1,6 +1,8 @@
 package safeio_test
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,4 +68,41 @@ type zeros struct{}
 func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+func TestWriteFileWholeOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(dir, "scenario.yaml")
+	require.NoError(t, os.WriteFile(input, []byte("spec: {}\n"), 0o600))
+	victim := filepath.Join(dir, "victim")
+	require.NoError(t, os.WriteFile(victim, []byte("keep"), 0o600))
+	link := filepath.Join(dir, "out.html")
+	require.NoError(t, os.Symlink(victim, link))
+	write := func(s string) func(io.Writer) error {
+		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+	}
+
+	err := safeio.WriteFile(link, nil, write("x"))
+	require.ErrorContains(t, err, "is a symbolic link")
+	err = safeio.WriteFile(input, []string{input}, write("x"))
+	require.ErrorContains(t, err, "is an input of the run")
+	data, _ := os.ReadFile(victim)
+	require.Equal(t, "keep", string(data))
+	data, _ = os.ReadFile(input)
+	require.Equal(t, "spec: {}\n", string(data))
+
+	out := filepath.Join(dir, "sub", "trace.csv")
+	err = safeio.WriteFile(out, nil, func(w io.Writer) error {
+		io.WriteString(w, "half")
+		return errors.New("the writer failed")
+	})
+	require.EqualError(t, err, "the writer failed")
+	_, err = os.Stat(out)
+	require.True(t, os.IsNotExist(err), "a failed write leaves no output")
+	entries, _ := os.ReadDir(filepath.Dir(out))
+	require.Empty(t, entries, "nor a temporary file")
+
+	require.NoError(t, safeio.WriteFile(out, nil, write("a,b\n")))
+	data, _ = os.ReadFile(out)
+	require.Equal(t, "a,b\n", string(data))
 }
