@@ -89,3 +89,14 @@ func TestClientBounds(t *testing.T) {
 		require.NoError(t, query(&Client{BaseURL: url}))
 	})
 }
+
+// TestAPIErrorTextCutAndEscaped: a server's error text reaches the
+// terminal escaped and at most 300 characters long.
+func TestAPIErrorTextCutAndEscaped(t *testing.T) {
+	e := &APIError{StatusCode: 400, Type: "bad_data\x1b[31m", Message: strings.Repeat("x", 5000) + "\x1b]0;t\a"}
+	msg := e.Error()
+	require.Less(t, len(msg), 400)
+	require.NotContains(t, msg, "\x1b")
+	require.Contains(t, msg, `bad_data\x1b[31m`)
+	require.True(t, strings.HasSuffix(msg, "..."))
+}

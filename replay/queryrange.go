@@ -8,6 +8,8 @@ import (
 	"io"
 	"reflect"
 	"strings"
+
+	"github.com/autoscale-sim/autoscale-sim/internal/textsafe"
 )
 
 // APIError is an error answer of the Prometheus HTTP API:
@@ -30,13 +32,14 @@ func (e *APIError) Error() string {
 	if e.StatusCode != 0 {
 		fmt.Fprintf(&b, ": HTTP %d", e.StatusCode)
 	}
+	// The server's text is shown escaped and cut: it may be anything.
 	if e.Type != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Type)
+		b.WriteString(textsafe.Excerpt(e.Type, 40))
 	}
 	b.WriteString(": ")
 	if e.Message != "" {
-		b.WriteString(e.Message)
+		b.WriteString(textsafe.Excerpt(e.Message, 300))
 	} else {
 		b.WriteString("no error message")
 	}

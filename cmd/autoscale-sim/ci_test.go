@@ -193,3 +193,35 @@ func TestActionYAML(t *testing.T) {
 	require.True(t, run)
 	require.Equal(t, map[string]bool{"sarif": true, "junit": true}, uploads)
 }
+
+// TestCIFuzzesEveryTarget: .ci/run fuzzes every fuzz target of the
+// module, so that a new one is not forgotten.
+func TestCIFuzzesEveryTarget(t *testing.T) {
+	ci, err := os.ReadFile("../../.ci/run")
+	require.NoError(t, err)
+	re := regexp.MustCompile(`(?m)^func (Fuzz\w+)\(`)
+	n := 0
+	err = filepath.WalkDir("../..", func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() && (d.Name() == "conformance" || strings.HasPrefix(d.Name(), ".")) && p != "../.." {
+			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if !strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		pkg := "./" + filepath.ToSlash(strings.TrimPrefix(filepath.Dir(p), "../../"))
+		for _, m := range re.FindAllStringSubmatch(string(data), -1) {
+			n++
+			require.Contains(t, string(ci), pkg+":"+m[1], "%s in %s", m[1], p)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, n, 11)
+}
