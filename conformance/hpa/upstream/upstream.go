@@ -597,4 +597,3 @@ func Run(cs c.Case) (c.Result, error) {
 	}
 	return r, nil
 }
-
