@@ -187,7 +187,7 @@ func (p Pod) model() hpa.Pod {
 		out.StartTime = &t
 	}
 	if p.Ready != nil {
-		out.Ready = &hpa.ReadyCondition{Status: p.Ready.Status == "True", LastTransitionTime: At(p.Ready.At)}
+		out.Ready = &hpa.ReadyCondition{Status: p.Ready.Status == "True", Unknown: p.Ready.Status == "Unknown", LastTransitionTime: At(p.Ready.At)}
 	}
 	for _, c := range p.Containers {
 		out.Containers = append(out.Containers, hpa.Container{Name: c.Name, RequestsMilli: c.Requests, RestartPolicyAlways: c.Sidecar})
@@ -246,7 +246,7 @@ func (m *Model) Step(s Step) Observation {
 	for _, c := range d.Conditions {
 		o.Conditions = append(o.Conditions, Condition{Type: string(c.Type), Status: c.Status, Reason: c.Reason, Message: c.Message, Since: Offset(c.LastTransitionTime.Truncate(time.Second))})
 	}
-	o.Status = Status{CurrentReplicas: d.CurrentReplicas, DesiredReplicas: d.DesiredReplicas}
+	o.Status = Status{CurrentReplicas: d.CurrentReplicas, DesiredReplicas: d.StatusDesiredReplicas}
 	if st.LastScaleTime != nil {
 		v := Offset(st.LastScaleTime.Truncate(time.Second))
 		o.Status.LastScaleAt = &v

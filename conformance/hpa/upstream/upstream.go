@@ -27,11 +27,14 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta/testrestmapper"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	"k8s.io/client-go/informers"
+	coreinformers "k8s.io/client-go/informers/core/v1"
 	"k8s.io/client-go/kubernetes/fake"
+	corelisters "k8s.io/client-go/listers/core/v1"
 	scalefake "k8s.io/client-go/scale/fake"
 	core "k8s.io/client-go/testing"
 	"k8s.io/client-go/tools/cache"
@@ -125,14 +128,17 @@ func setGates(g c.Gates) error {
 
 // Side is the upstream controller running one case.
 type Side struct {
-	c     c.Case
-	ctx   context.Context
-	now   time.Time
-	step  c.Step
-	ctrl  *podautoscaler.HorizontalController
-	rec   *record.FakeRecorder
-	pods  cache.Indexer
-	hpa   *autoscalingv2.HorizontalPodAutoscaler
+	c    c.Case
+	ctx  context.Context
+	now  time.Time
+	step c.Step
+	ctrl *podautoscaler.HorizontalController
+	rec  *record.FakeRecorder
+	pods cache.Indexer
+	hpa  *autoscalingv2.HorizontalPodAutoscaler
+	// sent is the status last written, before the API server's round trip
+	// (the values the controller computed).
+	sent  *autoscalingv2.HorizontalPodAutoscalerStatus
 	wrote *int32
 
 	kube   *fake.Clientset
@@ -298,6 +304,7 @@ func (s *Side) clients() {
 	s.kube = &fake.Clientset{}
 	s.kube.AddReactor("update", "horizontalpodautoscalers", func(a core.Action) (bool, runtime.Object, error) {
 		obj := a.(core.UpdateAction).GetObject().(*autoscalingv2.HorizontalPodAutoscaler)
+		s.sent = obj.Status.DeepCopy()
 		var st autoscalingv2.HorizontalPodAutoscalerStatus
 		b, err := json.Marshal(obj.Status)
 		if err != nil {
@@ -423,8 +430,9 @@ func (s *Side) newController() {
 		s.ctrl.ConformanceShutDown()
 	}
 	s.podInf = informers.NewSharedInformerFactory(s.kube, 0)
-	podInformer := s.podInf.Core().V1().Pods()
-	s.pods = podInformer.Informer().GetIndexer()
+	real := s.podInf.Core().V1().Pods()
+	s.pods = real.Informer().GetIndexer()
+	podInformer := orderedPods{PodInformer: real, side: s}
 	cc := s.c.Controller
 	s.ctrl = podautoscaler.NewHorizontalController(
 		s.ctx,
@@ -529,8 +537,10 @@ func (s *Side) Step(st c.Step) c.Observation {
 		v := c.Offset(h.Status.LastScaleTime.Time)
 		o.Status.LastScaleAt = &v
 	}
-	for _, m := range h.Status.CurrentMetrics {
-		o.Status.Metrics = append(o.Status.Metrics, metricStatus(m))
+	if s.sent != nil {
+		for _, m := range s.sent.CurrentMetrics {
+			o.Status.Metrics = append(o.Status.Metrics, metricStatus(m))
+		}
 	}
 	recs, up, down := s.ctrl.ConformanceMemory(key)
 	var rs []c.Recommendation
@@ -596,4 +606,53 @@ func Run(cs c.Case) (c.Result, error) {
 		r.Steps = append(r.Steps, s.Step(st))
 	}
 	return r, nil
+}
+
+// orderedPods is the pod informer with a lister that returns the step's
+// pods in their order. A real lister's order is a map's, so which pod an
+// error names first would be random; the model names the first pod in
+// input order, and so does this lister.
+type orderedPods struct {
+	coreinformers.PodInformer
+	side *Side
+}
+
+func (o orderedPods) Lister() corelisters.PodLister { return orderedLister{o.side} }
+
+type orderedLister struct{ side *Side }
+
+func (l orderedLister) List(sel labels.Selector) ([]*v1.Pod, error) {
+	var out []*v1.Pod
+	for _, p := range l.side.step.Pods {
+		pod := podV1(p)
+		if sel.Matches(labels.Set(pod.Labels)) {
+			out = append(out, pod)
+		}
+	}
+	return out, nil
+}
+
+func (l orderedLister) Pods(namespace string) corelisters.PodNamespaceLister {
+	return orderedNamespaceLister{l, namespace}
+}
+
+type orderedNamespaceLister struct {
+	orderedLister
+	ns string
+}
+
+func (l orderedNamespaceLister) List(sel labels.Selector) ([]*v1.Pod, error) {
+	if l.ns != c.Namespace {
+		return nil, nil
+	}
+	return l.orderedLister.List(sel)
+}
+
+func (l orderedNamespaceLister) Get(name string) (*v1.Pod, error) {
+	for _, p := range l.side.step.Pods {
+		if p.Name == name {
+			return podV1(p), nil
+		}
+	}
+	return nil, fmt.Errorf("pod %q not found", name)
 }

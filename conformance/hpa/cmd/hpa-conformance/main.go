@@ -59,13 +59,14 @@ func main() {
 	out := flag.String("out", "", "directory for minimized reproducers of new divergence kinds")
 	perKind := flag.Int("per-kind", 1, "reproducers to write per divergence kind")
 	replay := flag.String("replay", "", "replay one case file (a reproducer) and print both results")
+	record := flag.Bool("record", false, "with -replay: store the upstream result (and this release) in the file")
 	jsonOut := flag.String("summary", "", "write the summary as JSON to this file")
 	verbose := flag.Bool("v", false, "print every divergence")
 	flag.Parse()
 
 	up, version := kubernetesVersion()
 	if *replay != "" {
-		os.Exit(replayFile(*replay))
+		os.Exit(replayFile(*replay, *record, up))
 	}
 	start := time.Now()
 	sum := Summary{Upstream: up, Version: version, Seed: *seed, Divergences: map[string]int{}}
@@ -194,7 +195,7 @@ func writeReproducer(dir, kind, up string, cs c.Case) error {
 	return r.Write(filepath.Join(dir, name))
 }
 
-func replayFile(path string) int {
+func replayFile(path string, record bool, up string) int {
 	r, err := c.ReadReproducer(path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -204,6 +205,13 @@ func replayFile(path string) int {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
+	}
+	if record {
+		r.Result, r.Upstream = res, up
+		if err := r.Write(path); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
 	}
 	model, err := c.RunModel(r.Case)
 	if err != nil {
