@@ -62,7 +62,11 @@ func main() {
 	record := flag.Bool("record", false, "with -replay: store the upstream result (and this release) in the file")
 	jsonOut := flag.String("summary", "", "write the summary as JSON to this file")
 	verbose := flag.Bool("v", false, "print every divergence")
+	totals := flag.Bool("totals", false, "add up the summary files given as arguments")
 	flag.Parse()
+	if *totals {
+		os.Exit(addUp(flag.Args()))
+	}
 
 	up, version := kubernetesVersion()
 	if *replay != "" {
@@ -221,5 +225,35 @@ func replayFile(path string, record bool, up string) int {
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(map[string]any{"upstream": res, "model": model, "divergences": c.Compare(model, res)})
+	return 0
+}
+
+// addUp prints the sum of several campaign summaries.
+func addUp(files []string) int {
+	all := Summary{Upstream: "all releases", Divergences: map[string]int{}}
+	var versions []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		var s Summary
+		if err := json.Unmarshal(b, &s); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", f, err)
+			return 2
+		}
+		versions = append(versions, s.Version)
+		all.Cases += s.Cases
+		all.Invalid += s.Invalid
+		all.Steps += s.Steps
+		all.Diverging += s.Diverging
+		all.Seconds += s.Seconds
+		for k, n := range s.Divergences {
+			all.Divergences[k] += n
+		}
+	}
+	all.Version = strings.Join(versions, ", ")
+	print(all)
 	return 0
 }
