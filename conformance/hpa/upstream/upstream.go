@@ -141,8 +141,10 @@ type Side struct {
 	sent  *autoscalingv2.HorizontalPodAutoscalerStatus
 	wrote *int32
 
-	kube   *fake.Clientset
-	scale  *scalefake.FakeScaleClient
+	kube  *fake.Clientset
+	scale *scalefake.FakeScaleClient
+	// fakes record every action; they are cleared after each step.
+	fakes  []interface{ ClearActions() }
 	mc     metrics.MetricsClient
 	podInf informers.SharedInformerFactory
 }
@@ -162,18 +164,43 @@ func Start(cs c.Case) (*Side, []string, error) {
 		return nil, invalid, err
 	}
 	s := &Side{c: cs, hpa: obj, ctx: klog.NewContext(context.Background(), logr.Discard())}
-	podautoscaler.SetConformanceClock(func() time.Time { return s.now })
-	s.clients()
-	s.newController()
+	current = s
+	podautoscaler.SetConformanceClock(func() time.Time { return current.now })
+	if shared == nil {
+		s.clients()
+		s.newController()
+		shared = s
+	} else {
+		s.kube, s.scale, s.mc, s.podInf, s.pods, s.ctrl, s.rec, s.fakes = shared.kube, shared.scale, shared.mc, shared.podInf, shared.pods, shared.ctrl, shared.rec, shared.fakes
+	}
+	s.reset()
 	return s, nil, nil
+}
+
+// shared holds the clients and the controller of the first case; later
+// cases reuse them (the reactors answer for current).
+var shared, current *Side
+
+// reset starts the case's controller afresh: its flags, no memory, the
+// HPA registered.
+func (s *Side) reset() {
+	cc := s.c.Controller
+	s.ctrl.ConformanceReset(cc.Tolerance, time.Duration(cc.DownscaleStabilizationSeconds)*time.Second,
+		time.Duration(cc.CPUInitializationSeconds)*time.Second, time.Duration(cc.InitialReadinessDelaySeconds)*time.Second)
+	for done := false; !done; {
+		select {
+		case <-s.rec.Events:
+		default:
+			done = true
+		}
+	}
+	s.ctrl.ConformanceRegister(s.hpa)
 }
 
 // Close releases the process.
 func (s *Side) Close() {
-	if s.ctrl != nil {
-		s.ctrl.ConformanceShutDown()
-	}
 	podautoscaler.SetConformanceClock(nil)
+	current = nil
 	mu.Unlock()
 }
 
@@ -301,10 +328,12 @@ func rulesV2(r *c.Rules) *autoscalingv2.HPAScalingRules {
 // APIs answer from the current step; status writes go through a JSON
 // round trip, as the API server stores them (whole-second times).
 func (s *Side) clients() {
+	// The reactors answer for the case being run.
+	cur := func() *Side { return current }
 	s.kube = &fake.Clientset{}
 	s.kube.AddReactor("update", "horizontalpodautoscalers", func(a core.Action) (bool, runtime.Object, error) {
 		obj := a.(core.UpdateAction).GetObject().(*autoscalingv2.HorizontalPodAutoscaler)
-		s.sent = obj.Status.DeepCopy()
+		cur().sent = obj.Status.DeepCopy()
 		var st autoscalingv2.HorizontalPodAutoscalerStatus
 		b, err := json.Marshal(obj.Status)
 		if err != nil {
@@ -313,28 +342,28 @@ func (s *Side) clients() {
 		if err := json.Unmarshal(b, &st); err != nil {
 			return true, nil, err
 		}
-		s.hpa = s.hpa.DeepCopy()
-		s.hpa.Status = st
-		s.hpa.ResourceVersion = fmt.Sprint(s.step.At)
-		return true, s.hpa.DeepCopy(), nil
+		cur().hpa = cur().hpa.DeepCopy()
+		cur().hpa.Status = st
+		cur().hpa.ResourceVersion = fmt.Sprint(cur().step.At)
+		return true, cur().hpa.DeepCopy(), nil
 	})
 	s.scale = &scalefake.FakeScaleClient{}
 	s.scale.AddReactor("get", "deployments", func(a core.Action) (bool, runtime.Object, error) {
 		return true, &autoscalingv1.Scale{
 			ObjectMeta: metav1.ObjectMeta{Name: c.TargetName, Namespace: c.Namespace},
-			Spec:       autoscalingv1.ScaleSpec{Replicas: s.step.SpecReplicas},
-			Status:     autoscalingv1.ScaleStatus{Replicas: s.step.StatusReplicas, Selector: "app=" + c.TargetName},
+			Spec:       autoscalingv1.ScaleSpec{Replicas: cur().step.SpecReplicas},
+			Status:     autoscalingv1.ScaleStatus{Replicas: cur().step.StatusReplicas, Selector: "app=" + c.TargetName},
 		}, nil
 	})
 	s.scale.AddReactor("update", "deployments", func(a core.Action) (bool, runtime.Object, error) {
 		obj := a.(core.UpdateAction).GetObject().(*autoscalingv1.Scale)
 		v := obj.Spec.Replicas
-		s.wrote = &v
+		cur().wrote = &v
 		return true, obj, nil
 	})
 	resources := &metricsfake.Clientset{}
 	resources.AddReactor("list", "pods", func(a core.Action) (bool, runtime.Object, error) {
-		d := s.step.Resources
+		d := cur().step.Resources
 		if d == nil {
 			d = &c.Data{}
 		}
@@ -362,7 +391,7 @@ func (s *Side) clients() {
 	custom := &cmfake.FakeCustomMetricsClient{}
 	custom.AddReactor("get", "*", func(a core.Action) (bool, runtime.Object, error) {
 		get := a.(cmfake.GetForAction)
-		d, ok := s.dataFor(get.GetMetricName())
+		d, ok := cur().dataFor(get.GetMetricName())
 		if !ok {
 			return true, nil, fmt.Errorf("no metric %q", get.GetMetricName())
 		}
@@ -387,7 +416,7 @@ func (s *Side) clients() {
 			list.Items = append(list.Items, cmapi.MetricValue{
 				DescribedObject: v1.ObjectReference{Name: get.GetName(), Namespace: c.Namespace},
 				Metric:          cmapi.MetricIdentifier{Name: get.GetMetricName()},
-				Timestamp:       metav1.Time{Time: s.now},
+				Timestamp:       metav1.Time{Time: cur().now},
 				Value:           *milli(v),
 			})
 		}
@@ -396,7 +425,7 @@ func (s *Side) clients() {
 	external := &emfake.FakeExternalMetricsClient{}
 	external.AddReactor("list", "*", func(a core.Action) (bool, runtime.Object, error) {
 		name := a.(core.ListAction).GetResource().Resource
-		d, ok := s.dataFor(name)
+		d, ok := cur().dataFor(name)
 		if !ok {
 			return true, nil, fmt.Errorf("no metric %q", name)
 		}
@@ -405,11 +434,12 @@ func (s *Side) clients() {
 		}
 		list := &emapi.ExternalMetricValueList{}
 		for _, v := range d.Values {
-			list.Items = append(list.Items, emapi.ExternalMetricValue{MetricName: name, Timestamp: metav1.Time{Time: s.now}, Value: *milli(v)})
+			list.Items = append(list.Items, emapi.ExternalMetricValue{MetricName: name, Timestamp: metav1.Time{Time: cur().now}, Value: *milli(v)})
 		}
 		return true, list, nil
 	})
 	s.mc = metrics.NewRESTMetricsClient(resources.MetricsV1beta1(), custom, external)
+	s.fakes = []interface{ ClearActions() }{s.kube, s.scale, resources, custom, external}
 }
 
 // dataFor finds the step data of the non-resource metric named name.
@@ -426,13 +456,10 @@ func (s *Side) dataFor(name string) (c.Data, bool) {
 }
 
 func (s *Side) newController() {
-	if s.ctrl != nil {
-		s.ctrl.ConformanceShutDown()
-	}
 	s.podInf = informers.NewSharedInformerFactory(s.kube, 0)
 	real := s.podInf.Core().V1().Pods()
 	s.pods = real.Informer().GetIndexer()
-	podInformer := orderedPods{PodInformer: real, side: s}
+	podInformer := orderedPods{PodInformer: real}
 	cc := s.c.Controller
 	s.ctrl = podautoscaler.NewHorizontalController(
 		s.ctx,
@@ -451,7 +478,6 @@ func (s *Side) newController() {
 	)
 	s.rec = record.NewFakeRecorder(1000)
 	s.ctrl.ConformanceUseRecorder(s.rec)
-	s.ctrl.ConformanceRegister(s.hpa)
 }
 
 func podV1(p c.Pod) *v1.Pod {
@@ -505,7 +531,7 @@ func podV1(p c.Pod) *v1.Pod {
 func (s *Side) Step(st c.Step) c.Observation {
 	s.step, s.now, s.wrote = st, c.At(st.At), nil
 	if st.Restart {
-		s.newController()
+		s.reset()
 	}
 	var objs []interface{}
 	for _, p := range st.Pods {
@@ -515,6 +541,9 @@ func (s *Side) Step(st c.Step) c.Observation {
 		panic(err)
 	}
 	err := s.ctrl.ConformanceReconcile(s.ctx, s.hpa.DeepCopy(), key)
+	for _, f := range s.fakes {
+		f.ClearActions()
+	}
 	var o c.Observation
 	o.Scaled = s.wrote
 	if err != nil {
@@ -614,16 +643,15 @@ func Run(cs c.Case) (c.Result, error) {
 // input order, and so does this lister.
 type orderedPods struct {
 	coreinformers.PodInformer
-	side *Side
 }
 
-func (o orderedPods) Lister() corelisters.PodLister { return orderedLister{o.side} }
+func (o orderedPods) Lister() corelisters.PodLister { return orderedLister{} }
 
-type orderedLister struct{ side *Side }
+type orderedLister struct{}
 
 func (l orderedLister) List(sel labels.Selector) ([]*v1.Pod, error) {
 	var out []*v1.Pod
-	for _, p := range l.side.step.Pods {
+	for _, p := range current.step.Pods {
 		pod := podV1(p)
 		if sel.Matches(labels.Set(pod.Labels)) {
 			out = append(out, pod)
@@ -649,7 +677,7 @@ func (l orderedNamespaceLister) List(sel labels.Selector) ([]*v1.Pod, error) {
 }
 
 func (l orderedNamespaceLister) Get(name string) (*v1.Pod, error) {
-	for _, p := range l.side.step.Pods {
+	for _, p := range current.step.Pods {
 		if p.Name == name {
 			return podV1(p), nil
 		}
