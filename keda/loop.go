@@ -420,9 +420,7 @@ func (l *Loop) pollFromHPA(hpaScalingActive bool) bool {
 }
 
 // stateFromHPAAllowed is scale_handler.go stateFromHPAObservationsAllowed.
-func (l *Loop) stateFromHPAAllowed() bool {
-	return !l.so.PollingIntervalRelevant() && !l.so.UsingModifiers()
-}
+func (l *Loop) stateFromHPAAllowed() bool { return l.so.UsesHPAObservations() }
 
 // HPATriggers lists the triggers KEDA consults to answer the HPA's request
 // for metricName: all External triggers for the composite metric of

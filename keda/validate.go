@@ -215,7 +215,7 @@ func validateTrigger(p string, t Trigger, f features) []FieldError {
 			errs = append(errs, FieldError{p + ".metadata." + e.Path, e.Message})
 		}
 		// The HPA API requires a positive target quantity.
-		if pt != nil && metricToMilli(f, pt.Threshold) <= 0 {
+		if pt != nil && !targetPositive(f, pt.Threshold) {
 			v, _ := metaValue(t.Metadata, "threshold")
 			errs = append(errs, FieldError{p + ".metadata.threshold", fmt.Sprintf("must be a number greater than 0 (at least 0.001), got %q", v)})
 		}
@@ -294,10 +294,16 @@ func (so *ScaledObject) Warnings(version string) ([]string, error) {
 	pollMsg := "PollingInterval is configured but is not relevant. PollingInterval is only relevant when minReplicaCount = 0 or idleReplicaCount = 0 or useCachedMetrics is enabled"
 	coolMsg := "CooldownPeriod is configured but is not relevant. CooldownPeriod is only relevant when minReplicaCount = 0 or idleReplicaCount = 0"
 	coolWarn := so.MinReplicas() > 0 && idleNotZero
-	if v == DevVersion {
+	if v == DevVersion || f.releasedWarnings {
 		pollMsg = "PollingInterval is configured but is not relevant. PollingInterval is only relevant when minReplicaCount = 0, idleReplicaCount is set, or useCachedMetrics is enabled"
 		coolMsg = "CooldownPeriod is configured but is not relevant. CooldownPeriod is only relevant when minReplicaCount = 0 or idleReplicaCount is set"
 		coolWarn = so.MinReplicas() > 0 && so.IdleReplicaCount == nil
+	}
+	if f.releasedWarnings {
+		// scaledobject_webhook.go verifyScaledObjects: raised exactly when
+		// the scale loop reuses the HPA's observations.
+		relevantWarn = so.UsesHPAObservations()
+		pollMsg = "PollingInterval is configured but is not relevant for scaling. It only affects scaling when minReplicaCount = 0, idleReplicaCount is set, or useCachedMetrics is enabled, but it still controls how often KEDA refreshes the ScaledObject status conditions and events"
 	}
 	if so.PollingInterval != nil && relevantWarn {
 		out = append(out, pollMsg)
