@@ -15,11 +15,12 @@ here="$(cd "$(dirname "$0")" && pwd)"
 
 full=0
 hpa_cases=15000
+keda_cases=20000
 budget=60s
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --full) full=1; hpa_cases=100000; budget=0; shift ;;
+    --full) full=1; hpa_cases=100000; keda_cases=200000; budget=0; shift ;;
     --cases) hpa_cases="$2"; shift 2 ;;
     --budget) budget="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
@@ -28,8 +29,10 @@ while [ $# -gt 0 ]; do
 done
 
 hpa_versions="$(cd "$here/hpa" && go list -m -f '{{.Version}}' k8s.io/kubernetes)"
+keda_versions="$(cd "$here/keda" && go list -m -f '{{.Version}}' github.com/kedacore/keda/v2)"
 if [ "$full" = 1 ]; then
   hpa_versions="v1.34.4 v1.35.4 v1.36.3 v1.37.2"
+  keda_versions="v2.20.2 v2.21.0"
 fi
 
 # The sandbox: a user and network namespace with loopback only.
@@ -56,6 +59,18 @@ for v in $hpa_versions; do
   if [ -n "$out" ]; then args+=(-out "$out/hpa-$v"); fi
   "${sandbox[@]}" "$bin/hpa-conformance-$v" "${args[@]}" || status=1
   summaries+=("$bin/hpa-$v.json")
+done
+
+(cd "$here/.." && go build -o "$bin/keda-conformance" ./internal/kedaconformance/cmd/keda-conformance)
+for v in $keda_versions; do
+  start=$(date +%s)
+  mod="$("$here/keda/prepare.sh" "$v")"
+  (cd "$here/keda" && go build -modfile="$mod" -o "$bin/keda-upstream-$v" ./cmd/keda-upstream &&
+    go vet -modfile="$mod" ./...)
+  echo "--- KEDA, github.com/kedacore/keda/v2 $v (built in $(( $(date +%s) - start ))s)"
+  args=(-version "${v#v}" -cases "$keda_cases" -budget "$budget" -summary "$bin/keda-$v.json")
+  if [ -n "$out" ]; then args+=(-out "$out/keda-$v"); fi
+  "$bin/keda-conformance" -upstream "${sandbox[*]} $bin/keda-upstream-$v" "${args[@]}" || status=1
 done
 
 if [ "$full" = 1 ]; then
