@@ -147,8 +147,15 @@ func ratToInt64(r *big.Rat) int64 {
 	return n.Int64()
 }
 
-// milliToFloat is Quantity.AsApproximateFloat64 of a milli quantity.
-func milliToFloat(m int64) float64 { return float64(m) / 1000 }
+// milliToFloat is Quantity.AsApproximateFloat64 of a milli quantity, the
+// conversion of formula inputs, fallback targets and the composite value
+// upstream: the value times math.Pow(10, -3), which is not m/1000 (the
+// two differ in the last bit for about one value in eight, enough to move
+// a truncated milli result by one).
+func milliToFloat(m int64) float64 {
+	q := resource.NewMilliQuantity(m, resource.DecimalSI)
+	return q.AsApproximateFloat64()
+}
 
 var quantityRE = regexp.MustCompile(`^([+-]?[0-9]*\.?[0-9]*)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$`)
 

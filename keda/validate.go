@@ -3,7 +3,11 @@ package keda
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/internal/closest"
 )
 
@@ -185,8 +189,31 @@ func (so *ScaledObject) ValidateVersion(version string) ([]FieldError, error) {
 		}
 		_, ferrs := compileFormula(so)
 		errs = append(errs, ferrs...)
+		// controllers/keda/hpa.go writes the composite target as
+		// NewMilliQuantity(int64(target*1000)): a target below 0.001 the
+		// webhook accepts becomes 0, and the API server refuses the HPA.
+		if t, err := strconv.ParseFloat(sm.Target, 64); err == nil && t > 0 && milliTrunc(t) <= 0 && len(ferrs) == 0 {
+			h := buildHPA(so, f)
+			for i, m := range h.Metrics {
+				if m.Name != CompositeMetricName {
+					continue
+				}
+				field := "averageValue"
+				if m.Target.Type == hpa.ValueMetricType {
+					field = "value"
+				}
+				add("spec.advanced.scalingModifiers.target", "%q makes the generated HPA invalid: HorizontalPodAutoscaler.autoscaling %q is invalid: spec.metrics[%d].external.target.%s: Invalid value: %q: must be positive",
+					sm.Target, h.Name, i, field, milliQuantityString(milliTrunc(t)))
+			}
+		}
 	}
 	return errs, nil
+}
+
+// milliQuantityString renders a milli value as the canonical quantity
+// string, e.g. "0" or "250m".
+func milliQuantityString(m int64) string {
+	return resource.NewMilliQuantity(m, resource.DecimalSI).String()
 }
 
 // validateTrigger checks what the scaler constructor and the HPA API would
