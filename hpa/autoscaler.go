@@ -14,6 +14,10 @@ const (
 	AbleToScale    ConditionType = "AbleToScale"
 	ScalingActive  ConditionType = "ScalingActive"
 	ScalingLimited ConditionType = "ScalingLimited"
+	// ScaledToZero (1.36+, HPAScaleToZero) records that the controller
+	// itself scaled the target to zero, which is what allows it to scale
+	// from zero again.
+	ScaledToZero ConditionType = "ScaledToZero"
 )
 
 // Condition statuses.
@@ -88,7 +92,11 @@ type Decision struct {
 	// DesiredReplicas is what the scale subresource is set to; it equals
 	// CurrentReplicas when nothing is rescaled.
 	DesiredReplicas int32
-	Rescale         bool
+	// StatusDesiredReplicas is status.desiredReplicas after the sync:
+	// DesiredReplicas, except that a sync whose metrics failed keeps the
+	// previous value (horizontal.go: setCurrentReplicasAndMetricsInStatus).
+	StatusDesiredReplicas int32
+	Rescale               bool
 	// Reason is the rescale reason of the SuccessfulRescale event.
 	Reason     string
 	Tolerances Tolerances
@@ -140,6 +148,8 @@ type State struct {
 	ScaleDownEvents []ScaleEvent
 	Conditions      []Condition
 	LastScaleTime   *time.Time
+	// DesiredReplicas is status.desiredReplicas.
+	DesiredReplicas int32
 }
 
 // Autoscaler is one HPA together with the per-HPA memory that
@@ -173,7 +183,7 @@ func NewAutoscaler(spec Spec, cfg Config) (*Autoscaler, error) {
 		s.Metrics = []MetricSpec{{Type: ResourceMetricSourceType, Name: "cpu",
 			Target: MetricTarget{Type: UtilizationMetricType, AverageUtilization: &u}}}
 	}
-	if err := ValidateSpec(s, cfg.ScaleToZero); err != nil {
+	if err := validateSpec(s, cfg); err != nil {
 		return nil, fmt.Errorf("invalid HorizontalPodAutoscaler %q: %w", s.Name, err)
 	}
 	a := &Autoscaler{
@@ -274,6 +284,37 @@ func (a *Autoscaler) setCondition(now time.Time, t ConditionType, status, reason
 	a.state.Conditions = append(a.state.Conditions, Condition{t, status, reason, message, now})
 }
 
+// removeCondition drops a condition type (horizontal.go: removeCondition).
+func (a *Autoscaler) removeCondition(t ConditionType) {
+	kept := a.state.Conditions[:0]
+	for _, c := range a.state.Conditions {
+		if c.Type != t {
+			kept = append(kept, c)
+		}
+	}
+	a.state.Conditions = kept
+}
+
+func (a *Autoscaler) conditionTrue(t ConditionType) bool {
+	for _, c := range a.state.Conditions {
+		if c.Type == t {
+			return c.Status == ConditionTrue
+		}
+	}
+	return false
+}
+
+// hasObjectOrExternal reports an Object or External metric, the only kinds
+// that can be read while no pod runs.
+func (a *Autoscaler) hasObjectOrExternal() bool {
+	for _, m := range a.spec.Metrics {
+		if m.Type == ObjectMetricSourceType || m.Type == ExternalMetricSourceType {
+			return true
+		}
+	}
+	return false
+}
+
 func (a *Autoscaler) minReplicas() int32 {
 	if a.spec.MinReplicas != nil {
 		return *a.spec.MinReplicas
@@ -329,16 +370,37 @@ func (a *Autoscaler) Reconcile(now time.Time, in Input) Decision {
 	minR := d.MinReplicas
 	desired := int32(0)
 	rescale := true
+	// Scale to zero (horizontal.go: reconcileAutoscaler,
+	// shouldComputeMetricsForZeroReplicas). Before 1.36 a target at zero is
+	// left alone unless minReplicas is 0. From 1.36 the controller scales
+	// from zero only after it scaled to zero itself (condition
+	// ScaledToZero=True): with an Object or External metric, or to lift
+	// the target to a raised minReplicas.
+	zeroLogic := a.cfg.minor() >= 36
+	zeroGate := a.cfg.ScaleToZero && zeroLogic
+	scaledToZero := zeroGate && a.conditionTrue(ScaledToZero)
+	hasObjExt := a.hasObjectOrExternal()
+	fromZero := false
+	if current == 0 {
+		if zeroLogic {
+			fromZero = (minR != 0 && scaledToZero) || (scaledToZero && hasObjExt)
+		} else {
+			fromZero = minR == 0
+		}
+	}
 	switch {
-	case current == 0 && minR != 0:
+	case current == 0 && !fromZero:
 		d.Path = PathScalingDisabled
 		rescale = false
 		a.setCondition(now, ScalingActive, ConditionFalse, "ScalingDisabled", "scaling is disabled since the replica count of the target is zero")
+		if zeroLogic && !zeroGate {
+			a.removeCondition(ScaledToZero)
+		}
 	case current > a.spec.MaxReplicas:
 		d.Path = PathAboveMax
 		d.Reason = "Current number of replicas above Spec.MaxReplicas"
 		desired = a.spec.MaxReplicas
-	case current < minR:
+	case current < minR && current != 0:
 		d.Path = PathBelowMin
 		d.Reason = "Current number of replicas below Spec.MinReplicas"
 		desired = minR
@@ -347,6 +409,7 @@ func (a *Autoscaler) Reconcile(now time.Time, in Input) Decision {
 		ok := a.computeMetrics(now, in, &d)
 		if !ok {
 			d.Path = PathMetricsFailed
+			d.StatusDesiredReplicas = a.state.DesiredReplicas
 			d.Conditions = append([]Condition(nil), a.state.Conditions...)
 			return d
 		}
@@ -362,6 +425,13 @@ func (a *Autoscaler) Reconcile(now time.Time, in Input) Decision {
 			d.Reason = "All metrics below target"
 		}
 		desired = a.normalize(now, current, desired, minR, &d)
+		// A raised minReplicas is met at once when scaling from zero.
+		if current == 0 && minR != 0 && scaledToZero && desired < minR {
+			desired = minR
+			if d.Reason == "" {
+				d.Reason = "Current number of replicas below Spec.MinReplicas"
+			}
+		}
 		rescale = desired != current
 	}
 	if d.Path != PathMetrics {
@@ -376,9 +446,19 @@ func (a *Autoscaler) Reconcile(now time.Time, in Input) Decision {
 		a.state.LastScaleTime = &t
 		d.DesiredReplicas = desired
 		d.Rescale = true
+		switch {
+		case zeroGate && current > 0 && desired == 0 && minR == 0 && hasObjExt:
+			a.setCondition(now, ScaledToZero, ConditionTrue, "ScaledToZero", "the HPA controller scaled the workload to zero")
+		case zeroGate:
+			a.setCondition(now, ScaledToZero, ConditionFalse, "NotScaledToZero", "the HPA controller did not scale the workload to zero")
+		case zeroLogic:
+			a.removeCondition(ScaledToZero)
+		}
 	} else {
 		d.DesiredReplicas = current
 	}
+	d.StatusDesiredReplicas = d.DesiredReplicas
+	a.state.DesiredReplicas = d.DesiredReplicas
 	d.Conditions = append([]Condition(nil), a.state.Conditions...)
 	return d
 }
@@ -440,6 +520,7 @@ func (a *Autoscaler) computeMetrics(now time.Time, in Input, d *Decision) bool {
 		CPUInitializationPeriod: a.cfg.CPUInitializationPeriod,
 		InitialReadinessDelay:   a.cfg.InitialReadinessDelay,
 		PodLevelResources:       a.cfg.PodLevelResources,
+		KubernetesMinor:         a.cfg.KubernetesMinor,
 	}
 	var (
 		replicas     int32
@@ -574,7 +655,9 @@ func (a *Autoscaler) computeMetric(calc ReplicaCalculator, m MetricSpec, descrip
 	case PodsMetricSourceType:
 		reason = "FailedGetPodsMetric"
 		var err error
-		if t.AverageValueMilli == nil {
+		if err = selectorError(m.Selector); err != nil {
+			// The metric selector is parsed first (computeReplicasForMetric).
+		} else if t.AverageValueMilli == nil {
 			err = errors.New("invalid pods metric source: no average value target was set")
 		} else {
 			p, err = calc.PodsMetricReplicas(in.SpecReplicas, *t.AverageValueMilli, m.Name, mi, in.Pods)
@@ -587,6 +670,9 @@ func (a *Autoscaler) computeMetric(calc ReplicaCalculator, m MetricSpec, descrip
 		reason = "FailedGetObjectMetric"
 		var err error
 		switch {
+		case selectorError(m.Selector) != nil:
+			inner = selectorError(m.Selector)
+			outer = inner
 		case t.Type == ValueMetricType && t.ValueMilli != nil:
 			p, err = calc.ObjectMetricReplicas(in.SpecReplicas, *t.ValueMilli, m.Name, m.DescribedObject, ns, mi, in.Pods)
 			if err != nil {
@@ -609,12 +695,17 @@ func (a *Autoscaler) computeMetric(calc ReplicaCalculator, m MetricSpec, descrip
 		var err error
 		switch {
 		case t.AverageValueMilli != nil:
-			p, err = calc.ExternalPerPodMetricReplicas(in.StatusReplicas, *t.AverageValueMilli, m.Name, ns, m.Selector, mi)
+			// The calculator parses the metric selector before reading.
+			if err = selectorError(m.Selector); err == nil {
+				p, err = calc.ExternalPerPodMetricReplicas(in.StatusReplicas, *t.AverageValueMilli, m.Name, ns, m.Selector, mi)
+			}
 			if err != nil {
 				inner, outer = err, fmt.Errorf("failed to get %s external metric: %v", m.Name, err)
 			}
 		case t.ValueMilli != nil:
-			p, err = calc.ExternalMetricReplicas(in.SpecReplicas, *t.ValueMilli, m.Name, ns, m.Selector, mi, in.Pods)
+			if err = selectorError(m.Selector); err == nil {
+				p, err = calc.ExternalMetricReplicas(in.SpecReplicas, *t.ValueMilli, m.Name, ns, m.Selector, mi, in.Pods)
+			}
 			if err != nil {
 				inner, outer = err, fmt.Errorf("failed to get external metric %s: %v", m.Name, err)
 			}

@@ -335,7 +335,10 @@ func TestScaleEventsLimitLaterScaleUps(t *testing.T) {
 		require.Equal(t, w, d.DesiredReplicas, "step %d", i)
 		replicas = d.DesiredReplicas
 	}
-	require.Len(t, a.Snapshot().ScaleUpEvents, 1, "the outdated event slot is reused")
+	// The first event is exactly one period old at the last sync: it no
+	// longer counts, but only an older one is outdated and gives up its
+	// slot (conformance reproducer scaleDownEvents-137-1596).
+	require.Len(t, a.Snapshot().ScaleUpEvents, 2, "an event exactly one period old keeps its slot")
 }
 
 func TestNewAutoscalerValidation(t *testing.T) {
@@ -363,9 +366,9 @@ func TestNewAutoscalerValidation(t *testing.T) {
 		}(), DefaultConfig(),
 			`spec.behavior.scaleUp.selectPolicy: Unsupported value: "Fast"`},
 		{"negative tolerance", func() Spec { v := -0.1; return kedaSpec(&Behavior{ScaleUp: &ScalingRules{Tolerance: &v}}) }(), DefaultConfig(),
-			"spec.behavior.scaleUp.tolerance: Invalid value: -0.1: must be greater than or equal to zero"},
+			`spec.behavior.scaleUp.tolerance: Invalid value: "-100m": must be greater than or equal to 0`},
 		{"zero target", func() Spec { s := kedaSpec(nil); s.Metrics[0].Target.AverageValueMilli = i64(0); return s }(), DefaultConfig(),
-			"spec.metrics[0].external.target.averageValue: Invalid value: 0: must be positive"},
+			`spec.metrics[0].external.target.averageValue: Invalid value: "0": must be positive`},
 		{"bad config", kedaSpec(nil), Config{}, "syncPeriod must be positive"},
 	}
 	for _, tc := range tests {

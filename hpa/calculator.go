@@ -16,7 +16,12 @@ type ReplicaCalculator struct {
 	CPUInitializationPeriod time.Duration
 	InitialReadinessDelay   time.Duration
 	PodLevelResources       bool
+	// KubernetesMinor selects release-dependent arithmetic and texts, as
+	// Config.KubernetesMinor (0: the newest modelled release).
+	KubernetesMinor int
 }
+
+func (c ReplicaCalculator) minor() int { return Config{KubernetesMinor: c.KubernetesMinor}.minor() }
 
 // Proposal is one metric's replica proposal plus what the controller
 // reports in status.currentMetrics.
@@ -40,22 +45,6 @@ type Proposal struct {
 
 var errNoPods = errors.New("no pods returned by selector while calculating replica count")
 
-// ceilInt32 is int32(math.Ceil(x)) made platform independent: values beyond
-// the int32 range saturate (as the newest upstream does explicitly for
-// Object and External metrics) and NaN gives 0.
-func ceilInt32(x float64) int32 {
-	c := math.Ceil(x)
-	switch {
-	case math.IsNaN(c):
-		return 0
-	case c >= math.MaxInt32:
-		return math.MaxInt32
-	case c <= math.MinInt32:
-		return math.MinInt32
-	}
-	return int32(c)
-}
-
 func (c ReplicaCalculator) group(pods []Pod, metrics PodMetrics, resource string) PodGroups {
 	return GroupPods(c.Now, pods, metrics, resource, c.CPUInitializationPeriod, c.InitialReadinessDelay)
 }
@@ -78,7 +67,7 @@ func (c ReplicaCalculator) ResourceReplicas(currentReplicas, targetUtilization i
 	}
 	// Requests of every listed pod, as upstream: one pod without a request
 	// fails the metric even when its sample is not used.
-	requests, err := CalculateRequests(pods, container, resource, c.PodLevelResources)
+	requests, err := c.calculateRequests(pods, container, resource)
 	if err != nil {
 		return Proposal{}, err
 	}
@@ -93,7 +82,7 @@ func (c ReplicaCalculator) ResourceReplicas(currentReplicas, targetUtilization i
 		if c.Tolerances.IsWithin(ratio) {
 			p.Replicas = currentReplicas
 		} else {
-			p.Replicas = ceilInt32(ratio * float64(g.ReadyCount))
+			p.Replicas = ceilToInt32(ratio * float64(g.ReadyCount))
 		}
 		return p, nil
 	}
@@ -131,7 +120,7 @@ func (c ReplicaCalculator) rebalanced(currentReplicas int32, ratio, newRatio flo
 	if c.Tolerances.IsWithin(newRatio) || (ratio < 1.0 && newRatio > 1.0) || (ratio > 1.0 && newRatio < 1.0) {
 		return currentReplicas
 	}
-	n := ceilInt32(newRatio * float64(entries))
+	n := ceilToInt32(newRatio * float64(entries))
 	if (newRatio < 1.0 && n > currentReplicas) || (newRatio > 1.0 && n < currentReplicas) {
 		return currentReplicas
 	}
@@ -176,7 +165,7 @@ func (c ReplicaCalculator) plainMetricReplicas(metrics PodMetrics, currentReplic
 		if c.Tolerances.IsWithin(ratio) {
 			p.Replicas = currentReplicas
 		} else {
-			p.Replicas = ceilInt32(ratio * float64(g.ReadyCount))
+			p.Replicas = ceilToInt32(ratio * float64(g.ReadyCount))
 		}
 		return p, nil
 	}
@@ -223,7 +212,7 @@ func ReadyPodsCount(pods []Pod) (int64, error) {
 // tolerance.
 func (c ReplicaCalculator) usageRatioReplicaCount(currentReplicas int32, ratio float64, pods []Pod, p *Proposal) error {
 	if currentReplicas == 0 {
-		p.Replicas = ceilInt32(ratio)
+		p.Replicas = ceilToInt32(ratio)
 		return nil
 	}
 	if c.Tolerances.IsWithin(ratio) {
@@ -235,7 +224,14 @@ func (c ReplicaCalculator) usageRatioReplicaCount(currentReplicas int32, ratio f
 		return fmt.Errorf("unable to calculate ready pods: %s", err)
 	}
 	p.ReadyPods = &ready
-	p.Replicas = ceilInt32(ratio * float64(ready))
+	f := ratio * float64(ready)
+	if f > math.MaxInt32 && c.minor() >= 35 {
+		// 1.35 caps the count (kubernetes PR #130364); before, the float
+		// overflowed in the conversion.
+		p.Replicas = math.MaxInt32
+		return nil
+	}
+	p.Replicas = ceilToInt32(f)
 	return nil
 }
 
@@ -244,8 +240,7 @@ func (c ReplicaCalculator) usageRatioReplicaCount(currentReplicas int32, ratio f
 func (c ReplicaCalculator) ObjectMetricReplicas(currentReplicas int32, targetMilli int64, metricName string, object CrossVersionObjectReference, namespace string, in MetricInput, pods []Pod) (Proposal, error) {
 	value, err := fetchObject(in)
 	if err != nil {
-		// The argument order of this message is upstream's own.
-		return Proposal{}, fmt.Errorf("unable to get metric %s: %v on %s %s/%s", metricName, object.Kind, namespace, object.Name, err)
+		return Proposal{}, c.objectError(metricName, object, namespace, err)
 	}
 	ratio := float64(value) / float64(targetMilli)
 	p := Proposal{UsageRatio: ratio, ValueMilli: &value}
@@ -261,51 +256,47 @@ func (c ReplicaCalculator) ObjectMetricReplicas(currentReplicas int32, targetMil
 func (c ReplicaCalculator) ObjectPerPodMetricReplicas(statusReplicas int32, targetAverageMilli int64, metricName string, object CrossVersionObjectReference, namespace string, in MetricInput) (Proposal, error) {
 	value, err := fetchObject(in)
 	if err != nil {
-		return Proposal{}, fmt.Errorf("unable to get metric %s: %v on %s %s/%s", metricName, object.Kind, namespace, object.Name, err)
+		return Proposal{}, c.objectError(metricName, object, namespace, err)
 	}
-	return c.perPod(statusReplicas, targetAverageMilli, value), nil
-}
-
-// perPod is the shared math of the two AverageValue calculators: the total
-// divided by the target, kept at status.replicas when within tolerance.
-func (c ReplicaCalculator) perPod(statusReplicas int32, targetAverageMilli, value int64) Proposal {
 	ratio := float64(value) / (float64(targetAverageMilli) * float64(statusReplicas))
 	p := Proposal{UsageRatio: ratio, Replicas: statusReplicas}
 	if !c.Tolerances.IsWithin(ratio) {
-		p.Replicas = ceilInt32(float64(value) / float64(targetAverageMilli))
+		p.Replicas = ceilToInt32(float64(value) / float64(targetAverageMilli))
 	}
-	avg := perPodAverage(value, statusReplicas)
+	// At zero status replicas the average is an infinite or NaN float
+	// converted to int64.
+	avg := toInt64(math.Ceil(float64(value) / float64(statusReplicas)))
 	p.AverageValueMilli = &avg
-	return p
+	return p, nil
 }
 
-// perPodAverage is the reported averageValue: ceil(total/status.replicas),
-// saturated at MaxInt64. At zero replicas, where upstream converts an
-// infinite float, the total itself is reported.
-func perPodAverage(value int64, statusReplicas int32) int64 {
-	if float64(value) >= math.MaxInt64 {
-		return math.MaxInt64
+// objectError words a failed Object metric read as the release does:
+// 1.37 moved the cause to the end (kubernetes PR #133012); before, the
+// cause came between the metric and the object.
+func (c ReplicaCalculator) objectError(metricName string, object CrossVersionObjectReference, namespace string, err error) error {
+	if c.minor() >= 37 {
+		return fmt.Errorf("unable to get metric %s on %s %s/%s: %v", metricName, object.Kind, namespace, object.Name, err)
 	}
-	if statusReplicas == 0 {
-		return value
-	}
-	f := math.Ceil(float64(value) / float64(statusReplicas))
-	if f >= math.MaxInt64 {
-		return math.MaxInt64
-	}
-	if f <= math.MinInt64 {
-		return math.MinInt64
-	}
-	return int64(f)
+	return fmt.Errorf("unable to get metric %s: %v on %s %s/%s", metricName, object.Kind, namespace, object.Name, err)
 }
 
 // ExternalMetricReplicas handles External metrics with a Value target
 // (GetExternalMetricReplicas); selector is the metric selector as shown in
 // messages.
 func (c ReplicaCalculator) ExternalMetricReplicas(currentReplicas int32, targetMilli int64, metricName, namespace, selector string, in MetricInput, pods []Pod) (Proposal, error) {
-	value, err := fetchExternal(in)
+	values, err := fetchExternal(in)
 	if err != nil {
 		return Proposal{}, fmt.Errorf("unable to get external metric %s/%s/%s: %s", namespace, metricName, FormatLabelSelector(selector), err)
+	}
+	// The sum wraps on overflow; 1.35 saturates a positive overflow at
+	// MaxInt64 (kubernetes PR #130364). A negative overflow still wraps.
+	var value int64
+	for _, v := range values {
+		if c.minor() >= 35 && v > 0 && value > math.MaxInt64-v {
+			value = math.MaxInt64
+			break
+		}
+		value += v
 	}
 	ratio := float64(value) / float64(targetMilli)
 	p := Proposal{UsageRatio: ratio, ValueMilli: &value}
@@ -319,11 +310,36 @@ func (c ReplicaCalculator) ExternalMetricReplicas(currentReplicas int32, targetM
 // AverageValue target (GetExternalPerPodMetricReplicas), the kind KEDA
 // creates by default.
 func (c ReplicaCalculator) ExternalPerPodMetricReplicas(statusReplicas int32, targetAverageMilli int64, metricName, namespace, selector string, in MetricInput) (Proposal, error) {
-	value, err := fetchExternal(in)
+	values, err := fetchExternal(in)
 	if err != nil {
 		return Proposal{}, fmt.Errorf("unable to get external metric %s/%s/%s: %s", namespace, metricName, FormatLabelSelector(selector), err)
 	}
-	return c.perPod(statusReplicas, targetAverageMilli, value), nil
+	// A running sum that turns negative, from an overflow or from a
+	// negative sample, becomes MaxInt64.
+	var value int64
+	for _, v := range values {
+		value += v
+		if value < 0 {
+			value = math.MaxInt64
+			break
+		}
+	}
+	ratio := float64(value) / (float64(targetAverageMilli) * float64(statusReplicas))
+	p := Proposal{UsageRatio: ratio, Replicas: statusReplicas}
+	if !c.Tolerances.IsWithin(ratio) {
+		r := math.Ceil(float64(value) / float64(targetAverageMilli))
+		if r > math.MaxInt32 {
+			p.Replicas = math.MaxInt32
+		} else {
+			p.Replicas = toInt32(r)
+		}
+	}
+	avg := int64(math.MaxInt64)
+	if float64(value) < math.MaxInt64 {
+		avg = toInt64(math.Ceil(float64(value) / float64(statusReplicas)))
+	}
+	p.AverageValueMilli = &avg
+	return p, nil
 }
 
 func removePods(m PodMetrics, names []string) {
@@ -346,35 +362,26 @@ func fetchCustom(in MetricInput) (PodMetrics, error) {
 	return CustomPodMetrics(in.PodValues)
 }
 
+// fetchObject reads an Object metric: the custom metrics client wants
+// exactly one value (custom_metrics client GetForObject).
 func fetchObject(in MetricInput) (int64, error) {
 	if in.Err != nil {
 		return 0, fmt.Errorf("unable to fetch metrics from custom metrics API: %v", in.Err)
 	}
-	if len(in.ValuesMilli) == 0 {
-		return 0, errors.New("unable to fetch metrics from custom metrics API: no value returned for the object")
+	if len(in.ValuesMilli) != 1 {
+		return 0, fmt.Errorf("unable to fetch metrics from custom metrics API: the custom metrics API server returned %v results when we asked for exactly one", len(in.ValuesMilli))
 	}
 	return in.ValuesMilli[0], nil
 }
 
-// fetchExternal sums the samples, saturating at MaxInt64 on overflow
-// (metrics/client.go: GetExternalMetric and the newest calculator sums).
-func fetchExternal(in MetricInput) (int64, error) {
+// fetchExternal returns the samples of an External metric
+// (metrics/client.go: GetExternalMetric).
+func fetchExternal(in MetricInput) ([]int64, error) {
 	if in.Err != nil {
-		return 0, fmt.Errorf("unable to fetch metrics from external metrics API: %v", in.Err)
+		return nil, fmt.Errorf("unable to fetch metrics from external metrics API: %v", in.Err)
 	}
 	if len(in.ValuesMilli) == 0 {
-		return 0, errors.New("no metrics returned from external metrics API")
+		return nil, errors.New("no metrics returned from external metrics API")
 	}
-	var sum int64
-	for _, v := range in.ValuesMilli {
-		s, ok := addInt64(sum, v)
-		if !ok {
-			if v > 0 {
-				return math.MaxInt64, nil
-			}
-			return math.MinInt64, nil
-		}
-		sum = s
-	}
-	return sum, nil
+	return in.ValuesMilli, nil
 }

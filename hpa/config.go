@@ -39,15 +39,39 @@ type Config struct {
 	// spec.resources.requests replace the container sum for Utilization
 	// targets (alpha 1.32, on by default from 1.34).
 	PodLevelResources bool
-	// ScaleToZero is the HPAScaleToZero gate (alpha, off by default): it
-	// lets the API accept minReplicas 0.
+	// ScaleToZero is the HPAScaleToZero gate (alpha 1.16, on by default
+	// from 1.37): the API accepts minReplicas 0, and from 1.36 the
+	// controller keeps the ScaledToZero condition and scales from zero
+	// only when that condition allows it.
 	ScaleToZero bool
+	// KubernetesMinor is the release (1.x) whose controller code and API
+	// validation apply where they differ between releases: validation
+	// wording, metric error texts, overflow caps and the request of a
+	// container a pod lacks. Gate defaults are the fields above. 0 means
+	// the newest modelled release.
+	KubernetesMinor int
 }
 
-// DefaultConfig returns the controller defaults of the newest modelled
-// release (Kubernetes 1.35).
+// The modelled releases: DefaultKubernetesMinor is the release of
+// DefaultConfig, NewestKubernetesMinor the newest one modelled.
+const (
+	DefaultKubernetesMinor = 35
+	NewestKubernetesMinor  = 37
+)
+
+// minor is the release the config follows.
+func (c Config) minor() int {
+	if c.KubernetesMinor == 0 {
+		return NewestKubernetesMinor
+	}
+	return c.KubernetesMinor
+}
+
+// DefaultConfig returns the controller defaults of Kubernetes 1.35, the
+// release scenarios get unless they name one.
 func DefaultConfig() Config {
 	return Config{
+		KubernetesMinor:         DefaultKubernetesMinor,
 		SyncPeriod:              15 * time.Second,
 		Tolerance:               0.1,
 		DownscaleStabilization:  5 * time.Minute,
@@ -94,11 +118,17 @@ func ConfigForKubernetesVersion(v string) (Config, error) {
 	if minor < oldestModelledMinor {
 		return Config{}, fmt.Errorf("kubernetes version %q: autoscaling/v2 needs 1.%d or newer", v, oldestModelledMinor)
 	}
+	if minor > NewestKubernetesMinor {
+		return Config{}, fmt.Errorf("kubernetes version %q: newer than 1.%d, the newest modelled release", v, NewestKubernetesMinor)
+	}
 	c := DefaultConfig()
+	c.KubernetesMinor = minor
 	// pkg/features/kube_features.go: HPAConfigurableTolerance alpha 1.33
-	// (off), beta 1.35 (on); PodLevelResources alpha 1.32, beta 1.34.
+	// (off), beta 1.35 (on), GA 1.37; PodLevelResources alpha 1.32, beta
+	// 1.34; HPAScaleToZero alpha 1.16, beta 1.37 (on).
 	c.ConfigurableTolerance = minor >= 35
 	c.PodLevelResources = minor >= 34
+	c.ScaleToZero = minor >= 37
 	// The inclusive per-direction band replaced |1-ratio| <= tol in 1.33
 	// (replica_calculator.go: Tolerances.isWithin).
 	c.LegacyToleranceCheck = minor < 33

@@ -9,8 +9,10 @@
 //
 //  1. record the current scale.spec.replicas as a recommendation when the
 //     HPA has no history (new HPA, or after Restart);
-//  2. branch: zero replicas with minReplicas > 0 disables scaling; above
-//     max or below min is corrected at once without reading metrics;
+//  2. branch: zero replicas disables scaling (with minReplicas > 0 before
+//     1.36; from 1.36 unless the controller scaled to zero itself, see
+//     Releases); above max or below min is corrected at once without
+//     reading metrics;
 //  3. otherwise every spec metric proposes a count (ReplicaCalculator), the
 //     largest valid proposal wins, and a partial failure may scale up but
 //     never down;
@@ -52,9 +54,31 @@
 //     GetResourceUtilizationRatio, GetMetricUsageRatio, getPodMetrics,
 //     getContainerMetrics, GetExternalMetric.
 //   - pkg/apis/autoscaling/v2/defaults.go (behavior defaults, default cpu
-//     metric) and pkg/apis/autoscaling/validation/validation.go (ValidateSpec).
+//     metric), pkg/apis/autoscaling/validation/validation.go (ValidateSpec)
+//     and pkg/registry/autoscaling/horizontalpodautoscaler/strategy.go
+//     (dropDisabledFields).
+//   - k8s.io/component-helpers/resource: PodRequests, IsPodLevelRequestsSet.
 //   - pkg/controller/podautoscaler/config/v1alpha1/defaults.go (Config flag
 //     defaults) and pkg/features/kube_features.go (gate defaults by version).
+//
+// # Releases
+//
+// Config.KubernetesMinor selects the release, 1.23 to 1.37
+// (ConfigForKubernetesVersion sets the gates each release enables by
+// default; DefaultConfig is 1.35). What differs:
+//
+//   - 1.33: the inclusive per-direction tolerance band (before:
+//     |1-ratio| <= tolerance); 1.35: HPAConfigurableTolerance on, GA and
+//     locked in 1.37. With the gate off the API drops behavior tolerances
+//     before validating them.
+//   - 1.35: the MaxInt32 cap of Object and External Value replica counts,
+//     the MaxInt64 cap of External Value sums, and a named container that
+//     a pod lacks fails the metric (before: a request of 0).
+//   - 1.36: scale to zero with the HPAScaleToZero gate (on by default from
+//     1.37): the ScaledToZero condition, kept on every rescale, and scaling
+//     from zero only when the controller itself scaled to zero; the
+//     maxReplicas validation wording.
+//   - 1.37: the wording of a failed Object metric read.
 //
 // # Units and arithmetic
 //
@@ -62,38 +86,53 @@
 // Quantity.MilliValue returns). Utilization is integer-divided and
 // truncated to an int32 percentage before the ratio is formed; ratios,
 // ceil(ratio*pods) and Percent policies are float64 exactly as upstream,
-// so e.g. +10% of 100 replicas is 111 and -34% of 100 is 65. Int64 sums
-// that would overflow fall back to exact big-integer arithmetic, and
-// External sums saturate, as the newest upstream does.
+// so e.g. +10% of 100 replicas is 111 and -34% of 100 is 65. Sums are
+// int64 arithmetic and wrap as upstream's do; float-to-integer
+// conversions that do not fit give the most negative integer, as the
+// amd64 binary computes them (convert.go), unless upstream caps them.
 //
 // # Time
 //
-// Reconcile's now is the only clock. Metric sample timestamps are used
-// only by the cpu readiness rule. Window boundaries for a deterministic
-// clock: a legacy stabilization entry counts while it is at most the
-// window old; behavior stabilization entries and scale events count while
-// strictly younger than the window or period. An entry that no longer
-// counts in any window (age >= window) is free for reuse. Upstream reads a
-// wall clock that has always moved on by a few microseconds, so at exact
-// equality it sees the entry as slightly older; the choice here reproduces
-// every upstream vector and changes only which slot is reused, never a
-// replica count.
+// Reconcile's now is the only clock, one instant per sync, as upstream
+// would see it if its clock stood still during a sync. Metric sample
+// timestamps are used only by the cpu readiness rule. A legacy
+// stabilization entry counts while it is at most the window old; behavior
+// stabilization entries and scale events count while strictly younger
+// than the window or period. An entry is reused only once strictly older
+// than every window (for events: the longest period of its own
+// direction), so an event exactly one scale-up period old keeps its slot
+// and still counts in a longer scale-down period.
 //
-// # Deviations and limits
+// # Conformance
 //
-//   - Selector validation (InvalidSelector, AmbiguousSelector), scale
-//     subresource read/update failures and the status write are not modelled:
-//     the caller provides the selected pods and the scale counts.
-//   - float64 to int32 conversions that overflow (platform dependent in Go)
-//     saturate at MaxInt32 everywhere; the newest upstream does so for
-//     Object and External metrics. An AverageValue metric at zero
-//     status.replicas reports the total as its average instead of upstream's
-//     conversion of an infinite float.
-//   - Pod-level requests for another resource than the metric's fall back to
-//     the container sum, not component-helpers' aggregate (which also weighs
-//     plain init containers).
-//   - A ContainerResource pod whose metrics lack the container is "missing"
-//     (v1.32+, kubernetes PR #127193) for every configured version.
+// conformance/hpa runs the production controller of each release and this
+// package side by side on random multi-step cases and compares every
+// sync: the replicas written, conditions, events, the returned error, the
+// status (desired replicas, last scale time, current metrics) and the
+// live recommendations and scale events. Every divergence it found is a
+// minimized reproducer under testdata/conformance, replayed by
+// TestConformanceReproducers.
+//
+// # Deliberately not modelled
+//
+//   - Selector validation (InvalidSelector, AmbiguousSelector), failed reads
+//     and writes of the scale subresource, failed status writes and the
+//     HPAGeneration observedGeneration: the simulator owns the target and
+//     its API, which never fail that way, and the caller provides the
+//     selected pods.
+//   - Metric selectors arrive in their string form, so an operator the
+//     string cannot carry (unknown operators, Exists with values) is refused
+//     when the manifest is read; the API would accept it and the controller
+//     would fail the metric at every sync. Invalid keys and values, and In
+//     without values, are modelled.
+//   - The order in which an error names pods: upstream lists pods from a
+//     map; the model names the first in input order (the conformance
+//     harness lists them in that order too).
+//   - Pod overhead and in-place resize status resources of PodRequests: the
+//     simulated pods have neither.
+//   - Validation of fields the scenarios reader refuses before the HPA is
+//     built (empty metric or target types, describedObject apiVersion
+//     syntax, container and resource name syntax).
 //   - The legacy scale-up factor is a parameter of
 //     ConvertDesiredReplicasWithRules; Autoscaler uses the production value 2.
 //

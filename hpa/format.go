@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
 )
 
 // FormatLabelSelector renders a metric selector, given in its string form
@@ -15,15 +18,41 @@ func FormatLabelSelector(selector string) string {
 	if strings.TrimSpace(selector) == "" {
 		return "nil"
 	}
-	labels := map[string]string{}
-	var keys []string
-	var exprs []string
+	sel := parseSelector(selector)
+	var b strings.Builder
+	b.WriteString("&LabelSelector{MatchLabels:map[string]string{")
+	for _, k := range sel.keys {
+		fmt.Fprintf(&b, "%s: %s,", k, sel.labels[k])
+	}
+	b.WriteString("},MatchExpressions:[]LabelSelectorRequirement{")
+	for _, e := range sel.exprs {
+		b.WriteString(requirement(e.key, e.op, e.values))
+		b.WriteString(",")
+	}
+	b.WriteString("},}")
+	return b.String()
+}
+
+// labelSelector is a metav1.LabelSelector read back from its string form.
+type labelSelector struct {
+	labels map[string]string
+	keys   []string // sorted
+	exprs  []selectorExpr
+}
+
+type selectorExpr struct {
+	key, op string
+	values  []string
+}
+
+func parseSelector(selector string) labelSelector {
+	sel := labelSelector{labels: map[string]string{}}
 	for _, term := range splitSelector(selector) {
 		term = strings.TrimSpace(term)
 		switch {
 		case term == "":
 		case strings.HasPrefix(term, "!"):
-			exprs = append(exprs, requirement(strings.TrimSpace(term[1:]), "DoesNotExist", nil))
+			sel.exprs = append(sel.exprs, selectorExpr{strings.TrimSpace(term[1:]), "DoesNotExist", nil})
 		case strings.Contains(term, " in (") || strings.Contains(term, " notin ("):
 			op, sep := "In", " in ("
 			if strings.Contains(term, " notin (") {
@@ -38,32 +67,44 @@ func FormatLabelSelector(selector string) string {
 					values = append(values, v)
 				}
 			}
-			exprs = append(exprs, requirement(key, op, values))
+			sel.exprs = append(sel.exprs, selectorExpr{key, op, values})
 		case strings.Contains(term, "="):
 			i := strings.Index(term, "=")
 			k := strings.TrimSpace(term[:i])
 			v := strings.TrimSpace(strings.TrimPrefix(term[i+1:], "="))
-			if _, dup := labels[k]; !dup {
-				keys = append(keys, k)
+			if _, dup := sel.labels[k]; !dup {
+				sel.keys = append(sel.keys, k)
 			}
-			labels[k] = v
+			sel.labels[k] = v
 		default:
-			exprs = append(exprs, requirement(term, "Exists", nil))
+			sel.exprs = append(sel.exprs, selectorExpr{term, "Exists", nil})
 		}
 	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteString("&LabelSelector{MatchLabels:map[string]string{")
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s: %s,", k, labels[k])
+	sort.Strings(sel.keys)
+	return sel
+}
+
+// selectorError is the error metav1.LabelSelectorAsSelector returns for
+// the selector (nil if it is usable). The API server does not validate
+// metric selectors, so an HPA may carry one the controller cannot turn
+// into a query; that metric then fails at every sync.
+func selectorError(selector string) error {
+	if strings.TrimSpace(selector) == "" {
+		return nil
 	}
-	b.WriteString("},MatchExpressions:[]LabelSelectorRequirement{")
-	for _, e := range exprs {
-		b.WriteString(e)
-		b.WriteString(",")
+	sel := parseSelector(selector)
+	for _, k := range sel.keys {
+		if _, err := labels.NewRequirement(k, selection.Equals, []string{sel.labels[k]}); err != nil {
+			return err
+		}
 	}
-	b.WriteString("},}")
-	return b.String()
+	ops := map[string]selection.Operator{"In": selection.In, "NotIn": selection.NotIn, "Exists": selection.Exists, "DoesNotExist": selection.DoesNotExist}
+	for _, e := range sel.exprs {
+		if _, err := labels.NewRequirement(e.key, ops[e.op], append([]string(nil), e.values...)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func requirement(key, op string, values []string) string {

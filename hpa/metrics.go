@@ -2,9 +2,6 @@ package hpa
 
 import (
 	"errors"
-	"fmt"
-	"math"
-	"math/big"
 	"time"
 )
 
@@ -111,8 +108,9 @@ func CustomPodMetrics(items []PodMetric) (PodMetrics, error) {
 // ResourceUtilizationRatio computes, over the samples of pods with a known
 // request, the utilization percentage (integer division, truncated to
 // int32), its ratio to the target and the raw average usage
-// (metrics/utilization.go: GetResourceUtilizationRatio). Sums that would
-// overflow int64 are done exactly.
+// (metrics/utilization.go: GetResourceUtilizationRatio). The sums and the
+// product by 100 are int64 arithmetic and wrap on overflow, as upstream's
+// do.
 func ResourceUtilizationRatio(metrics PodMetrics, requests map[string]int64, targetUtilization int32) (ratio float64, utilization int32, rawAverageMilli int64, err error) {
 	var usageTotal, requestTotal int64
 	n := 0
@@ -121,74 +119,24 @@ func ResourceUtilizationRatio(metrics PodMetrics, requests map[string]int64, tar
 		if !ok {
 			continue
 		}
-		u, okU := addInt64(usageTotal, m.ValueMilli)
-		r, okR := addInt64(requestTotal, req)
-		if !okU || !okR {
-			return exactUtilizationRatio(metrics, requests, targetUtilization)
-		}
-		usageTotal, requestTotal = u, r
+		usageTotal += m.ValueMilli
+		requestTotal += req
 		n++
 	}
 	if requestTotal == 0 {
 		return 0, 0, 0, errors.New("no metrics returned matched known pods")
 	}
-	if usageTotal > math.MaxInt64/100 || usageTotal < math.MinInt64/100 {
-		return exactUtilizationRatio(metrics, requests, targetUtilization)
-	}
-	pct := usageTotal * 100 / requestTotal
-	if pct < math.MinInt32 || pct > math.MaxInt32 {
-		return exactUtilizationRatio(metrics, requests, targetUtilization)
-	}
-	utilization = int32(pct)
+	utilization = int32(usageTotal * 100 / requestTotal)
 	return float64(utilization) / float64(targetUtilization), utilization, usageTotal / int64(n), nil
 }
 
-func addInt64(a, b int64) (int64, bool) {
-	s := a + b
-	return s, (b >= 0 && s >= a) || (b < 0 && s < a)
-}
-
-func exactUtilizationRatio(metrics PodMetrics, requests map[string]int64, targetUtilization int32) (float64, int32, int64, error) {
-	usage, req := new(big.Int), new(big.Int)
-	n := int64(0)
-	for pod, m := range metrics {
-		r, ok := requests[pod]
-		if !ok {
-			continue
-		}
-		usage.Add(usage, big.NewInt(m.ValueMilli))
-		req.Add(req, big.NewInt(r))
-		n++
-	}
-	if req.Sign() == 0 {
-		return 0, 0, 0, errors.New("no metrics returned matched known pods")
-	}
-	pct := new(big.Int).Mul(usage, big.NewInt(100))
-	pct.Quo(pct, req)
-	if !pct.IsInt64() || pct.Int64() < math.MinInt32 || pct.Int64() > math.MaxInt32 {
-		return 0, 0, 0, fmt.Errorf("resource utilization %s is outside the int32 range", pct.String())
-	}
-	util := int32(pct.Int64())
-	avg := new(big.Int).Quo(usage, big.NewInt(n))
-	return float64(util) / float64(targetUtilization), util, avg.Int64(), nil
-}
-
 // MetricUsageRatio computes the average sample (integer division over all
-// map entries) and its ratio to the target (metrics/utilization.go:
-// GetMetricUsageRatio).
+// map entries, a wrapping int64 sum) and its ratio to the target
+// (metrics/utilization.go: GetMetricUsageRatio).
 func MetricUsageRatio(metrics PodMetrics, targetMilli int64) (ratio float64, averageMilli int64) {
 	var total int64
 	for _, m := range metrics {
-		s, ok := addInt64(total, m.ValueMilli)
-		if !ok {
-			sum := new(big.Int)
-			for _, m := range metrics {
-				sum.Add(sum, big.NewInt(m.ValueMilli))
-			}
-			avg := sum.Quo(sum, big.NewInt(int64(len(metrics)))).Int64()
-			return float64(avg) / float64(targetMilli), avg
-		}
-		total = s
+		total += m.ValueMilli
 	}
 	avg := total / int64(len(metrics))
 	return float64(avg) / float64(targetMilli), avg

@@ -66,7 +66,7 @@ type Limit struct {
 // LegacyScaleUpLimit is max(factor*current, minimum) truncated to int32
 // (horizontal.go: calculateScaleUpLimit).
 func LegacyScaleUpLimit(currentReplicas int32, factor, minimum float64) int32 {
-	return int32(math.Max(factor*float64(currentReplicas), minimum))
+	return toInt32(math.Max(factor*float64(currentReplicas), minimum))
 }
 
 // ConvertDesiredReplicasWithRules applies min, max and the legacy scale-up
@@ -210,10 +210,11 @@ func stabilizeWithBehavior(now time.Time, upWindow, downWindow time.Duration, hi
 		}
 		if inUp || inDown {
 			out.Considered = append(out.Considered, r)
-		} else {
-			// Upstream tests "older than both cutoffs" with a clock that has
-			// moved on since the entry's window edge; at exact equality the
-			// entry is already outside both windows and free for reuse.
+		}
+		// Reused only once strictly older than both cutoffs: an entry
+		// exactly one window old counts in neither window but keeps its
+		// slot, as upstream does with one instant per sync.
+		if r.Time.Before(upCutoff) && r.Time.Before(downCutoff) {
 			old = i
 		}
 	}
@@ -287,7 +288,7 @@ func ScaleUpLimit(now time.Time, currentReplicas int32, upEvents, downEvents []S
 		case PodsScalingPolicy:
 			proposed = start + p.Value
 		case PercentScalingPolicy:
-			proposed = int32(math.Ceil(float64(start) * (1 + float64(p.Value)/100)))
+			proposed = ceilToInt32(float64(start) * (1 + float64(p.Value)/100))
 		}
 		props = append(props, PolicyProposal{p, start, proposed})
 		result = pick(result, proposed)
@@ -315,7 +316,7 @@ func ScaleDownLimit(now time.Time, currentReplicas int32, upEvents, downEvents [
 		case PodsScalingPolicy:
 			proposed = start - p.Value
 		case PercentScalingPolicy:
-			proposed = int32(float64(start) * (1 - float64(p.Value)/100))
+			proposed = toInt32(float64(start) * (1 - float64(p.Value)/100))
 		}
 		props = append(props, PolicyProposal{p, start, proposed})
 		result = pick(result, proposed)
@@ -415,9 +416,11 @@ func StoreScaleEvent(now time.Time, rules *ScalingRules, events []ScaleEvent, ch
 	out := append([]ScaleEvent(nil), events...)
 	slot := -1
 	for i := range out {
-		// An event exactly one longest period old no longer counts in any
-		// period, so it is already free (see StabilizeWithBehavior).
-		if !out[i].Time.After(cutoff) {
+		// Outdated only once strictly older than the longest period of
+		// its own direction. It may still count in the other direction's
+		// periods (getReplicasChangePerPeriod reads both lists), so
+		// reusing its slot early would change a limit.
+		if out[i].Time.Before(cutoff) {
 			out[i].Outdated = true
 		}
 		if out[i].Outdated {

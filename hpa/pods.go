@@ -3,7 +3,10 @@ package hpa
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
+
+	"k8s.io/apimachinery/pkg/api/resource"
 )
 
 // PodPhase is status.phase of a pod.
@@ -20,9 +23,17 @@ const (
 
 // ReadyCondition is the pod's Ready condition.
 type ReadyCondition struct {
+	// Status is true for "True". A false Status is "False" unless Unknown
+	// is set: the controller treats "Unknown" as neither (a pod whose
+	// readiness is unknown is not ready, but is not excluded as unready
+	// either; replica_calculator.go: groupPods compares with False).
 	Status             bool
+	Unknown            bool
 	LastTransitionTime time.Time
 }
+
+// isFalse reports status "False".
+func (r *ReadyCondition) isFalse() bool { return !r.Status && !r.Unknown }
 
 // Container is one container (or init container) of a pod spec.
 type Container struct {
@@ -123,9 +134,9 @@ func cpuSampleUnready(now time.Time, pod Pod, metric PodMetricValue, initPeriod,
 	}
 	start := *pod.StartTime
 	if start.Add(initPeriod).After(now) {
-		return !pod.Ready.Status || metric.Timestamp.Before(pod.Ready.LastTransitionTime.Add(metric.Window))
+		return pod.Ready.isFalse() || metric.Timestamp.Before(pod.Ready.LastTransitionTime.Add(metric.Window))
 	}
-	return !pod.Ready.Status && start.Add(readinessDelay).After(pod.Ready.LastTransitionTime)
+	return pod.Ready.isFalse() && start.Add(readinessDelay).After(pod.Ready.LastTransitionTime)
 }
 
 func sortedUnique(s []string) []string {
@@ -143,36 +154,105 @@ func sortedUnique(s []string) []string {
 }
 
 // PodRequest returns one pod's request for resource in milli-units
-// (replica_calculator.go: calculateRequests for one pod). container selects
-// one container (ContainerResource); "" sums the containers and sidecar
-// init containers, or takes the pod-level request when podLevelResources
-// is on and the pod sets one.
+// (replica_calculator.go: calculateRequests for one pod) as the newest
+// release computes it. container selects one container
+// (ContainerResource); "" sums the containers and sidecar init
+// containers, or, when podLevelResources is on and the pod sets
+// pod-level requests, takes component-helpers' PodRequests aggregate.
 func PodRequest(pod Pod, container, resource string, podLevelResources bool) (int64, error) {
-	if podLevelResources && container == "" && podLevelRequestsSet(pod) {
-		if v, ok := pod.PodRequestsMilli[resource]; ok {
-			return v, nil
-		}
-		// Pod-level requests for another resource only: the aggregate of
-		// the containers stands in for this one (component-helpers
-		// resource.PodRequests); summing them is the same for pods
-		// without plain init containers.
-	}
-	return containerRequests(pod, container, resource)
+	return podRequest(pod, container, resource, podLevelResources, NewestKubernetesMinor)
 }
 
-// podLevelRequestsSet mirrors resourcehelpers.IsPodLevelRequestsSet: only
-// cpu and memory count as pod-level resources.
+func podRequest(pod Pod, container, resource string, podLevelResources bool, minor int) (int64, error) {
+	if podLevelResources && container == "" && podLevelRequestsSet(pod) {
+		return podLevelRequest(pod, resource)
+	}
+	return containerRequests(pod, container, resource, minor)
+}
+
+// podLevelResource mirrors resourcehelpers.IsSupportedPodLevelResource:
+// cpu, memory and hugepages.
+func podLevelResource(name string) bool {
+	return name == "cpu" || name == "memory" || strings.HasPrefix(name, "hugepages-")
+}
+
+// podLevelRequestsSet mirrors resourcehelpers.IsPodLevelRequestsSet.
 func podLevelRequestsSet(pod Pod) bool {
 	for name := range pod.PodRequestsMilli {
-		if name == "cpu" || name == "memory" {
+		if podLevelResource(name) {
 			return true
 		}
 	}
 	return false
 }
 
-// containerRequests mirrors calculatePodRequestsFromContainers.
-func containerRequests(pod Pod, container, resource string) (int64, error) {
+// podLevelRequest is calculatePodLevelRequests: the resource of
+// component-helpers' resource.PodRequests, which aggregates the
+// containers (sidecars added, each plain init container's need, with the
+// sidecars started before it, raising the total to at least that) and
+// lets the pod-level requests of supported resources replace the
+// aggregate. The arithmetic is resource.Quantity's, exact.
+func podLevelRequest(pod Pod, res string) (int64, error) {
+	reqs := map[string]resource.Quantity{}
+	add := func(to map[string]resource.Quantity, from map[string]int64) {
+		for name, v := range from {
+			q := *resource.NewMilliQuantity(v, resource.DecimalSI)
+			if cur, ok := to[name]; ok {
+				cur.Add(q)
+				to[name] = cur
+			} else {
+				to[name] = q
+			}
+		}
+	}
+	maxOf := func(to, from map[string]resource.Quantity) {
+		for name, q := range from {
+			if cur, ok := to[name]; !ok || q.Cmp(cur) > 0 {
+				to[name] = q.DeepCopy()
+			}
+		}
+	}
+	for _, c := range pod.Containers {
+		add(reqs, c.RequestsMilli)
+	}
+	sidecars := map[string]resource.Quantity{}
+	inits := map[string]resource.Quantity{}
+	for _, c := range pod.InitContainers {
+		need := map[string]resource.Quantity{}
+		if c.RestartPolicyAlways {
+			add(reqs, c.RequestsMilli)
+			add(sidecars, c.RequestsMilli)
+			maxOf(need, sidecars)
+		} else {
+			add(need, c.RequestsMilli)
+			for name, q := range sidecars {
+				if cur, ok := need[name]; ok {
+					cur.Add(q)
+					need[name] = cur
+				} else {
+					need[name] = q.DeepCopy()
+				}
+			}
+		}
+		maxOf(inits, need)
+	}
+	maxOf(reqs, inits)
+	for name, v := range pod.PodRequestsMilli {
+		if podLevelResource(name) {
+			reqs[name] = *resource.NewMilliQuantity(v, resource.DecimalSI)
+		}
+	}
+	q, ok := reqs[res]
+	if !ok {
+		return 0, fmt.Errorf("missing pod-level request for %s in Pod %s", res, pod.Name)
+	}
+	return q.MilliValue(), nil
+}
+
+// containerRequests mirrors calculatePodRequestsFromContainers. The sum
+// wraps as int64 arithmetic does. Since 1.35 a named container the pod
+// lacks is an error; before, it counted as a request of 0.
+func containerRequests(pod Pod, container, resource string, minor int) (int64, error) {
 	all := append([]Container{}, pod.Containers...)
 	for _, c := range pod.InitContainers {
 		if c.RestartPolicyAlways {
@@ -188,26 +268,35 @@ func containerRequests(pod Pod, container, resource string) (int64, error) {
 			}
 			total += v
 		}
-		if container == c.Name {
+		if container == c.Name && minor >= 35 {
 			return total, nil
 		}
 	}
-	if container != "" {
+	if container != "" && minor >= 35 {
 		return 0, fmt.Errorf("container %s not found in Pod %s", container, pod.Name)
 	}
 	return total, nil
 }
 
-// CalculateRequests returns the request of every listed pod; the first
-// pod without a request fails the whole metric.
+// CalculateRequests returns the request of every listed pod as the newest
+// release computes it; the first pod without a request fails the whole
+// metric.
 func CalculateRequests(pods []Pod, container, resource string, podLevelResources bool) (map[string]int64, error) {
+	return calculateRequests(pods, container, resource, podLevelResources, NewestKubernetesMinor)
+}
+
+func calculateRequests(pods []Pod, container, resource string, podLevelResources bool, minor int) (map[string]int64, error) {
 	out := make(map[string]int64, len(pods))
 	for _, p := range pods {
-		v, err := PodRequest(p, container, resource, podLevelResources)
+		v, err := podRequest(p, container, resource, podLevelResources, minor)
 		if err != nil {
 			return nil, err
 		}
 		out[p.Name] = v
 	}
 	return out, nil
+}
+
+func (c ReplicaCalculator) calculateRequests(pods []Pod, container, resource string) (map[string]int64, error) {
+	return calculateRequests(pods, container, resource, c.PodLevelResources, c.minor())
 }

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
 )
 
 // Validation limits of pkg/apis/autoscaling/validation/validation.go.
@@ -13,34 +16,67 @@ const (
 	MaxPeriodSeconds              = 1800
 )
 
-// ValidateSpec checks a spec as the API server would after defaulting
-// (pkg/apis/autoscaling/validation: validateHorizontalPodAutoscalerSpec,
-// validateMetrics, validateBehavior). Every problem is reported with its
-// field path in the API's "path: Invalid value: v: message" style.
+// ValidateSpec checks a spec as the API server of the newest modelled
+// release would after defaulting, with the HPAScaleToZero gate as given
+// (see ValidateSpecFor).
 func ValidateSpec(s Spec, scaleToZero bool) error {
+	return ValidateSpecFor(s, Config{ScaleToZero: scaleToZero, ConfigurableTolerance: true})
+}
+
+// ValidateSpecFor checks a spec as the API server of cfg's release and
+// gates would after defaulting: the registry strategy first drops fields
+// of disabled gates (strategy.go: dropDisabledFields, so a tolerance is
+// not checked with HPAConfigurableTolerance off), then
+// pkg/apis/autoscaling/validation: validateHorizontalPodAutoscalerSpec,
+// validateMetrics, validateBehavior. Every problem is reported with its
+// field path in the API's "path: Invalid value: v: message" style.
+func ValidateSpecFor(s Spec, cfg Config) error {
+	return validateSpec(s, cfg)
+}
+
+func validateSpec(s Spec, cfg Config) error {
 	var errs []string
 	add := func(path string, format string, args ...any) {
 		errs = append(errs, path+": "+fmt.Sprintf(format, args...))
 	}
 	minLower := int32(1)
-	if scaleToZero {
+	if cfg.ScaleToZero {
 		minLower = 0
 	}
 	if s.MinReplicas != nil && *s.MinReplicas < minLower {
 		add("spec.minReplicas", "Invalid value: %d: must be greater than or equal to %d", *s.MinReplicas, minLower)
 	}
-	if s.MaxReplicas < 1 {
+	switch {
+	case cfg.minor() < 36 && s.MaxReplicas < 1:
 		add("spec.maxReplicas", "Invalid value: %d: must be greater than 0", s.MaxReplicas)
+	case s.MaxReplicas == 0:
+		// 1.36 reworded the check for declarative validation.
+		add("spec.maxReplicas", "Required value: must be set and greater than 0")
+	case s.MaxReplicas < 0:
+		add("spec.maxReplicas", "Invalid value: %d: must be greater than or equal to 1", s.MaxReplicas)
 	}
-	if s.MinReplicas != nil && s.MaxReplicas < *s.MinReplicas {
+	// API defaulting has set an absent minReplicas to 1 by now.
+	minR := int32(1)
+	if s.MinReplicas != nil {
+		minR = *s.MinReplicas
+	}
+	if s.MaxReplicas < minR {
 		add("spec.maxReplicas", "Invalid value: %d: must be greater than or equal to `minReplicas`", s.MaxReplicas)
 	}
+	objectOrExternal := false
 	for i, m := range s.Metrics {
 		validateMetric(fmt.Sprintf("spec.metrics[%d]", i), m, add)
+		if m.Type == ObjectMetricSourceType || m.Type == ExternalMetricSourceType {
+			objectOrExternal = true
+		}
+	}
+	// Checked whatever the gate: without it minReplicas 0 is refused twice.
+	if s.MinReplicas != nil && *s.MinReplicas == 0 && !objectOrExternal {
+		add("spec.metrics", "Forbidden: must specify at least one Object or External metric to support scaling to zero replicas")
 	}
 	if s.Behavior != nil {
-		validateRules("spec.behavior.scaleUp", s.Behavior.ScaleUp, add)
-		validateRules("spec.behavior.scaleDown", s.Behavior.ScaleDown, add)
+		validateRules("spec.behavior.scaleUp", s.Behavior.ScaleUp, cfg.ConfigurableTolerance, add)
+		validateRules("spec.behavior.scaleDown", s.Behavior.ScaleDown, cfg.ConfigurableTolerance, add)
 	}
 	if len(errs) > 0 {
 		return errors.New(strings.Join(errs, "; "))
@@ -103,8 +139,13 @@ func validateMetric(path string, m MetricSpec, add func(string, string, ...any))
 				add(src+".describedObject.name", "Required value")
 			}
 		}
-		if t.ValueMilli == nil && t.AverageValueMilli == nil {
-			add(tp+".value", "Required value: must set either a target value or averageValue")
+		switch {
+		case t.ValueMilli == nil && t.AverageValueMilli == nil && m.Type == ObjectMetricSourceType:
+			add(tp+".averageValue", "Required value: must set either a target value or averageValue")
+		case t.ValueMilli == nil && t.AverageValueMilli == nil:
+			add(tp+".averageValue", "Required value: must set either a target value for metric or a per-pod target")
+		case t.ValueMilli != nil && t.AverageValueMilli != nil && m.Type == ExternalMetricSourceType:
+			add(tp+".value", "Forbidden: may not set both a target value for metric and a per-pod target")
 		}
 	}
 	switch t.Type {
@@ -114,18 +155,19 @@ func validateMetric(path string, m MetricSpec, add func(string, string, ...any))
 	default:
 		add(tp+".type", "Invalid value: %q: must be either Utilization, Value, or AverageValue", string(t.Type))
 	}
+	// A quantity is shown as its JSON, a quoted canonical string.
 	if t.ValueMilli != nil && *t.ValueMilli <= 0 {
-		add(tp+".value", "Invalid value: %s: must be positive", FormatMilli(*t.ValueMilli))
+		add(tp+".value", "Invalid value: %q: must be positive", FormatMilli(*t.ValueMilli))
 	}
 	if t.AverageValueMilli != nil && *t.AverageValueMilli <= 0 {
-		add(tp+".averageValue", "Invalid value: %s: must be positive", FormatMilli(*t.AverageValueMilli))
+		add(tp+".averageValue", "Invalid value: %q: must be positive", FormatMilli(*t.AverageValueMilli))
 	}
 	if t.AverageUtilization != nil && *t.AverageUtilization < 1 {
 		add(tp+".averageUtilization", "Invalid value: %d: must be greater than 0", *t.AverageUtilization)
 	}
 }
 
-func validateRules(path string, r *ScalingRules, add func(string, string, ...any)) {
+func validateRules(path string, r *ScalingRules, tolerance bool, add func(string, string, ...any)) {
 	if r == nil {
 		return
 	}
@@ -163,7 +205,18 @@ func validateRules(path string, r *ScalingRules, add func(string, string, ...any
 			add(pp+".periodSeconds", "Invalid value: %d: must be less than or equal to %d", p.PeriodSeconds, MaxPeriodSeconds)
 		}
 	}
-	if tol := r.Tolerance; tol != nil && (*tol < 0 || math.IsNaN(*tol) || math.IsInf(*tol, 0)) {
-		add(path+".tolerance", "Invalid value: %v: must be greater than or equal to zero", *tol)
+	// ValidateNonnegativeQuantity shows the quantity's canonical form.
+	if tol := r.Tolerance; tolerance && tol != nil && (*tol < 0 || math.IsNaN(*tol) || math.IsInf(*tol, 0)) {
+		add(path+".tolerance", "Invalid value: %q: must be greater than or equal to 0", quantityString(*tol))
 	}
+}
+
+// quantityString renders a float as the canonical string of the quantity
+// it was read from (resource.Quantity.String), e.g. -0.1 as "-100m".
+func quantityString(f float64) string {
+	q, err := resource.ParseQuantity(strconv.FormatFloat(f, 'f', -1, 64))
+	if err != nil {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return q.String()
 }

@@ -84,9 +84,9 @@
 // # Versions
 //
 // Loop and JobLoop take a KEDA version (SupportedVersions: every release
-// from 2.14.0 to 2.20.2, and DevVersion; ResolveVersion reads "2.18" as
+// from 2.14.0 to 2.21.0, and DevVersion; ResolveVersion reads "2.18" as
 // its newest patch, 2.18.3). OpenShift's Custom Metrics Autoscaler ships
-// KEDA under the same numbers. Each behaviour that changed is a feature
+// KEDA under the same numbers. DefaultVersion is v2.20.2. Each behaviour that changed is a feature
 // of version.go named after the upstream pull request and derived from
 // the release that introduced it, so a scenario for 2.14.1 runs the 2.14
 // fallback, conditions, cron and ScaledJob semantics. The differences
@@ -96,8 +96,8 @@
 //     for triggers with useCachedMetrics, which are served from the record
 //     of the last poll (Loop.HPARequeries). In v2.19.0-v2.20.2 any trigger
 //     error deletes all records, so the next requests re-query until the
-//     next poll; in DevVersion (#8073) records survive errors.
-//   - DevVersion (unreleased main with kedacore/keda#8031): when
+//     next poll; from v2.21.0 (#8073) records survive errors.
+//   - v2.21.0 (kedacore/keda#8031; DevVersion previewed it): when
 //     pollingInterval is not relevant (minReplicaCount > 0, no
 //     idleReplicaCount, no useCachedMetrics) and no scalingModifiers are
 //     used, the scale loop stops querying the sources and reuses the HPA's
@@ -109,7 +109,9 @@
 //     never active). v2.20.2 also maps negative values to 0.
 //   - v2.20.0 added fallback.behavior scalingModifiers, the 63-character
 //     name checks, the replica-bound checks at admission and the
-//     pollingInterval/cooldownPeriod relevance warnings.
+//     pollingInterval/cooldownPeriod relevance warnings (whose wording and
+//     condition changed again in v2.21.0: the pollingInterval warning is
+//     raised exactly when the scale loop uses the HPA's observations).
 //   - v2.19.0 applies fallback in the scale loop too; v2.18.0 lets Value
 //     targets fall back and adds paused-scale-in/out; v2.17.0 adds
 //     fallback.behavior and checks fallback at admission, and drops the
@@ -121,8 +123,39 @@
 //     v2.18.0, pending Jobs in accurate from v2.19.0, the CRD enums from
 //     v2.20.0, custom without a deduction from v2.20.2.
 //
-// Not modelled: other scaler types (admitted by name, refused when a
-// simulation needs their values), push scalers, the cluster-dependent
-// webhook checks (container resource requests) and
-// restoreToOriginalReplicaCount (acts only on deletion).
+// # Quantities
+//
+// What the HPA reads is what crosses the external metrics API: a metric
+// value beyond the int64 milli range wraps in the HPA's MilliValue, and a
+// target is refused by the API server only when its quantity is not
+// positive. Formula inputs, fallback targets and composite values convert
+// with Quantity.AsApproximateFloat64, as upstream.
+//
+// # Conformance
+//
+// conformance/keda runs KEDA's own Prometheus scaler against a local test
+// server and this package on the same random trigger metadata and answers
+// (vector, scalar, string and matrix results, null and short values,
+// HTTP errors, bad headers, huge values), comparing construction, the
+// generated target, each value the HPA reads, activity and errors.
+// Reproducers are under testdata/conformance.
+//
+// # Not modelled
+//
+//   - Other scaler types (admitted by name, refused when a simulation
+//     needs their values) and push scalers: the simulation serves only the
+//     data of the modelled scalers.
+//   - Cluster-dependent webhook checks (container resource requests): the
+//     simulation owns its workload.
+//   - restoreToOriginalReplicaCount: it acts only on deletion, after a run.
+//   - A Prometheus answer whose value is a JSON number, not a string: the
+//     scaler's type assertion panics; the model reports an error instead.
+//   - A matrix from the simulator's own engine carries no series, so it
+//     reads as an empty result (the HTTP path, DecodeQueryResponse, counts
+//     the series as the scaler does).
+//   - status.health is kept as one copy shared by the scale loop and the
+//     metrics server; upstream keeps two (the scale loop's ScaledObject and
+//     the metrics server's scalers-cache copy) that overwrite each other, so
+//     in a cluster fallback and HPA errors can interleave differently. Not
+//     yet modelled.
 package keda

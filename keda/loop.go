@@ -420,9 +420,7 @@ func (l *Loop) pollFromHPA(hpaScalingActive bool) bool {
 }
 
 // stateFromHPAAllowed is scale_handler.go stateFromHPAObservationsAllowed.
-func (l *Loop) stateFromHPAAllowed() bool {
-	return !l.so.PollingIntervalRelevant() && !l.so.UsingModifiers()
-}
+func (l *Loop) stateFromHPAAllowed() bool { return l.so.UsesHPAObservations() }
 
 // HPATriggers lists the triggers KEDA consults to answer the HPA's request
 // for metricName: all External triggers for the composite metric of
@@ -733,6 +731,14 @@ func (l *Loop) paused(w Workload, res PollResult) PollResult {
 	res.Conditions = l.conds
 	n, _ := l.so.PausedReplicas()
 	switch {
+	case n != nil && *n < 0 && *n != w.Current:
+		// scaledobject_controller.go scaleTargetToPausedCount writes the
+		// count to the scale subresource, and the API server refuses a
+		// negative one (ValidateScale): the reconcile fails, replicas stay.
+		apiErr := fmt.Sprintf("Scale.autoscaling %q is invalid: spec.replicas: Invalid value: %d: must be greater than or equal to 0", l.so.ScaleTargetRef.Name, *n)
+		res.Conditions.Ready = Condition{"False", "ScaledObjectCheckFailed",
+			"failed to scale target to paused replica count: failed to scale target to paused replica count: " + apiErr}
+		res.Reason = fmt.Sprintf("paused by %s: HPA deleted; writing %d replicas failed (%s), replicas stay at %d", PausedReplicasAnnotation, *n, apiErr, w.Current)
 	case n != nil && *n != w.Current:
 		res.ScaleTo = n
 		res.Reason = fmt.Sprintf("paused by %s: HPA deleted, scaling from %d to %d", PausedReplicasAnnotation, w.Current, *n)
@@ -757,7 +763,9 @@ func (l *Loop) requestScale(now time.Time, current int32, active, isError bool, 
 	if active || force {
 		res.Conditions.Active = Condition{"True", "ScalerActive", "Scaling is performed because triggers are active"}
 		by := "triggered by " + strings.Join(res.ActiveTriggers, ";")
-		if force && !active {
+		// Whenever the annotation is set, active triggers or not
+		// (scale_scaledobjects.go RequestScale, scaleFromZeroOrIdle).
+		if force {
 			res.Conditions.Active.Message = "Scaling is performed because activation is being forced by annotation"
 			by = "caused by the " + ForceActivationAnnotation + " annotation"
 		}
@@ -918,7 +926,9 @@ func (l *Loop) MetricsForHPA(metricName string, fresh []TriggerObservation, w Wo
 	if l.so.UsingModifiers() {
 		c, err := l.composite(vals, fallbackVals)
 		if err != nil {
-			return nil, fmt.Errorf("no metrics returned for %s: %w", metricName, err)
+			// formula.go HandleScalingModifiers logs the error and answers
+			// with no metrics, and no error: the HPA sees an empty list.
+			return nil, nil
 		}
 		return []int64{c}, nil
 	}

@@ -1,12 +1,15 @@
 package keda
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // PrometheusTrigger is the parsed metadata of a "prometheus" trigger
@@ -31,6 +34,10 @@ type PrometheusTrigger struct {
 	// not treated as null but returned as the metric value. Loop sets it
 	// from the version.
 	NaNPassesThrough bool
+
+	// headerErr is set when customHeaders cannot form an HTTP header: the
+	// scaler is created, but net/http refuses every request.
+	headerErr error
 }
 
 // FieldError is a validation error at a field path, in the user's
@@ -113,6 +120,7 @@ func ParsePrometheusTrigger(metadata map[string]string) (*PrometheusTrigger, []F
 	}
 	p.QueryParameters = parseMap("queryParameters")
 	p.CustomHeaders = parseMap("customHeaders")
+	p.headerErr = headerError(p.CustomHeaders)
 	p.Namespace, _ = metaValue(metadata, "namespace")
 	p.AWSRegion, _ = metaValue(metadata, "awsRegion")
 	p.IdentityOwner, _ = metaValue(metadata, "identityOwner")
@@ -153,13 +161,22 @@ func parseTimeout(v string) (time.Duration, error) {
 // QueryResult is what the Prometheus HTTP API answered to the trigger's
 // instant query.
 type QueryResult struct {
-	// Values holds one value per series of an instant vector.
+	// Type is data.resultType: "vector" (or ""), "scalar", "string" or
+	// "matrix".
+	Type string
+	// Values holds one value per series of an instant vector; of a matrix,
+	// one entry per series (the values are not read).
 	Values []float64
-	// Scalar marks a scalar (or string) result. KEDA decodes the response
-	// into a list of series, so such a result fails to decode.
+	// Scalar marks a scalar result (as Type "scalar"). KEDA decodes the
+	// response into a list of series, so a scalar or string result fails
+	// to decode.
 	Scalar bool
 	// Err is a failed query (HTTP error, unreachable server, bad PromQL).
 	Err error
+
+	// Set by DecodeQueryResponse when the first series has an empty value
+	// list, or only one element in it.
+	emptyValue, shortValue bool
 }
 
 // Evaluate turns a query result into the trigger's metric value and
@@ -178,11 +195,25 @@ func (p *PrometheusTrigger) Evaluate(r QueryResult) (value float64, active bool,
 }
 
 func (p *PrometheusTrigger) value(r QueryResult) (float64, error) {
+	// Bad custom headers fail the request before any answer is read.
+	if p.headerErr != nil {
+		return 0, p.headerErr
+	}
 	if r.Err != nil {
 		return 0, r.Err
 	}
-	if r.Scalar {
+	switch {
+	case r.Scalar || r.Type == "scalar":
 		return 0, fmt.Errorf("prometheus query %s returned a scalar, but KEDA can only read an instant vector (json: cannot unmarshal number into the result list)", p.Query)
+	case r.Type == "string":
+		return 0, fmt.Errorf("prometheus query %s returned a string, but KEDA can only read an instant vector (json: cannot unmarshal number into the result list)", p.Query)
+	case (r.Type == "matrix" || r.emptyValue) && len(r.Values) == 1:
+		// A range vector's series carry "values", not "value": KEDA sees
+		// one series with an empty value list.
+		if p.IgnoreNullValues {
+			return 0, nil
+		}
+		return 0, fmt.Errorf("prometheus metrics 'prometheus' target may be lost, the value list is empty")
 	}
 	switch {
 	case len(r.Values) == 0:
@@ -193,6 +224,9 @@ func (p *PrometheusTrigger) value(r QueryResult) (float64, error) {
 	case len(r.Values) > 1:
 		return 0, fmt.Errorf("prometheus query %s returned multiple elements", p.Query)
 	}
+	if r.shortValue {
+		return 0, fmt.Errorf("prometheus query %s didn't return enough values", p.Query)
+	}
 	v := r.Values[0]
 	if math.IsInf(v, 0) || (math.IsNaN(v) && !p.NaNPassesThrough) {
 		if p.IgnoreNullValues {
@@ -201,4 +235,89 @@ func (p *PrometheusTrigger) value(r QueryResult) (float64, error) {
 		return 0, fmt.Errorf("prometheus query returns %f", v)
 	}
 	return v, nil
+}
+
+// headerError is what http.Client.Do answers for customHeaders that are not
+// a valid header field name or value (net/http validates them when the
+// request is sent, not when KEDA builds the scaler). Names are checked in
+// sorted order; Go ranges over the map, so with several bad headers
+// upstream names any one of them.
+func headerError(h map[string]string) error {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if !httpguts.ValidHeaderFieldName(k) {
+			return fmt.Errorf("net/http: invalid header field name %q", k)
+		}
+	}
+	for _, k := range names {
+		if !httpguts.ValidHeaderFieldValue(h[k]) {
+			return fmt.Errorf("net/http: invalid header field value for %q", k)
+		}
+	}
+	return nil
+}
+
+// promAnswer has the shape prometheus_scaler.go decodes an answer into:
+// data.result is a list of series, each with a "value" pair. Decoding into
+// the same shape yields the same outcome, including encoding/json's
+// error for a scalar or string result.
+type promAnswer struct {
+	Status string `json:"status"`
+	Data   struct {
+		ResultType string `json:"resultType"`
+		Result     []struct {
+			Metric struct{} `json:"metric"`
+			Value  []any    `json:"value"`
+		} `json:"result"`
+	} `json:"data"`
+}
+
+// DecodeQueryResponse reads a Prometheus /api/v1/query answer the way
+// ExecutePromQuery does: a status outside 2xx is an error, the body must
+// decode as a list of series, and each series' "value" is [time, "v"]. A
+// value that does not parse as a float is an error; a series without a
+// value pair keeps no value (Evaluate then applies the empty-list rule).
+func DecodeQueryResponse(statusCode int, body []byte) QueryResult {
+	if statusCode < 200 || statusCode > 299 {
+		return QueryResult{Err: fmt.Errorf("prometheus query api returned error. status: %d", statusCode)}
+	}
+	var a promAnswer
+	if err := json.Unmarshal(body, &a); err != nil {
+		return QueryResult{Err: err}
+	}
+	r := QueryResult{Type: a.Data.ResultType}
+	// Only a single series is read further; more than one is an error
+	// whatever their values (Evaluate).
+	for range a.Data.Result {
+		r.Values = append(r.Values, math.NaN())
+	}
+	if len(a.Data.Result) != 1 {
+		return r
+	}
+	value := a.Data.Result[0].Value
+	switch {
+	case len(value) == 0:
+		r.emptyValue = true
+	case len(value) < 2:
+		r.shortValue = true
+	case value[1] == nil:
+		// A null value leaves the scaler's initial -1 in place.
+		r.Values[0] = -1
+	default:
+		str, ok := value[1].(string)
+		if !ok {
+			// The scaler's type assertion would panic here.
+			return QueryResult{Err: fmt.Errorf("prometheus value %v is not a string", value[1])}
+		}
+		f, err := strconv.ParseFloat(str, 64)
+		if err != nil {
+			return QueryResult{Err: err}
+		}
+		r.Values[0] = f
+	}
+	return r
 }

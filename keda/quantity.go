@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
 )
 
 // metricToMilli turns a metric value (or a trigger threshold) into the
@@ -18,8 +20,10 @@ import (
 // thousandth; NaN and Inf become 0, and from v2.20.2 negative values become
 // 0 as well. Before v2.20.0 it was int64(v*1000), a truncation toward zero
 // (NaN there converts to math.MinInt64 on amd64, which we reproduce).
-// Values beyond the int64 range saturate: a real Quantity holds them, but
-// its MilliValue overflows and the HPA would read garbage.
+// Values beyond the int64 milli range are what the HPA really reads: the
+// quantity crosses the external metrics API as its canonical string and
+// the HPA's MilliValue of the parsed value wraps (a garbage number, not a
+// saturated one).
 func metricToMilli(f features, v float64) int64 {
 	if !f.roundedMilli {
 		return truncMilli(v * 1000)
@@ -34,7 +38,60 @@ func metricToMilli(f features, v float64) int64 {
 	// parsing the string back. With exactly three decimals, the milli
 	// value is the digits without the point.
 	var buf [32]byte
-	return decimalDigits(strconv.AppendFloat(buf[:0], v, 'f', 3, 64))
+	digits := strconv.AppendFloat(buf[:0], v, 'f', 3, 64)
+	if m, ok := decimalDigitsFit(digits); ok {
+		return m
+	}
+	return wireMilliValue(string(digits))
+}
+
+// targetPositive reports whether the quantity KEDA writes for v as an HPA
+// target is positive, the API server's test (validateMetricTarget,
+// Quantity.Sign). The quantity's own value counts, not its MilliValue,
+// which wraps for huge values.
+func targetPositive(f features, v float64) bool {
+	if !f.roundedMilli {
+		return truncMilli(v*1000) > 0
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
+		return false
+	}
+	var buf [32]byte
+	for _, c := range strconv.AppendFloat(buf[:0], v, 'f', 3, 64) {
+		if c >= '1' && c <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// wireMilliValue is the MilliValue the HPA gets for a quantity KEDA wrote
+// from s: parsed (resource.MustParse), sent as JSON, parsed again by the
+// HPA's client.
+func wireMilliValue(s string) int64 {
+	q, err := resource.ParseQuantity(s)
+	if err != nil {
+		return 0
+	}
+	b, err := q.MarshalJSON()
+	if err != nil {
+		return 0
+	}
+	var back resource.Quantity
+	if err := back.UnmarshalJSON(b); err != nil {
+		return 0
+	}
+	return back.MilliValue()
+}
+
+// decimalDigitsFit is decimalDigits when the digits fit an int64.
+func decimalDigitsFit(b []byte) (int64, bool) {
+	v := decimalDigits(b)
+	if v == math.MaxInt64 || v == math.MinInt64 {
+		// Possibly saturated: only exact when spelled out.
+		return v, string(b) == "9223372036854775.807" || string(b) == "-9223372036854775.808"
+	}
+	return v, true
 }
 
 // decimalDigits reads a formatted number ("-12.345") as the integer its
@@ -90,8 +147,15 @@ func ratToInt64(r *big.Rat) int64 {
 	return n.Int64()
 }
 
-// milliToFloat is Quantity.AsApproximateFloat64 of a milli quantity.
-func milliToFloat(m int64) float64 { return float64(m) / 1000 }
+// milliToFloat is Quantity.AsApproximateFloat64 of a milli quantity, the
+// conversion of formula inputs, fallback targets and the composite value
+// upstream: the value times math.Pow(10, -3), which is not m/1000 (the
+// two differ in the last bit for about one value in eight, enough to move
+// a truncated milli result by one).
+func milliToFloat(m int64) float64 {
+	q := resource.NewMilliQuantity(m, resource.DecimalSI)
+	return q.AsApproximateFloat64()
+}
 
 var quantityRE = regexp.MustCompile(`^([+-]?[0-9]*\.?[0-9]*)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$`)
 

@@ -208,6 +208,13 @@ func (so *ScaledObject) UsingModifiers() bool {
 // (scaledobject_types.go IsPollingIntervalRelevant, kedacore/keda#8031).
 // Otherwise the HPA drives all scaling; from that change on, the loop then
 // reuses the HPA's metric observations.
+// UsesHPAObservations is scaledobject_types.go UsesHPAObservations
+// (v2.21.0): with pollingInterval not relevant and no scalingModifiers,
+// the scale loop reads the HPA's observations instead of the sources.
+func (so *ScaledObject) UsesHPAObservations() bool {
+	return !so.PollingIntervalRelevant() && !so.UsingModifiers()
+}
+
 func (so *ScaledObject) PollingIntervalRelevant() bool {
 	if so.MinReplicas() == 0 || so.IdleReplicaCount != nil {
 		return true

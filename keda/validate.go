@@ -3,7 +3,11 @@ package keda
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/internal/closest"
 )
 
@@ -185,8 +189,31 @@ func (so *ScaledObject) ValidateVersion(version string) ([]FieldError, error) {
 		}
 		_, ferrs := compileFormula(so)
 		errs = append(errs, ferrs...)
+		// controllers/keda/hpa.go writes the composite target as
+		// NewMilliQuantity(int64(target*1000)): a target below 0.001 the
+		// webhook accepts becomes 0, and the API server refuses the HPA.
+		if t, err := strconv.ParseFloat(sm.Target, 64); err == nil && t > 0 && milliTrunc(t) <= 0 && len(ferrs) == 0 {
+			h := buildHPA(so, f)
+			for i, m := range h.Metrics {
+				if m.Name != CompositeMetricName {
+					continue
+				}
+				field := "averageValue"
+				if m.Target.Type == hpa.ValueMetricType {
+					field = "value"
+				}
+				add("spec.advanced.scalingModifiers.target", "%q makes the generated HPA invalid: HorizontalPodAutoscaler.autoscaling %q is invalid: spec.metrics[%d].external.target.%s: Invalid value: %q: must be positive",
+					sm.Target, h.Name, i, field, milliQuantityString(milliTrunc(t)))
+			}
+		}
 	}
 	return errs, nil
+}
+
+// milliQuantityString renders a milli value as the canonical quantity
+// string, e.g. "0" or "250m".
+func milliQuantityString(m int64) string {
+	return resource.NewMilliQuantity(m, resource.DecimalSI).String()
 }
 
 // validateTrigger checks what the scaler constructor and the HPA API would
@@ -215,7 +242,7 @@ func validateTrigger(p string, t Trigger, f features) []FieldError {
 			errs = append(errs, FieldError{p + ".metadata." + e.Path, e.Message})
 		}
 		// The HPA API requires a positive target quantity.
-		if pt != nil && metricToMilli(f, pt.Threshold) <= 0 {
+		if pt != nil && !targetPositive(f, pt.Threshold) {
 			v, _ := metaValue(t.Metadata, "threshold")
 			errs = append(errs, FieldError{p + ".metadata.threshold", fmt.Sprintf("must be a number greater than 0 (at least 0.001), got %q", v)})
 		}
@@ -294,10 +321,16 @@ func (so *ScaledObject) Warnings(version string) ([]string, error) {
 	pollMsg := "PollingInterval is configured but is not relevant. PollingInterval is only relevant when minReplicaCount = 0 or idleReplicaCount = 0 or useCachedMetrics is enabled"
 	coolMsg := "CooldownPeriod is configured but is not relevant. CooldownPeriod is only relevant when minReplicaCount = 0 or idleReplicaCount = 0"
 	coolWarn := so.MinReplicas() > 0 && idleNotZero
-	if v == DevVersion {
+	if v == DevVersion || f.releasedWarnings {
 		pollMsg = "PollingInterval is configured but is not relevant. PollingInterval is only relevant when minReplicaCount = 0, idleReplicaCount is set, or useCachedMetrics is enabled"
 		coolMsg = "CooldownPeriod is configured but is not relevant. CooldownPeriod is only relevant when minReplicaCount = 0 or idleReplicaCount is set"
 		coolWarn = so.MinReplicas() > 0 && so.IdleReplicaCount == nil
+	}
+	if f.releasedWarnings {
+		// scaledobject_webhook.go verifyScaledObjects: raised exactly when
+		// the scale loop reuses the HPA's observations.
+		relevantWarn = so.UsesHPAObservations()
+		pollMsg = "PollingInterval is configured but is not relevant for scaling. It only affects scaling when minReplicaCount = 0, idleReplicaCount is set, or useCachedMetrics is enabled, but it still controls how often KEDA refreshes the ScaledObject status conditions and events"
 	}
 	if so.PollingInterval != nil && relevantWarn {
 		out = append(out, pollMsg)

@@ -10,10 +10,16 @@ import (
 // tagged 2026-07-31).
 const DefaultVersion = "2.20.2"
 
-// DevVersion names the unreleased main branch after kedacore/keda#8031
-// (merged 2026-08) and #8073. It is not a release; choose it (or "main")
-// to preview the pollingInterval change.
+// DevVersion named the main branch before v2.21.0 was tagged with
+// kedacore/keda#8031 and #8073 ("main" still selects it). It behaves as
+// v2.21.0 except for the pollingInterval warning, whose final wording only
+// came with the release.
 const DevVersion = "2.21.0-dev"
+
+// Release2210 is KEDA v2.21.0, the first release with kedacore/keda#8031
+// (the scale loop reuses the HPA's observations when pollingInterval is
+// not relevant) and #8073 (metric records survive scaler errors).
+const Release2210 = "2.21.0"
 
 // releases are the KEDA releases modelled, oldest first. OpenShift's
 // Custom Metrics Autoscaler ships them under the same numbers: 2.14.1
@@ -21,7 +27,7 @@ const DevVersion = "2.21.0-dev"
 // GA operator of OCP 4.12 to 4.21) and 2.19.0.
 var releases = []string{
 	"2.14.0", "2.14.1", "2.15.0", "2.15.1", "2.16.0", "2.16.1", "2.17.0", "2.17.1", "2.17.2",
-	"2.18.0", "2.18.1", "2.18.2", "2.18.3", "2.19.0", "2.20.0", "2.20.1", "2.20.2",
+	"2.18.0", "2.18.1", "2.18.2", "2.18.3", "2.19.0", "2.20.0", "2.20.1", "2.20.2", Release2210,
 }
 
 // features lists the behaviours that differ between the modelled KEDA
@@ -48,11 +54,14 @@ type features struct {
 	fallbackScalingModifiers bool
 	// pollFromHPA: when pollingInterval is not relevant the scale loop
 	// reuses the metric records of the HPA's queries instead of querying the
-	// sources (scale_handler.go hpaObservedRecord, #8031, unreleased).
+	// sources (scale_handler.go hpaObservedRecord, #8031, v2.21.0).
 	pollFromHPA bool
 	// keepRecordsOnError: a scaler error no longer deletes the cached metric
-	// records of the ScaledObject (ClearScalersCache, #8073, unreleased).
+	// records of the ScaledObject (ClearScalersCache, #8073, v2.21.0).
 	keepRecordsOnError bool
+	// releasedWarnings: v2.21.0's pollingInterval warning, raised exactly
+	// when the scale loop reuses HPA observations (UsesHPAObservations).
+	releasedWarnings bool
 	// pollFallback: fallback also applies in the scale loop, so a failing
 	// trigger past failureThreshold counts as active (scale_handler.go
 	// getScalerState, #7239, v2.19.0). Before, only the HPA's metric
@@ -155,8 +164,9 @@ func featuresOf(v string) features {
 		nanIsNull:                at("2.20.0"),
 		nameLength:               at("2.20.0"),
 		fallbackScalingModifiers: at("2.20.0"),
-		pollFromHPA:              dev,
-		keepRecordsOnError:       dev,
+		pollFromHPA:              at(Release2210),
+		keepRecordsOnError:       at(Release2210),
+		releasedWarnings:         !dev && atLeast(v, Release2210),
 		pollFallback:             at("2.19.0"),
 		fallbackBehavior:         at("2.17.0"),
 		fallbackValue:            at("2.18.0"),

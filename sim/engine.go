@@ -588,7 +588,7 @@ func (s *Simulator) query(ctx context.Context, i int, now time.Duration) keda.Tr
 		return obs
 	}
 	res, err := s.instant(ctx, i, s.loop.PrometheusTrigger(i).Query, now)
-	qr := keda.QueryResult{Err: err, Scalar: res.Type == "scalar"}
+	qr := keda.QueryResult{Err: err, Type: res.Type, Scalar: res.Type == "scalar"}
 	for _, smp := range res.Samples {
 		qr.Values = append(qr.Values, smp.Value)
 	}

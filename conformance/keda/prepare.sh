@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Prepares a build of the KEDA conformance harness: copies
+# github.com/kedacore/keda/v2 (the version in go.mod, or $1) from the
+# module cache into a temporary directory (hard links) and keeps, of the
+# scalers package, only the files the harness drives (the Prometheus and
+# cpu/memory scalers and the shared scaler helpers), so that the build
+# does not compile every cloud SDK. Writes an alternate go.mod that uses
+# the copy. No upstream code is kept in the repository.
+#
+# Prints the alternate go.mod; build with: go build -modfile="$(./prepare.sh)" ...
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here"
+version="${1:-$(go list -m -f '{{.Version}}' github.com/kedacore/keda/v2)}"
+root="${CONFORMANCE_TMP:-${TMPDIR:-/tmp}/autoscale-sim-conformance}/keda-$version"
+src="$(go mod download -json "github.com/kedacore/keda/v2@$version" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+test -d "$src"
+if [ ! -f "$root/.complete" ]; then
+  rm -rf "$root"
+  mkdir -p "$root"
+  cp -al "$src" "$root/keda" 2>/dev/null || cp -r "$src" "$root/keda"
+  chmod -R u+w "$root/keda"
+  for f in "$root"/keda/pkg/scalers/*.go; do
+    case "$(basename "$f")" in
+      prometheus_scaler.go|scaler.go|cpu_memory_scaler.go) ;;
+      *) rm -f "$f" ;;
+    esac
+  done
+  cp overlay/scalers.go.in "$root/keda/pkg/scalers/zz_conformance.go"
+  touch "$root/.complete"
+fi
+mod="$root/go.mod"
+cp go.mod "$mod"
+cp go.sum "$root/go.sum"
+go mod edit -modfile="$mod" -require="github.com/kedacore/keda/v2@$version" -replace="github.com/kedacore/keda/v2=$root/keda"
+# KEDA pins its Kubernetes libraries with replace directives, which only
+# apply in KEDA's own build: repeat them here.
+go mod edit -modfile="$src/go.mod" -json | python3 -c '
+import json, sys
+for r in json.load(sys.stdin).get("Replace") or []:
+    new = r["New"]
+    if "Version" in new:
+        old = r["Old"]["Path"] + ("@" + r["Old"]["Version"] if r["Old"].get("Version") else "")
+        print(old + "=" + new["Path"] + "@" + new["Version"])
+' | while read -r rep; do go mod edit -modfile="$mod" -replace="$rep"; done
+if [ "$version" != "$(go list -m -f '{{.Version}}' github.com/kedacore/keda/v2)" ]; then
+  GOFLAGS=-mod=mod go mod tidy -modfile="$mod" >/dev/null 2>&1 || GOFLAGS=-mod=mod go mod download -modfile="$mod"
+fi
+echo "$mod"
