@@ -214,9 +214,57 @@ func testCA(t *testing.T, name string) ([]byte, tls.Certificate) {
 	require.NoError(t, err)
 	leaf := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: name}, DNSNames: []string{name},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}}
 	der, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &key.PublicKey, caKey)
 	require.NoError(t, err)
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
 		tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// TestRunHTTPConfigClientCertificate: a Prometheus behind mutual TLS (a
+// proxy that requires a client certificate signed by its CA, forwarding
+// to the real Prometheus) is read with cert_file and key_file of the
+// http_config; without them the handshake fails and the run says so.
+func TestRunHTTPConfigClientCertificate(t *testing.T) {
+	promURL, start := liveStart(t)
+	dir := t.TempDir()
+	caPEM, serverCert := testCA(t, "prometheus.monitoring.svc")
+	clientCAPEM, clientCert := testCA(t, "autoscale-sim")
+	pool := x509.NewCertPool()
+	require.True(t, pool.AppendCertsFromPEM(clientCAPEM))
+	target, err := url.Parse(promURL)
+	require.NoError(t, err)
+	var seen atomic.Int32
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen.Add(1)
+		proxy.ServeHTTP(w, r)
+	}))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{serverCert}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
+	srv.StartTLS()
+	defer srv.Close()
+
+	// The client's certificate and key as PEM files.
+	key := clientCert.PrivateKey.(*ecdsa.PrivateKey)
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "client.key"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "client.crt"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: clientCert.Certificate[0]}), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "ca.crt"), caPEM, 0o644))
+	cfg := filepath.Join(dir, "mtls.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte("tls_config:\n  ca_file: ca.crt\n  cert_file: client.crt\n  key_file: client.key\n  server_name: prometheus.monitoring.svc\n"), 0o644))
+	file := liveScenario(t, dir, start)
+	out := filepath.Join(dir, "out")
+	code, _, stderr := runCLI(t, "run", file, "--prometheus-url", srv.URL, "--http-config", cfg, "--out", out, "--quiet")
+	require.Equal(t, exitOK, code, stderr)
+	requireRecordedLoad(t, out)
+	require.Positive(t, seen.Load())
+
+	noCert := filepath.Join(dir, "no-cert.yaml")
+	require.NoError(t, os.WriteFile(noCert, []byte("tls_config: {ca_file: ca.crt, server_name: prometheus.monitoring.svc}\n"), 0o644))
+	before := seen.Load()
+	code, _, stderr = runCLI(t, "run", file, "--prometheus-url", srv.URL, "--http-config", noCert, "--quiet")
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "certificate")
+	require.Equal(t, before, seen.Load(), "no request gets through without the client certificate")
 }
