@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/autoscale-sim/autoscale-sim/hpa"
+	"github.com/autoscale-sim/autoscale-sim/keda"
 	"github.com/autoscale-sim/autoscale-sim/promql"
 	"github.com/autoscale-sim/autoscale-sim/sim"
 )
@@ -419,6 +420,9 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 					}
 				case "keda":
 					refs.kedaVer = v.str()
+					if _, err := keda.ResolveVersion(refs.kedaVer); err != nil {
+						v.fail("%v", err)
+					}
 				}
 			})
 		case "controller":

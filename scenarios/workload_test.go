@@ -125,6 +125,7 @@ func TestWorkloadErrors(t *testing.T) {
 		{"kafka zero commit interval", "  load: [{metric: q, model: kafka, serviceRate: 10, kafka: {partitions: 3, commitInterval: 0s}, step: {at: 1m, to: 5}}]\n", "spec.load[0].kafka.commitInterval: must be positive, e.g. 5s"},
 		{"kafka unknown assignor", "  load: [{metric: q, model: kafka, serviceRate: 10, kafka: {partitions: 3, assignor: roundrobin}, step: {at: 1m, to: 5}}]\n", `spec.load[0].kafka.assignor: unsupported value "roundrobin"; allowed: range, cooperative-sticky`},
 		{"kafka block on a queue", "  load: [{metric: q, model: queue, serviceRate: 3, kafka: {partitions: 3}, step: {at: 1m, to: 5}}]\n", "spec.load[0].kafka: kafka goes with model: kafka"},
+		{"unsupported KEDA release", "  versions: {keda: \"2.13\"}\n", `scenario.yaml:7: spec.versions.keda: unsupported KEDA version "2.13": supported are 2.14.0`},
 		{"usage of unknown load", "  workload: {resources: {usage: {cpu: {base: 1m, load: nope}}}}\n", `spec.workload.resources.usage.cpu.load: no load produces "nope"`},
 	}
 	for _, tt := range tests {
