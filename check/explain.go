@@ -28,7 +28,24 @@ type Explanation struct {
 	Assumptions []sim.Assumption
 	// KEDA is nil for a plain HPA.
 	KEDA *KEDAExplanation
+	// Jobs is the ScaledJob's last poll (nil without a ScaledJob, which
+	// has no HPA).
+	Jobs *JobsExplanation
 	HPA  HPAExplanation
+}
+
+// JobsExplanation is a ScaledJob's last poll at or before the instant:
+// what the triggers gave, the Jobs KEDA counted, and what the strategy
+// decided.
+type JobsExplanation struct {
+	PollingInterval time.Duration
+	Polled          bool
+	LastPoll        time.Duration
+	Poll            keda.JobPollResult
+	// Queue is the messages waiting in the trace row at or before the
+	// instant.
+	Queue      float64
+	Conditions []keda.NamedCondition
 }
 
 // KEDAExplanation is the ScaledObject's state at the last poll.
@@ -133,6 +150,17 @@ func ExplainAt(ctx context.Context, spec sim.Spec, at time.Duration) (*Explanati
 		}
 		x.KEDA = k
 	}
+	if jl := s.JobLoop(); jl != nil {
+		j := &JobsExplanation{PollingInterval: jl.PollingInterval(), Conditions: jl.Conditions().List()}
+		if poll, t, ok := s.LastJobPoll(); ok {
+			j.Polled, j.LastPoll, j.Poll = true, t, poll
+		}
+		if x.Trace != nil && x.Trace.Jobs != nil {
+			j.Queue = x.Trace.Jobs.Queue
+		}
+		x.Jobs = j
+		return x, nil
+	}
 	x.HPA.SyncPeriod = spec.Controller.SyncPeriod
 	if d, ok := s.LastHPADecision(); ok {
 		x.HPA.Synced, x.HPA.LastSync, x.HPA.Decision = true, d.Time.Sub(spec.Start), &d
@@ -213,6 +241,31 @@ func (x *Explanation) WriteText(w io.Writer) error {
 			p("  lastActiveTime:  %s (%s ago)\n", Duration(*k.LastActiveTime), Duration(x.At-*k.LastActiveTime))
 		}
 		p("  cooldown:        %s\n", k.Cooldown)
+	}
+
+	if j := x.Jobs; j != nil {
+		p("\nKEDA ScaledJob (polls every %s; no HPA: KEDA creates Jobs itself)\n", Duration(j.PollingInterval))
+		if !j.Polled {
+			p("  no poll yet\n")
+		} else {
+			r := j.Poll
+			p("  last poll:       %s\n", Duration(j.LastPoll))
+			for _, m := range r.Metrics {
+				p("  trigger:         %s queue %g, target %g per Job, active %t\n", m.Name, m.QueueLength, m.Target, m.Active)
+			}
+			p("  combined:        scaleTo %d, maxScale %d (active %t)\n", r.Scale.ScaleTo, r.Scale.MaxScale, r.Scale.Active)
+			p("  Jobs:            %d running, %d pending\n", r.Running, r.Pending)
+			p("  decision:        %d created: %s\n", r.Decision.Create, r.Decision.Reason)
+		}
+		p("  queue now:       %g messages waiting\n", math.Floor(j.Queue))
+		for _, c := range j.Conditions {
+			p("  condition:       %s=%s", c.Type, c.Status)
+			if c.Reason != "" {
+				p(" %s: %s", c.Reason, c.Message)
+			}
+			p("\n")
+		}
+		return ew.err
 	}
 
 	p("\nHPA (syncs every %s)\n", Duration(x.HPA.SyncPeriod))

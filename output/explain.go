@@ -2,6 +2,7 @@ package output
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/autoscale-sim/autoscale-sim/check"
 )
@@ -21,7 +22,36 @@ type Explanation struct {
 	Assumptions []Assumption `json:"assumptions"`
 	// KEDA is null for a plain HPA.
 	KEDA *KEDADecision `json:"keda"`
+	// Jobs is a ScaledJob's last poll (omitted otherwise; a ScaledJob
+	// has no HPA, so hpa says synced false).
+	Jobs *JobsDecision `json:"jobs,omitempty"`
 	HPA  HPADecision   `json:"hpa"`
+}
+
+// JobsDecision is a ScaledJob's last poll: each trigger's queue, the
+// Jobs counted, and the strategy's decision.
+type JobsDecision struct {
+	PollingInterval float64          `json:"pollingInterval"`
+	Polled          bool             `json:"polled"`
+	LastPoll        float64          `json:"lastPoll,omitempty"`
+	Triggers        []JobTriggerRead `json:"triggers"`
+	ScaleTo         int64            `json:"scaleTo"`
+	MaxScale        int64            `json:"maxScale"`
+	Running         int64            `json:"running"`
+	Pending         int64            `json:"pending"`
+	Created         int64            `json:"created"`
+	Strategy        string           `json:"strategy,omitempty"`
+	Reason          string           `json:"reason,omitempty"`
+	QueueNow        float64          `json:"queueNow"`
+	Conditions      []Condition      `json:"conditions"`
+}
+
+// JobTriggerRead is one trigger of a ScaledJob's poll.
+type JobTriggerRead struct {
+	Name        string  `json:"name"`
+	QueueLength float64 `json:"queueLength"`
+	Target      float64 `json:"target"`
+	Active      bool    `json:"active"`
 }
 
 // TraceRow is the last trace row at or before the instant.
@@ -134,6 +164,22 @@ func ExplanationOf(x *check.Explanation, file string) Explanation {
 			kd.LastActiveTime = &s
 		}
 		out.KEDA = kd
+	}
+	if j := x.Jobs; j != nil {
+		r := j.Poll
+		jd := &JobsDecision{PollingInterval: Seconds(j.PollingInterval), Polled: j.Polled, Triggers: []JobTriggerRead{},
+			ScaleTo: r.Scale.ScaleTo, MaxScale: r.Scale.MaxScale, Running: r.Running, Pending: r.Pending,
+			Created: r.Decision.Create, Strategy: r.Decision.Strategy, Reason: r.Decision.Reason, QueueNow: math.Floor(j.Queue), Conditions: []Condition{}}
+		if j.Polled {
+			jd.LastPoll = Seconds(j.LastPoll)
+		}
+		for _, m := range r.Metrics {
+			jd.Triggers = append(jd.Triggers, JobTriggerRead{Name: m.Name, QueueLength: m.QueueLength, Target: m.Target, Active: m.Active})
+		}
+		for _, c := range j.Conditions {
+			jd.Conditions = append(jd.Conditions, Condition{Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message})
+		}
+		out.Jobs = jd
 	}
 	h := HPADecision{SyncPeriod: Seconds(x.HPA.SyncPeriod), Synced: x.HPA.Synced, Metrics: []MetricDecision{},
 		Window: []Recommendation{}, Policies: []PolicyDecision{}, Conditions: []Condition{}}

@@ -75,6 +75,7 @@ type jobState struct {
 	// inFlight is the messages pods hold.
 	inFlight int
 	last     keda.JobPollResult
+	lastAt   time.Duration
 	polled   bool
 }
 
@@ -170,7 +171,7 @@ func (s *Simulator) pollJobs(ctx context.Context, now time.Duration) error {
 	if err != nil {
 		return err
 	}
-	st.last, st.polled = res, true
+	st.last, st.lastAt, st.polled = res, now, true
 	s.recordConditions(now, res.Conditions)
 	before := int32(res.Running)
 	for n := int64(0); n < res.Decision.Create; n++ {
@@ -365,4 +366,21 @@ type JobCounts struct {
 	// Queue is the messages waiting; InFlight those pods hold.
 	Queue    float64
 	InFlight int32
+}
+
+// LastJobPoll is the last poll of a ScaledJob run with its instant (false
+// before the first poll, or without a ScaledJob).
+func (s *Simulator) LastJobPoll() (keda.JobPollResult, time.Duration, bool) {
+	if s.sj == nil || !s.sj.polled {
+		return keda.JobPollResult{}, 0, false
+	}
+	return s.sj.last, s.sj.lastAt, true
+}
+
+// JobLoop is the simulated ScaledJob scale loop, nil without a ScaledJob.
+func (s *Simulator) JobLoop() *keda.JobLoop {
+	if s.sj == nil {
+		return nil
+	}
+	return s.sj.loop
 }

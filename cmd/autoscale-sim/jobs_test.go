@@ -89,3 +89,27 @@ func TestKafkaLagPlotted(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(svg), "Consumer lag on the topic")
 }
+
+// TestExplainScaledJob: explain shows a ScaledJob's last poll (triggers,
+// Jobs counted, the strategy's arithmetic), not an HPA it does not have.
+func TestExplainScaledJob(t *testing.T) {
+	code, stdout, _ := runCLI(t, "explain", "../../examples/scaledjob-burst/scenario-custom.yaml", "--at", "3m")
+	require.Equal(t, exitOK, code)
+	require.Contains(t, stdout, "KEDA ScaledJob (polls every 30s; no HPA: KEDA creates Jobs itself)")
+	require.Regexp(t, `decision:\s+\d+ created: custom: min\(maxScale 20 - deduction 0 - trunc\(\d+ running x 0.5\), budget 20\)`, stdout)
+	require.NotContains(t, stdout, "HPA (syncs")
+	code, stdout, _ = runCLI(t, "explain", "../../examples/scaledjob-burst/scenario-custom.yaml", "--at", "3m", "-o", "json")
+	require.Equal(t, exitOK, code)
+	var doc struct {
+		Jobs *struct {
+			Strategy string
+			Running  int
+			Triggers []struct{ QueueLength float64 }
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+	require.NotNil(t, doc.Jobs)
+	require.Equal(t, "custom", doc.Jobs.Strategy)
+	require.Positive(t, doc.Jobs.Running)
+	require.Len(t, doc.Jobs.Triggers, 1)
+}
