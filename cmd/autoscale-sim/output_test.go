@@ -29,6 +29,8 @@ func TestOutputDocuments(t *testing.T) {
 		{"LintResult", []string{"lint", "../../examples/", "../../testdata/typo/scenario.yaml"}, exitInvalid},
 		{"Explanation", []string{"explain", exampleScenario, "--at", "12m"}, exitOK},
 		{"Explanation", []string{"explain", "../../examples/prometheus-adapter-websocket/scenario.yaml", "--at", "0s"}, exitOK},
+		{"Explanation", []string{"explain", "../../examples/scaledjob-burst/scenario-custom.yaml", "--at", "3m"}, exitOK},
+		{"RunResult", []string{"run", "../../examples/scaledjob-burst/scenario-eager.yaml"}, exitOK},
 		{"SweepResult", []string{"sweep", exampleScenario, "--set", "spec.cooldownPeriod=30,300", "--set", "spec.workload.podStartup=10s,1m"}, exitOK},
 		{"Comparison", []string{"compare", exampleScenario, "../../examples/prometheus-adapter-websocket/scenario.yaml"}, exitOK},
 		{"Version", []string{"version"}, exitOK},
