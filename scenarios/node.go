@@ -11,6 +11,8 @@ import (
 	"github.com/prometheus/common/model"
 	"gopkg.in/yaml.v3"
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/autoscale-sim/autoscale-sim/internal/closest"
 )
 
 // Problem is one thing wrong with an input file, located by line and by
@@ -162,7 +164,11 @@ func (n node) fields(allowed []string, visit func(key string, v node)) {
 		}
 		seen[key] = true
 		if !contains(allowed, key) {
-			n.ps.add(k.Line, c.path, "unknown field %q; allowed: %s", key, strings.Join(allowed, ", "))
+			hint := ""
+			if s, ok := closest.Match(key, allowed); ok {
+				hint = fmt.Sprintf(" did you mean %s?", s)
+			}
+			n.ps.add(k.Line, c.path, "unknown field %q;%s allowed: %s", key, hint, strings.Join(allowed, ", "))
 			continue
 		}
 		visit(key, c)

@@ -98,7 +98,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name:     "unknown scenario field",
 			scenario: strings.Replace(goodScenario, "  duration: 5m\n", "  duration: 5m\n  durations: 5m\n", 1),
-			want:     []string{`scenario.yaml:7: spec.durations: unknown field "durations"; allowed: duration, autoscaler, adapter, versions, controller, prometheus, workload, load, jobs, sim`},
+			want:     []string{`scenario.yaml:7: spec.durations: unknown field "durations"; did you mean duration? allowed: duration, autoscaler, adapter, versions, controller, prometheus, workload, load, jobs, sim`},
 		},
 		{
 			name:     "bad duration",

@@ -1,6 +1,3 @@
-// Command autoscale-sim simulates KEDA ScaledObjects and Kubernetes
-// HorizontalPodAutoscalers against synthetic Prometheus metrics on a
-// virtual clock. See the README for the scenario format.
 package main
 
 import (
