@@ -33,6 +33,13 @@
 //     deleted pods leave the endpoints at once;
 //  7. trace: every TraceInterval a row of the trace is recorded.
 //
+// A tick at which only the load is due (most of them: nothing is scraped,
+// polled, synced or recorded, no pod changes) runs step 2 alone in a few
+// operations per load, without visiting the pods; the full tick runs from
+// one due instant to the next. The results are those of running every
+// step at every tick, byte for byte (stepping.go explains why, and
+// TestEventSteppingMatchesEveryTick checks it).
+//
 // Steps that fall on the same instant always run in that order, so a scale
 // decided at t sees the scrape of t, and pods it creates exist from t.
 // Every schedule starts at t = 0: the ScaledObject, its HPA and the first

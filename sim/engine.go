@@ -85,6 +85,19 @@ type Simulator struct {
 	conds keda.Conditions
 	// sj is the state of a ScaledJob run (nil otherwise).
 	sj *jobState
+
+	// Event-driven stepping (see stepping.go): quietOK says quiet ticks
+	// may skip the full tick, nextFull is the next tick that must run in
+	// full, everyTick forces a full tick at every tick (for tests).
+	quietOK, everyTick bool
+	nextFull           time.Duration
+	// endpoints is the number of pods in the endpoints since the last
+	// full tick; applied and pending are, per connections load, the
+	// connections placed and those wanted at the last quiet tick;
+	// deferred says a quiet tick ran since the last full one.
+	endpoints        int
+	applied, pending []int64
+	deferred         bool
 }
 
 // New validates spec and prepares a run.
@@ -331,15 +344,28 @@ func (s *Simulator) RunUntil(ctx context.Context, t time.Duration) error {
 	if t > s.spec.Duration {
 		t = s.spec.Duration
 	}
+	if s.pending == nil {
+		s.initStepping()
+	}
 	for ; s.next <= t; s.next += s.spec.Tick {
+		if s.next < s.nextFull {
+			s.now = s.next
+			s.quietTick(s.now)
+			continue
+		}
 		if err := ctx.Err(); err != nil {
 			return &InterruptedError{At: s.now, Duration: s.spec.Duration, Err: err}
 		}
+		s.flushLoads()
 		s.now = s.next
 		if err := s.tick(ctx); err != nil {
 			return fmt.Errorf("t=%s: %w", s.now, err)
 		}
+		s.settle()
+		s.nextFull = s.dueAfter(s.now)
 	}
+	// The caller may look at the pods: place what quiet ticks deferred.
+	s.flushLoads()
 	return nil
 }
 
