@@ -18,12 +18,49 @@ import (
 
 // Run simulates spec from t = 0 to spec.Duration and returns the trace and
 // timeline. The same Spec always gives the same Result.
+//
+// Nothing can query the run's series once Run returns, so its store keeps
+// only the samples the autoscaler's queries can still reach (see
+// BoundMemory): memory does not grow with the duration.
 func Run(ctx context.Context, spec Spec) (*Result, error) {
 	s, err := New(spec)
 	if err != nil {
 		return nil, err
 	}
+	s.BoundMemory()
 	return s.Run(ctx)
+}
+
+// BoundMemory makes the store drop, from now on, the samples that no
+// query of the autoscaler can reach any more: those older than the
+// longest reach of its queries (lookback delta, ranges, subqueries and
+// offsets, promql.Engine.Reach) before the current instant. Series left
+// without samples are no longer visited by queries. The run's results
+// are unchanged; Query then answers only within that reach of Now. It
+// does nothing, and reports false, when a query's reach has no bound (an
+// @ modifier) or is not known before the run (queries that
+// prometheus-adapter renders from its rules at each request).
+func (s *Simulator) BoundMemory() bool {
+	if len(s.served) > 0 || s.registry != nil {
+		return false
+	}
+	var reach time.Duration
+	for _, q := range s.queries() {
+		if q.query == "" {
+			continue
+		}
+		r, ok, err := s.engine.Reach(q.query)
+		if err != nil || !ok {
+			return false
+		}
+		reach = max(reach, r)
+	}
+	// A query with no selector, or no query at all, still gets the
+	// lookback delta; the margin keeps the sample that sits exactly at
+	// the edge of a left-open window.
+	lookback, _, _ := s.engine.Reach("vector_selector_for_reach")
+	s.store.SetRetention(max(reach, lookback) + s.spec.Tick)
+	return true
 }
 
 // Simulator is one run in progress. Create it with New.
@@ -837,7 +874,7 @@ type answer struct {
 // default 30s polling and 15s sync). Callers must not modify the
 // returned Samples.
 func (s *Simulator) evaluate(ctx context.Context, query string, now time.Duration) (promql.Result, error) {
-	n := s.store.Samples()
+	n := s.store.Appended()
 	if a, ok := s.answers[query]; ok && a.at == now && a.samples == n {
 		return a.res, a.err
 	}

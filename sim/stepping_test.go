@@ -51,6 +51,15 @@ func steppingSpecs(t *testing.T) map[string]sim.Spec {
 		if i%4 == 1 {
 			d.Workload.Crashes = []sim.Crash{{At: time.Duration(1+r.IntN(3000)) * time.Second, Count: 1 + r.IntN(3)}}
 		}
+		if i%4 == 3 {
+			// Reaches 27 minutes back: what the bounded store keeps must
+			// cover it.
+			d.KEDA.Object.Triggers = append(d.KEDA.Object.Triggers, keda.Trigger{Type: "prometheus", Metadata: map[string]string{
+				"serverAddress": "http://prometheus:9090",
+				"query":         `max_over_time(sum(websocket_connection_count{namespace="bench"})[20m:1m] offset 3m) + min_over_time(count(websocket_connection_count{namespace="bench"})[1m:])`,
+				"threshold":     "1000000",
+			}})
+		}
 		if i%2 == 0 {
 			// The placement itself shows, not only the total.
 			d.KEDA.Object.Triggers = append(d.KEDA.Object.Triggers, keda.Trigger{Type: "prometheus", Metadata: map[string]string{
