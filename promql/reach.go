@@ -54,4 +54,3 @@ func (e *Engine) Reach(query string) (reach time.Duration, ok bool, err error) {
 	}
 	return reach, true, nil
 }
-
