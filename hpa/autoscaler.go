@@ -167,6 +167,23 @@ type Autoscaler struct {
 	// validMessages are the ValidMetricFound messages naming each metric.
 	validMessages []string
 	windows       windowArena
+	// selectorErrs memoizes selectorError: a pure function of the
+	// selector, which the spec fixes, and costly (label validation by
+	// regular expressions) to run at every sync.
+	selectorErrs map[string]error
+}
+
+// selectorError is the package's selectorError, computed once per selector.
+func (a *Autoscaler) selectorError(selector string) error {
+	if err, ok := a.selectorErrs[selector]; ok {
+		return err
+	}
+	if a.selectorErrs == nil {
+		a.selectorErrs = map[string]error{}
+	}
+	err := selectorError(selector)
+	a.selectorErrs[selector] = err
+	return err
 }
 
 // NewAutoscaler validates spec and cfg as the API server and the
@@ -655,7 +672,7 @@ func (a *Autoscaler) computeMetric(calc ReplicaCalculator, m MetricSpec, descrip
 	case PodsMetricSourceType:
 		reason = "FailedGetPodsMetric"
 		var err error
-		if err = selectorError(m.Selector); err != nil {
+		if err = a.selectorError(m.Selector); err != nil {
 			// The metric selector is parsed first (computeReplicasForMetric).
 		} else if t.AverageValueMilli == nil {
 			err = errors.New("invalid pods metric source: no average value target was set")
@@ -670,8 +687,8 @@ func (a *Autoscaler) computeMetric(calc ReplicaCalculator, m MetricSpec, descrip
 		reason = "FailedGetObjectMetric"
 		var err error
 		switch {
-		case selectorError(m.Selector) != nil:
-			inner = selectorError(m.Selector)
+		case a.selectorError(m.Selector) != nil:
+			inner = a.selectorError(m.Selector)
 			outer = inner
 		case t.Type == ValueMetricType && t.ValueMilli != nil:
 			p, err = calc.ObjectMetricReplicas(in.SpecReplicas, *t.ValueMilli, m.Name, m.DescribedObject, ns, mi, in.Pods)
@@ -696,14 +713,14 @@ func (a *Autoscaler) computeMetric(calc ReplicaCalculator, m MetricSpec, descrip
 		switch {
 		case t.AverageValueMilli != nil:
 			// The calculator parses the metric selector before reading.
-			if err = selectorError(m.Selector); err == nil {
+			if err = a.selectorError(m.Selector); err == nil {
 				p, err = calc.ExternalPerPodMetricReplicas(in.StatusReplicas, *t.AverageValueMilli, m.Name, ns, m.Selector, mi)
 			}
 			if err != nil {
 				inner, outer = err, fmt.Errorf("failed to get %s external metric: %v", m.Name, err)
 			}
 		case t.ValueMilli != nil:
-			if err = selectorError(m.Selector); err == nil {
+			if err = a.selectorError(m.Selector); err == nil {
 				p, err = calc.ExternalMetricReplicas(in.SpecReplicas, *t.ValueMilli, m.Name, ns, m.Selector, mi, in.Pods)
 			}
 			if err != nil {

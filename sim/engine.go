@@ -28,7 +28,12 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 		return nil, err
 	}
 	s.BoundMemory()
-	return s.Run(ctx)
+	if err := s.finish(ctx); err != nil {
+		return nil, err
+	}
+	// Nobody else holds the simulator: hand its result over uncopied.
+	res := s.result
+	return &res, nil
 }
 
 // BoundMemory makes the store drop, from now on, the samples that no
@@ -362,16 +367,21 @@ func (s *Simulator) setUpHPA() error {
 
 // Run advances the clock to the end and returns the result.
 func (s *Simulator) Run(ctx context.Context) (*Result, error) {
-	if err := s.RunUntil(ctx, s.spec.Duration); err != nil {
-		return nil, err
-	}
-	if err := s.checkQueries(); err != nil {
-		return nil, err
-	}
-	if err := s.checkServed(); err != nil {
+	if err := s.finish(ctx); err != nil {
 		return nil, err
 	}
 	return s.Result(), nil
+}
+
+// finish runs to the end and checks the queries.
+func (s *Simulator) finish(ctx context.Context) error {
+	if err := s.RunUntil(ctx, s.spec.Duration); err != nil {
+		return err
+	}
+	if err := s.checkQueries(); err != nil {
+		return err
+	}
+	return s.checkServed()
 }
 
 // RunUntil runs every tick up to and including t (capped at the end of
@@ -726,6 +736,9 @@ func (s *Simulator) pollKEDA(ctx context.Context, now time.Duration) error {
 // recordConditions appends to Result.Conditions, and to the timeline, the
 // ScaledObject's conditions that changed since the last poll.
 func (s *Simulator) recordConditions(now time.Duration, c keda.Conditions) {
+	if c == s.conds {
+		return
+	}
 	prev := map[string]keda.Condition{}
 	for _, p := range s.conds.List() {
 		prev[p.Type] = p.Condition
@@ -1039,6 +1052,9 @@ func (s *Simulator) record(now time.Duration) {
 				}
 			}
 		}
+	}
+	if s.result.Samples == nil {
+		s.result.Samples = make([]Sample, 0, s.spec.Duration/s.spec.TraceInterval+1)
 	}
 	s.result.Samples = append(s.result.Samples, smp)
 }
