@@ -139,6 +139,8 @@ type Simulator struct {
 	// deferred says a quiet tick ran since the last full one.
 	endpoints        int
 	applied, pending []int64
+	// podLoads are the indices of the loads with per-pod series.
+	podLoads []int
 	deferred         bool
 }
 
@@ -539,15 +541,20 @@ func (s *Simulator) tick(ctx context.Context) error {
 
 func (s *Simulator) scrape(now time.Duration) error {
 	at := s.spec.Start.Add(now)
+	if s.podLoads == nil {
+		s.podLoads = []int{}
+		for li, l := range s.spec.Loads {
+			if l.perPod() {
+				s.podLoads = append(s.podLoads, li)
+			}
+		}
+	}
 	for _, p := range s.pods.pods {
 		if !p.inEndpoints() {
 			if p.scraped {
 				// Prometheus marks the series of a vanished target stale
 				// at the first scrape it misses.
-				for li, l := range s.spec.Loads {
-					if !l.perPod() {
-						continue
-					}
+				for _, li := range s.podLoads {
 					ref, err := s.podRef(p, li)
 					if err != nil {
 						return err
@@ -560,15 +567,12 @@ func (s *Simulator) scrape(now time.Duration) error {
 			}
 			continue
 		}
-		for li, l := range s.spec.Loads {
-			if !l.perPod() {
-				continue
-			}
+		for _, li := range s.podLoads {
 			ref, err := s.podRef(p, li)
 			if err != nil {
 				return err
 			}
-			if err := s.store.AppendRef(ref, at, podValue(l, p, li)); err != nil {
+			if err := s.store.AppendRef(ref, at, podValue(&s.spec.Loads[li], p, li)); err != nil {
 				return err
 			}
 		}

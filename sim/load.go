@@ -124,7 +124,7 @@ func (s *Simulator) applyLoads(now time.Duration) (overloaded bool) {
 }
 
 // podValue is what pod p exposes for per-pod load li.
-func podValue(l Load, p *pod, li int) float64 {
+func podValue(l *Load, p *pod, li int) float64 {
 	if l.Model == Connections {
 		return float64(p.load[li])
 	}

@@ -108,7 +108,7 @@ func (s *Simulator) scrapeJobs(now time.Duration) error {
 						continue
 					}
 					if ref := refs[k]; ref != (promql.SeriesRef{}) {
-						if err := s.store.AppendRef(ref, at, podValue(l, p, li)); err != nil {
+						if err := s.store.AppendRef(ref, at, podValue(&s.spec.Loads[li], p, li)); err != nil {
 							return err
 						}
 					}
