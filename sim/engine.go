@@ -141,7 +141,7 @@ type Simulator struct {
 	applied, pending []int64
 	// podLoads are the indices of the loads with per-pod series.
 	podLoads []int
-	deferred         bool
+	deferred bool
 }
 
 // New validates spec and prepares a run.
