@@ -238,3 +238,32 @@ func TestDay100PodsHeap(t *testing.T) {
 		t.Fatalf("peak heap %d MB, want under %d MB", peak>>20, limit>>20)
 	}
 }
+
+// BenchmarkDays runs the 100- and 1,000-pod workloads for 1, 3, 10 and
+// 30 simulated days. cpu-s/day is the CPU time per simulated day: with
+// quiet ticks skipped, queries walking live series only and the store
+// bounded by what the queries reach, it stays flat as the duration grows
+// (the sine's period is a day, so every day is alike). The 30-day runs
+// of 1,000 pods take a few seconds; -short skips them.
+func BenchmarkDays(b *testing.B) {
+	for _, pods := range []int32{100, 1000} {
+		for _, days := range []int{1, 3, 10, 30} {
+			b.Run(fmt.Sprintf("pods=%d/days=%d", pods, days), func(b *testing.B) {
+				if testing.Short() && pods*int32(days) > 3000 {
+					b.Skip("long")
+				}
+				spec := daySpec(pods, time.Duration(days)*24*time.Hour)
+				ctx := context.Background()
+				b.ReportAllocs()
+				cpu0 := cpuTime()
+				for i := 0; i < b.N; i++ {
+					if _, err := sim.Run(ctx, spec); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N*days), "cpu-s/day")
+				b.ReportMetric(b.Elapsed().Seconds()/float64(b.N*days), "wall-s/day")
+			})
+		}
+	}
+}
