@@ -331,6 +331,13 @@ func drawSteps(s surface, f frame, r *sim.Result, v func(sim.Sample) float64, st
 		}
 		next = max(next, minutes(smp.T))
 		py := f.clampY(f.py(y))
+		if n := len(line); n > 0 && line[n-1].y == py && line[n-2].y == py {
+			// The value holds: extend the step instead of adding
+			// points that simplify would drop (a day of replicas is a
+			// few dozen steps, not 5,761 samples).
+			line[n-1].x = f.px(next)
+			continue
+		}
 		line = append(line, pt{f.px(minutes(smp.T)), py}, pt{f.px(next), py})
 	}
 	flush()

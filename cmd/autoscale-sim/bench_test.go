@@ -32,3 +32,17 @@ func BenchmarkSweepCommand1000(b *testing.B) {
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/sweep")
 }
+
+// BenchmarkRunOutDiurnal is `autoscale-sim run examples/diurnal/scenario.yaml
+// --out DIR`: the run, its report, trace.csv, trace.json and both plots
+// (target: 0.1 s).
+func BenchmarkRunOutDiurnal(b *testing.B) {
+	dir := b.TempDir()
+	b.ReportAllocs()
+	for b.Loop() {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{"run", "../../examples/diurnal/scenario.yaml", "--out", dir}, &stdout, &stderr); code != exitOK {
+			b.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	}
+}
