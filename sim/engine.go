@@ -141,6 +141,8 @@ type Simulator struct {
 	applied, pending []int64
 	// podLoads are the indices of the loads with per-pod series.
 	podLoads []int
+	// phase holds the run's resolved phase offsets.
+	phase PhaseOffsets
 	deferred bool
 }
 
@@ -219,6 +221,25 @@ func New(spec Spec) (*Simulator, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	s.phase = s.resolvePhases()
+	if p := s.spec.Phases.Poll; p != nil {
+		var every time.Duration
+		if s.loop != nil {
+			every = s.loop.PollingInterval()
+		} else if s.sj != nil {
+			every = s.sj.loop.PollingInterval()
+		}
+		if every > 0 && *p >= every {
+			return nil, fmt.Errorf("phases.poll %s must be shorter than the pollingInterval %s", *p, every)
+		}
+	}
+	s.result.Phases = s.phase
+	s.pods.probePeriod = s.phase.ProbePeriod
+	if s.phase.ProbePeriod > 0 && s.spec.Phases.Random {
+		probe := newRand(spec.Seed, streamProbe)
+		n := int64(s.phase.ProbePeriod / spec.Tick)
+		s.pods.probeOffset = func() time.Duration { return time.Duration(probe.Int64N(n)) * spec.Tick }
 	}
 	s.result.Tolerances = spec.Controller.TolerancesFor(s.hpaDef.Behavior)
 	if err := s.checkResources(); err != nil {
@@ -496,7 +517,7 @@ func (s *Simulator) tick(ctx context.Context) error {
 				return err
 			}
 		}
-		if due(now, s.spec.Prometheus.ScrapeInterval) {
+		if dueAt(now, s.spec.Prometheus.ScrapeInterval, s.phase.Scrape) {
 			scrape := s.scrape
 			if len(s.spec.Prometheus.Jobs) > 0 {
 				scrape = func(now time.Duration) error { return s.scrapeQueues(s.spec.Start.Add(now)) }
@@ -509,20 +530,23 @@ func (s *Simulator) tick(ctx context.Context) error {
 			}
 		}
 	}
+	if dueAt(now, s.phase.MetricsResolution, s.phase.Metrics) {
+		s.scrapeMetricsServer(now)
+	}
 	// 4. KEDA polls its triggers.
-	if s.loop != nil && due(now, s.loop.PollingInterval()) {
+	if s.loop != nil && dueAt(now, s.loop.PollingInterval(), s.phase.Poll) {
 		if err := s.pollKEDA(ctx, now); err != nil {
 			return err
 		}
 	}
-	if s.sj != nil && due(now, s.sj.loop.PollingInterval()) {
+	if s.sj != nil && dueAt(now, s.sj.loop.PollingInterval(), s.phase.Poll) {
 		if err := s.pollJobs(ctx, now); err != nil {
 			return err
 		}
 	}
 	// 5. The HPA controller reconciles (KEDA deletes its HPA while the
 	// ScaledObject is paused; a ScaledJob has none).
-	if s.ctrl != nil && !s.paused && due(now, s.spec.Controller.SyncPeriod) {
+	if s.ctrl != nil && !s.paused && dueAt(now, s.spec.Controller.SyncPeriod, s.phase.Sync) {
 		s.syncHPA(ctx, now)
 	}
 	if s.fatal != nil {

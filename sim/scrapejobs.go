@@ -81,7 +81,7 @@ func (s *Simulator) scrapeJobs(now time.Duration) error {
 		if every == 0 {
 			every = s.spec.Prometheus.ScrapeInterval
 		}
-		if !due(now, every) {
+		if !dueAt(now, every, s.phase.Scrape) {
 			continue
 		}
 		for _, p := range s.pods.pods {

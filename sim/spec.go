@@ -66,6 +66,10 @@ type Spec struct {
 	// Limits bound the cost of the run (zero fields: DefaultLimits).
 	Limits Limits
 
+	// Phases places the scrape, poll, sync and probe schedules relative
+	// to each other (default: all from t = 0, the best case).
+	Phases Phases
+
 	// AllowEmptyQueries lists the triggers (or HPA metrics), by index as
 	// Fault.Metric, whose query may match no series during the whole run;
 	// any other query that does fails the run (see EmptyQueryError).
@@ -325,6 +329,7 @@ func (s Spec) Validate() error {
 		bad("tick must be positive")
 	}
 	errs = append(errs, s.checkLimits()...)
+	errs = append(errs, s.Phases.validate(s)...)
 	multiple := func(name string, d time.Duration) {
 		if d <= 0 {
 			bad("%s must be positive, got %s", name, d)

@@ -153,22 +153,23 @@ func (s *Simulator) dueAfter(now time.Duration) time.Duration {
 		}
 		best = min(best, t)
 	}
-	every := func(d time.Duration) {
+	every := func(d, offset time.Duration) {
 		if d > 0 {
-			at(now - now%d + d)
+			at(nextAt(now, d, offset))
 		}
 	}
-	every(s.spec.Prometheus.ScrapeInterval)
+	every(s.spec.Prometheus.ScrapeInterval, s.phase.Scrape)
 	for _, j := range s.spec.Prometheus.Jobs {
-		every(j.Interval)
+		every(j.Interval, s.phase.Scrape)
 	}
 	if s.loop != nil {
-		every(s.loop.PollingInterval())
+		every(s.loop.PollingInterval(), s.phase.Poll)
 	}
 	if s.ctrl != nil {
-		every(s.spec.Controller.SyncPeriod)
+		every(s.spec.Controller.SyncPeriod, s.phase.Sync)
 	}
-	every(s.spec.TraceInterval)
+	every(s.phase.MetricsResolution, s.phase.Metrics)
+	every(s.spec.TraceInterval, 0)
 	for _, f := range s.spec.Faults {
 		if f.From > now {
 			at(f.From)

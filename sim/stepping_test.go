@@ -68,6 +68,9 @@ func steppingSpecs(t *testing.T) map[string]sim.Spec {
 				"threshold":     "1000000",
 			}})
 		}
+		if i%3 == 1 {
+			d.Phases = sim.Phases{Random: true, ProbePeriod: time.Duration(1+r.IntN(10)) * time.Second}
+		}
 		d.Workload.PodStartup = time.Duration(1+r.IntN(40)) * time.Second
 		d.Workload.PodTermination = time.Duration(r.IntN(50)) * time.Second
 		d.Prometheus.ScrapeInterval = time.Duration(5+r.IntN(25)) * time.Second
