@@ -142,7 +142,7 @@ type Simulator struct {
 	// podLoads are the indices of the loads with per-pod series.
 	podLoads []int
 	// phase holds the run's resolved phase offsets.
-	phase PhaseOffsets
+	phase    PhaseOffsets
 	deferred bool
 }
 
