@@ -34,6 +34,8 @@ const (
 	tDurationOrObject
 	// tDurationPair is a list of two durations, [from, to].
 	tDurationPair
+	// tStringOrObject is one of field.enum or a mapping of field.section.
+	tStringOrObject
 )
 
 // field is one key of a section.
@@ -133,6 +135,22 @@ var specSection = &section{
 		{name: "expect", typ: tList, section: expectSection, doc: "Claims about the run, checked by autoscale-sim test."},
 		{name: "series", typ: tList, section: seriesSection, doc: "Raw series, written as given (open loop)."},
 		{name: "faults", typ: tList, section: faultSection},
+		{name: "phases", typ: tStringOrObject, enum: []string{"aligned", "random"}, section: phasesSection, doc: "Offsets of the scrape, poll, sync and probe schedules: aligned (all from t = 0, the best case, the default), random (drawn from the seed) or explicit."},
+		{name: "runs", typ: tInteger, min: nonNeg(), doc: "Seeded variants to run (seed, seed+1, ...); figures become median, p95 and max."},
+	},
+}
+
+var phasesSection = &section{
+	name: "phases",
+	doc:  "The offsets of the run's periodic schedules.",
+	fields: []field{
+		{name: "mode", typ: tString, enum: []string{"aligned", "random"}, doc: "random draws the offsets not given from the seed."},
+		{name: "scrape", typ: tDuration, doc: "The first scrape (Prometheus' target offset), under the scrape interval."},
+		{name: "poll", typ: tDuration, doc: "KEDA's first poll (when the ScaledObject was created), under pollingInterval."},
+		{name: "sync", typ: tDuration, doc: "The HPA's first sync (kube-controller-manager's phase), under the sync period."},
+		{name: "probePeriod", typ: tDuration, doc: "The readiness probe's periodSeconds: a pod is Ready at its first probe after its startup delay."},
+		{name: "metricsResolution", typ: tDuration, doc: "metrics-server's --metric-resolution: Resource metrics are read as of its last scrape."},
+		{name: "metricsOffset", typ: tDuration, doc: "metrics-server's first scrape, under metricsResolution."},
 	},
 }
 

@@ -39,6 +39,8 @@ type Scenario struct {
 	// KubernetesVersion is spec.versions.kubernetes as written, "" when
 	// the scenario models the default release (reports name it).
 	KubernetesVersion string
+	// Runs is spec.runs: how many seeded variants to run (0 or 1: one).
+	Runs int
 	// Default is set on the scenario DefaultScenario makes for manifests
 	// given alone: it has no load, so simulated checks do not apply.
 	Default bool
@@ -517,6 +519,10 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 			})
 		case "expect":
 			sc.Expect = expectations(v)
+		case "phases":
+			s.Phases = phases(v)
+		case "runs":
+			sc.Runs = int(v.int32())
 		case "sim":
 			v.walk(simSection, func(key string, v node) {
 				switch key {

@@ -126,6 +126,10 @@ func TestWorkloadErrors(t *testing.T) {
 		{"kafka unknown assignor", "  load: [{metric: q, model: kafka, serviceRate: 10, kafka: {partitions: 3, assignor: roundrobin}, step: {at: 1m, to: 5}}]\n", `spec.load[0].kafka.assignor: unsupported value "roundrobin"; allowed: range, cooperative-sticky`},
 		{"kafka block on a queue", "  load: [{metric: q, model: queue, serviceRate: 3, kafka: {partitions: 3}, step: {at: 1m, to: 5}}]\n", "spec.load[0].kafka: kafka goes with model: kafka"},
 		{"unsupported KEDA release", "  versions: {keda: \"2.13\"}\n", `scenario.yaml:7: spec.versions.keda: unsupported KEDA version "2.13": supported are 2.14.0`},
+		{"unknown phases", "  phases: best\n", `scenario.yaml:7: spec.phases: unsupported value "best"; allowed: aligned`},
+		{"unknown phases mode", "  phases: {mode: shuffled}\n", `scenario.yaml:7: spec.phases.mode: unsupported value "shuffled"; allowed: aligned, random`},
+		{"negative phase", "  phases: {sync: -1s}\n", `scenario.yaml:7: spec.phases.sync: must not be negative`},
+		{"phase typo", "  phases: {scarpe: 1s}\n", `spec.phases.scarpe: unknown field "scarpe"; did you mean scrape?`},
 		{"usage of unknown load", "  workload: {resources: {usage: {cpu: {base: 1m, load: nope}}}}\n", `spec.workload.resources.usage.cpu.load: no load produces "nope"`},
 	}
 	for _, tt := range tests {
@@ -173,4 +177,21 @@ func TestKafkaLoad(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, &sim.Kafka{Partitions: 6, ConsumerGroup: "g", Assignor: sim.CooperativeStickyAssignor, RebalancePause: 2 * time.Second,
 		CommitInterval: time.Second, SessionTimeout: 10 * time.Second, InitialLag: 100}, sc.Spec.Loads[0].Kafka)
+}
+
+func TestPhasesForms(t *testing.T) {
+	five, three := 5*time.Second, 3*time.Second
+	for text, want := range map[string]sim.Phases{
+		"":                    {},
+		"  phases: aligned\n": {},
+		"  phases: random\n":  {Random: true},
+		"  phases: {mode: random, sync: 5s, probePeriod: 10s, metricsResolution: 15s, metricsOffset: 3s}\n": {Random: true, Sync: &five, ProbePeriod: 10 * time.Second, MetricsResolution: 15 * time.Second, MetricsOffset: &three},
+		"  phases: {scrape: 3s, poll: 5s}\n": {Scrape: &three, Poll: &five},
+	} {
+		scen := "apiVersion: autoscale-sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  duration: 10m\n  autoscaler: {manifests: so.yaml}\n" + text + "  runs: 7\n"
+		sc, err := Parse("scenario.yaml", []byte(scen), files(map[string]string{"so.yaml": cpuScaledObject}))
+		require.NoError(t, err, text)
+		require.Equal(t, want, sc.Spec.Phases, text)
+		require.Equal(t, 7, sc.Runs)
+	}
 }
