@@ -436,6 +436,7 @@ var expectSection = &section{
 		{name: "maxAboveTarget", typ: tDuration},
 		{name: "maxOverloaded", typ: tDuration},
 		{name: "maxMeanMessageWait", typ: tDuration, doc: "ScaledJob: the mean time a message waits for a Job's pod."},
+		{name: "quantile", typ: tNumber, doc: "With several runs: the share of runs in which the claim must hold (default 1: all)."},
 	},
 }
 
