@@ -294,6 +294,16 @@ func (v Verdict) Holds() bool {
 	return float64(v.Runs-len(v.Failed)) >= v.Quantile*float64(v.Runs)-1e-9
 }
 
+// Err is nil when the claim holds in enough runs, otherwise how many
+// broke it and the seed that reruns the first of them.
+func (v Verdict) Err() error {
+	if v.Holds() {
+		return nil
+	}
+	return fmt.Errorf("%d of %d runs failed (must hold in %g %%); rerun seed %d (spec.sim.seed: %d): %s",
+		len(v.Failed), v.Runs, 100*v.Quantile, v.Seed, v.Seed, v.Error)
+}
+
 // Verdicts judges the assertions over the records.
 func (d *Distribution) Verdicts() []Verdict {
 	out := make([]Verdict, len(d.Assertions))
@@ -346,7 +356,10 @@ func (d *Distribution) WriteText(w io.Writer) error {
 			if !v.Holds() {
 				status = "FAIL"
 			}
-			p("  %s %s (in %g %% of runs): %d of %d runs failed", status, v.Name, 100*v.Quantile, len(v.Failed), v.Runs)
+			p("  %s %s: %d of %d runs failed", status, v.Name, len(v.Failed), v.Runs)
+			if v.Quantile < 1 {
+				p(" (must hold in %g %%)", 100*v.Quantile)
+			}
 			if len(v.Failed) > 0 {
 				p("; rerun seed %d (spec.sim.seed: %d): %s", v.Seed, v.Seed, clip(v.Error, 200))
 			}

@@ -105,7 +105,8 @@ func TestQuantileVerdicts(t *testing.T) {
 		require.Equal(t, tc.holds, v.Holds())
 		require.Len(t, v.Failed, n)
 		require.Equal(t, spec.Defaulted().Seed, v.Seed)
-		require.Contains(t, textOf(t, d), "30 of 30 runs failed; rerun seed 1")
+		require.Contains(t, textOf(t, d), "30 of 30 runs failed")
+		require.Contains(t, textOf(t, d), "rerun seed 1 (spec.sim.seed: 1)")
 	}
 	// 3 of 10 failing: holds at 0.7, not at 0.71.
 	v := check.Verdict{Quantile: 0.7, Runs: 10, Failed: []int{1, 4, 9}}

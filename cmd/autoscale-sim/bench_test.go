@@ -46,3 +46,18 @@ func BenchmarkRunOutDiurnal(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRuns1000WebSocketRandom is `autoscale-sim run
+// examples/websocket/scenario-random.yaml`: 1,000 runs of the WebSocket
+// tutorial with random phases on every core (target: 2 s on 2 cores).
+func BenchmarkRuns1000WebSocketRandom(b *testing.B) {
+	for b.Loop() {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{"run", "../../examples/websocket/scenario-random.yaml"}, &stdout, &stderr); code != exitOK {
+			b.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), "1000 runs") {
+			b.Fatal(stdout.String())
+		}
+	}
+}

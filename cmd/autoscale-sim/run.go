@@ -18,6 +18,10 @@ type runOptions struct {
 	out, html, promURL, httpConfig string
 	quiet                          bool
 	manifests                      []string
+	// runs, workers and shard are --runs, --workers and --shard (see
+	// runMany), shardOut --shard-out.
+	runs, workers   int
+	shard, shardOut string
 	output                         outputFlag
 }
 
@@ -48,6 +52,10 @@ first scale-up after the load rises, scale events and flaps.`,
 	f.StringVar(&o.html, "html", "", "write a self-contained HTML review of the run to this file")
 	f.StringVar(&o.promURL, "prometheus-url", "", "Prometheus to read live replays from when the scenario names none (e.g. http://127.0.0.1:9090)")
 	f.StringVar(&o.httpConfig, "http-config", "", "HTTP client configuration of the Prometheus, in Prometheus' http_config format (bearer token, basic auth, TLS, headers)")
+	f.IntVar(&o.runs, "runs", 0, "run N seeded variants (seed, seed+1, ...) in parallel and report each figure as median, p95 and max (default: the scenario's spec.runs, else 1)")
+	f.IntVar(&o.workers, "workers", 0, "runs simulated at once with --runs (default: every core); the output does not depend on it")
+	f.StringVar(&o.shard, "shard", "", "with --runs: run only part K/N (the runs whose index is K modulo N) and write it as JSON for merge")
+	f.StringVar(&o.shardOut, "shard-out", "", "file for the --shard JSON (default: standard output)")
 	addManifestsFlag(cmd, &o.manifests, "manifests to add to the scenario's")
 	addOutputFlag(cmd, &o.output)
 	return cmd
@@ -70,6 +78,16 @@ func (o *runOptions) run(e *env, file string) error {
 		return err
 	}
 	e.guards.protect(sc, inputs...)
+	n := o.runs
+	if n == 0 {
+		n = sc.Runs
+	}
+	if n < 0 {
+		return usageError{fmt.Sprintf("--runs %d: want at least 1", n)}
+	}
+	if n > 1 || o.shard != "" {
+		return o.runMany(e, sc, max(n, 1))
+	}
 	run, err := check.RunScenario(e.ctx, sc)
 	if err != nil {
 		return err
