@@ -22,7 +22,7 @@ type runOptions struct {
 	// runMany), shardOut --shard-out.
 	runs, workers   int
 	shard, shardOut string
-	output                         outputFlag
+	output          outputFlag
 }
 
 func newRunCommand(e *env) *cobra.Command {

@@ -85,7 +85,7 @@ func writeDistribution(e *env, d *check.Distribution, out string, quiet bool) er
 
 // bandStep samples the band at about 600 instants, in whole seconds.
 func bandStep(d time.Duration) time.Duration {
-	return max(time.Second, (d/600).Truncate(time.Second))
+	return max(time.Second, (d / 600).Truncate(time.Second))
 }
 
 func writeBandCSV(w io.Writer, b check.Band) error {
