@@ -7,12 +7,15 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/autoscale-sim/autoscale-sim/check"
+	"github.com/autoscale-sim/autoscale-sim/report"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
 )
 
@@ -172,18 +175,20 @@ func xmlEscape(s string) string {
 type mergeOptions struct {
 	out   string
 	quiet bool
+	sweep sweepOptions
 }
 
 func newMergeCommand(e *env) *cobra.Command {
 	o := &mergeOptions{}
 	cmd := &cobra.Command{
 		Use:   "merge SHARD.json...",
-		Short: "Combine the shards of run --runs N --shard K/N into the output of one unsharded run",
-		Long: `Combine the JSON shards that run --runs N --shard K/N wrote (on one
-machine or on many, such as the pods of a Kubernetes Indexed Job) into
-exactly what run --runs N prints without --shard. Every shard of the
-distribution must be given, each once, in any order.`,
-		Example: `  autoscale-sim merge shards/*.json
+		Short: "Combine the shards of sweep or run --runs into the output of one unsharded run",
+		Long: `Combine the JSON shards that sweep --shard K/N or run --runs N --shard K/N
+wrote (on one machine or on many, such as the pods of a Kubernetes
+Indexed Job, deploy/sweep-job.yaml) into exactly what the command prints
+and writes without --shard. Every shard must be given, each once, in
+any order.`,
+		Example: `  autoscale-sim merge shards/*.json --csv sweep.csv --plot sweep.svg
   autoscale-sim merge shard-0.json shard-1.json shard-2.json shard-3.json --out out/`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -193,16 +198,48 @@ distribution must be given, each once, in any order.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var shards []*check.Distribution
+			var sweeps []sweepShard
 			for _, path := range args {
 				b, err := os.ReadFile(path)
 				if err != nil {
 					return err
+				}
+				var kind struct {
+					Kind string `json:"kind"`
+				}
+				_ = json.Unmarshal(b, &kind)
+				if kind.Kind == sweepShardKind {
+					var sh sweepShard
+					if err := json.Unmarshal(b, &sh); err != nil {
+						return fmt.Errorf("%s: not a shard of sweep --shard: %w", path, err)
+					}
+					sweeps = append(sweeps, sh)
+					continue
+				}
+				if len(sweeps) > 0 {
+					return usageError{fmt.Sprintf("%s is not a sweep shard: merge the shards of one sweep or of one run --runs", path)}
 				}
 				d := &check.Distribution{}
 				if err := json.Unmarshal(b, d); err != nil {
 					return fmt.Errorf("%s: not a shard of run --runs --shard: %w", path, err)
 				}
 				shards = append(shards, d)
+			}
+			if len(sweeps) > 0 {
+				if len(shards) > 0 {
+					return usageError{"merge the shards of one sweep or of one run --runs, not both"}
+				}
+				o.sweep.guards = e.guards
+				if err := o.sweep.output.check(); err != nil {
+					return err
+				}
+				if !slices.Contains(report.HeatmapFigures(), o.sweep.figure) {
+					return usageError{fmt.Sprintf("--figure %q: want one of %s", o.sweep.figure, strings.Join(report.HeatmapFigures(), ", "))}
+				}
+				return mergeSweep(e.ctx, &o.sweep, e.stdout, sweeps)
+			}
+			if !o.sweep.output.text() {
+				return usageError{"the shards of run --runs merge to text (and --out)"}
 			}
 			d, err := check.Merge(shards...)
 			if err != nil {
@@ -211,7 +248,13 @@ distribution must be given, each once, in any order.`,
 			return writeDistribution(e, d, o.out, o.quiet)
 		},
 	}
-	cmd.Flags().StringVar(&o.out, "out", "", "directory for band.csv and band.svg (none when empty)")
-	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
+	f := cmd.Flags()
+	f.StringVar(&o.out, "out", "", "runs: directory for band.csv and band.svg (none when empty)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "runs: print nothing but errors")
+	f.StringVar(&o.sweep.csv, "csv", "", "sweep: write the summary as CSV to this file")
+	f.StringVar(&o.sweep.plot, "plot", "", "sweep: write the replicas over time of every run to this .png or .svg file")
+	f.StringVar(&o.sweep.heatmap, "heatmap", "", "sweep: write a heatmap of --figure over the first two axes to this .png or .svg file")
+	f.StringVar(&o.sweep.figure, "figure", "cost", "sweep: the figure of --heatmap: "+strings.Join(report.HeatmapFigures(), ", "))
+	addOutputFlag(cmd, &o.sweep.output)
 	return cmd
 }

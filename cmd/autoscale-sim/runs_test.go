@@ -99,3 +99,38 @@ func TestTestJudgesOverRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestShardedSweepMerge: a sweep split in four shards, each run by a
+// process of its own, merged by `autoscale-sim merge`, gives the
+// unsharded sweep's table, CSV, overlay plot, heatmap and JSON, byte for
+// byte.
+func TestShardedSweepMerge(t *testing.T) {
+	dir := t.TempDir()
+	sweep := []string{"sweep", "../../examples/websocket/scenario.yaml",
+		"--set", "spec.triggers[0].metadata.threshold=20,40,60", "--set", "spec.cooldownPeriod=30,300,600"}
+	outputs := func(prefix string) []string {
+		return []string{"--csv", filepath.Join(dir, prefix+".csv"), "--plot", filepath.Join(dir, prefix+".svg"), "--heatmap", filepath.Join(dir, prefix+"-heat.svg")}
+	}
+	whole := cliProcess(t, append(append([]string(nil), sweep...), outputs("whole")...)...)
+	wholeJSON := cliProcess(t, append(append([]string(nil), sweep...), "-o", "json")...)
+	var shards []string
+	for k := range 4 {
+		out := filepath.Join(dir, "sweep-"+string(rune('0'+k))+".json")
+		cliProcess(t, append(append([]string(nil), sweep...), "--shard", string(rune('0'+k))+"/4", "--shard-out", out)...)
+		shards = append(shards, out)
+	}
+	merged := cliProcess(t, append(append([]string{"merge"}, shards[3], shards[1], shards[2], shards[0]), outputs("merged")...)...)
+	mergedJSON := cliProcess(t, append([]string{"merge", "-o", "json"}, shards...)...)
+	require.Equal(t, strings.ReplaceAll(string(whole), "whole", "merged"), string(merged))
+	require.Equal(t, string(wholeJSON), string(mergedJSON))
+	for _, f := range []string{".csv", ".svg", "-heat.svg"} {
+		a, err := os.ReadFile(filepath.Join(dir, "whole"+f))
+		require.NoError(t, err)
+		b, err := os.ReadFile(filepath.Join(dir, "merged"+f))
+		require.NoError(t, err)
+		require.Equal(t, string(a), string(b), f)
+	}
+	code, _, stderr := runCLI(t, "merge", shards[0], shards[2])
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "is in no shard")
+}
