@@ -141,6 +141,10 @@ type Simulator struct {
 	applied, pending []int64
 	// podLoads are the indices of the loads with per-pod series.
 	podLoads []int
+	// scalingCond is scalingCondition of the last decision; fresh is
+	// kedaMetric's buffer of observations.
+	scalingCond *keda.Condition
+	fresh       []keda.TriggerObservation
 	// phase holds the run's resolved phase offsets.
 	phase    PhaseOffsets
 	deferred bool
@@ -706,15 +710,21 @@ func (s *Simulator) query(ctx context.Context, i int, now time.Duration) keda.Tr
 
 func (s *Simulator) workload() keda.Workload {
 	_, ready := s.pods.counts()
-	w := keda.Workload{Current: s.desired, Ready: ready, HPAScalingActive: s.hpaScalingActive}
-	if s.decided {
-		for _, c := range s.lastDecision.Conditions {
-			if c.Type == "ScalingActive" {
-				w.HPAScaling = &keda.Condition{Status: string(c.Status), Reason: c.Reason, Message: c.Message}
-			}
+	return keda.Workload{Current: s.desired, Ready: ready, HPAScalingActive: s.hpaScalingActive, HPAScaling: s.scalingCond}
+}
+
+// scalingCondition is the HPA's ScalingActive condition after its last
+// sync, as KEDA reads it (nil before the first sync). Built once per
+// sync and never modified, so every poll and metrics request until the
+// next sync shares it.
+func scalingCondition(d hpa.Decision) *keda.Condition {
+	var out *keda.Condition
+	for _, c := range d.Conditions {
+		if c.Type == "ScalingActive" {
+			out = &keda.Condition{Status: string(c.Status), Reason: c.Reason, Message: c.Message}
 		}
 	}
-	return w
+	return out
 }
 
 // kedaClockLag is how far KEDA's clock reads past the simulated instant of
@@ -832,6 +842,7 @@ func (s *Simulator) syncHPA(ctx context.Context, now time.Duration) {
 	d := s.ctrl.Reconcile(at, in)
 	s.hpaScalingActive = conditionTrue(d.Conditions, "ScalingActive")
 	s.lastDecision, s.decided = d, true
+	s.scalingCond = scalingCondition(d)
 	for _, e := range d.Events {
 		from, to := d.CurrentReplicas, d.CurrentReplicas
 		if e.Reason == "SuccessfulRescale" {
@@ -878,15 +889,8 @@ func (s *Simulator) instant(ctx context.Context, metric int, query string, now t
 		return promql.Result{Type: "vector"}, nil
 	}
 	res, err := s.evaluate(ctx, query, now)
-	var le *promql.LimitError
-	if errors.As(err, &le) && s.fatal == nil {
-		// Too big a question: the run stops rather than feed the
-		// autoscaler an error a cluster would not see.
-		field := fmt.Sprintf("spec.triggers[%d].metadata.query", metric)
-		if s.loop == nil {
-			field = fmt.Sprintf("spec.metrics[%d]", metric)
-		}
-		s.fatal = &QueryLimitError{Metric: metric, Field: field, Err: le}
+	if err != nil && s.fatal == nil {
+		s.checkLimit(metric, err)
 	}
 	if err == nil && s.metricFaultActive(NaNResult, metric, now) {
 		// The result may be shared with the memo: change a copy.
@@ -896,6 +900,21 @@ func (s *Simulator) instant(ctx context.Context, metric int, query string, now t
 		}
 	}
 	return res, err
+}
+
+// checkLimit stops the run when a query hit one of the engine's limits:
+// too big a question, which the run refuses rather than feed the
+// autoscaler an error a cluster would not see.
+func (s *Simulator) checkLimit(metric int, err error) {
+	var le *promql.LimitError
+	if !errors.As(err, &le) {
+		return
+	}
+	field := fmt.Sprintf("spec.triggers[%d].metadata.query", metric)
+	if s.loop == nil {
+		field = fmt.Sprintf("spec.metrics[%d]", metric)
+	}
+	s.fatal = &QueryLimitError{Metric: metric, Field: field, Err: le}
 }
 
 // answer is the outcome of one query at one instant, over a store
@@ -952,7 +971,12 @@ func (s *Simulator) kedaMetric(ctx context.Context, i int, m hpa.MetricSpec, now
 	if m.Type != hpa.ExternalMetricSourceType {
 		return hpa.MetricInput{Err: fmt.Errorf("%s metrics are not simulated yet", m.Type)}
 	}
-	fresh := make([]keda.TriggerObservation, len(s.spec.KEDA.Object.Triggers))
+	n := len(s.spec.KEDA.Object.Triggers)
+	if cap(s.fresh) < n {
+		s.fresh = make([]keda.TriggerObservation, n)
+	}
+	fresh := s.fresh[:n]
+	clear(fresh)
 	for _, i := range s.loop.HPATriggers(m.Name) {
 		if s.loop.HPARequeries(i) {
 			fresh[i] = s.query(ctx, i, now)

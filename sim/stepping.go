@@ -58,8 +58,8 @@ func (s *Simulator) quietTick(now time.Duration) {
 	dt := s.spec.Tick.Seconds()
 	n := float64(s.endpoints)
 	overloaded := false
-	for li, l := range s.spec.Loads {
-		st := &s.loads[li]
+	for li := range s.spec.Loads {
+		l, st := &s.spec.Loads[li], &s.loads[li]
 		st.offered = s.offeredAt(li, now)
 		switch l.Model {
 		case Connections:
