@@ -2,11 +2,13 @@ package sim_test
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/sim"
 )
 
@@ -136,4 +138,36 @@ func TestPhasesRejected(t *testing.T) {
 		_, err := sim.Run(context.Background(), spec)
 		require.Error(t, err, "%+v", ph)
 	}
+}
+
+// TestMetricsServerResolution: with metrics-server scraping the kubelets
+// every 60s from 59s, the HPA reads the cpu usage as of the last of those
+// scrapes: the step at 5m shows in the HPA's cpu column at 5m59s at the
+// earliest, while read at the sync itself it shows at 5m.
+func TestMetricsServerResolution(t *testing.T) {
+	spec := cpuSpec(sim.Steps{Interval: 5 * time.Minute, Values: []float64{20, 120}})
+	spec.KEDA = nil
+	util := int32(60)
+	spec.HPA = &sim.HPA{Spec: hpa.Spec{Name: "shop", Namespace: "demo", MinReplicas: i32(2), MaxReplicas: 10,
+		Metrics: []hpa.MetricSpec{{Type: hpa.ResourceMetricSourceType, Name: "cpu",
+			Target: hpa.MetricTarget{Type: hpa.UtilizationMetricType, AverageUtilization: &util}}}}}
+	moved := func(ph sim.Phases) time.Duration {
+		spec.Phases = ph
+		res, err := sim.Run(context.Background(), spec)
+		require.NoError(t, err)
+		var before float64
+		for _, smp := range res.Samples {
+			v := smp.Metrics[0]
+			if smp.T == 4*time.Minute+45*time.Second {
+				before = v
+			}
+			if smp.T >= 5*time.Minute && v != before && !math.IsNaN(v) {
+				return smp.T
+			}
+		}
+		t.Fatal("the cpu column never moves after the step")
+		return 0
+	}
+	require.Equal(t, 5*time.Minute, moved(sim.Phases{}))
+	require.Equal(t, 6*time.Minute, moved(sim.Phases{MetricsResolution: time.Minute, MetricsOffset: dur(59 * time.Second)}))
 }
