@@ -41,9 +41,12 @@ type Simulator struct {
 
 	loop *keda.Loop
 	// column maps a trigger index to its trace column.
-	column           map[int]int
-	paused           bool
-	hpaScalingActive bool
+	column map[int]int
+	paused bool
+	// pollFrom and syncFrom are when the KEDA scale loop and the HPA's
+	// resync started: 0, or the instant a removed pause recreated them.
+	pollFrom, syncFrom time.Duration
+	hpaScalingActive   bool
 
 	result  Result
 	metrics []float64 // last value read per Result.Metrics column
@@ -378,6 +381,11 @@ func (s *Simulator) tick(ctx context.Context) error {
 	now := s.now
 	// 0. Injected faults start or end.
 	s.applyFaults(now)
+	if s.loop != nil && len(s.spec.Annotate) > 0 {
+		if err := s.annotate(now); err != nil {
+			return err
+		}
+	}
 	// 1. Pods become ready, crash or disappear; Jobs' pods start, take
 	// messages and finish.
 	s.pods.advance(now)
@@ -435,7 +443,7 @@ func (s *Simulator) tick(ctx context.Context) error {
 		}
 	}
 	// 4. KEDA polls its triggers.
-	if s.loop != nil && due(now, s.loop.PollingInterval()) {
+	if s.loop != nil && dueFrom(now, s.pollFrom, s.loop.PollingInterval()) {
 		if err := s.pollKEDA(ctx, now); err != nil {
 			return err
 		}
@@ -447,7 +455,7 @@ func (s *Simulator) tick(ctx context.Context) error {
 	}
 	// 5. The HPA controller reconciles (KEDA deletes its HPA while the
 	// ScaledObject is paused; a ScaledJob has none).
-	if s.ctrl != nil && !s.paused && due(now, s.spec.Controller.SyncPeriod) {
+	if s.ctrl != nil && !s.paused && dueFrom(now, s.syncFrom, s.spec.Controller.SyncPeriod) {
 		s.syncHPA(ctx, now)
 	}
 	if s.fatal != nil {
