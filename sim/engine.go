@@ -340,6 +340,10 @@ func (s *Simulator) RunUntil(ctx context.Context, t time.Duration) error {
 		}
 		s.now = s.next
 		if err := s.tick(ctx); err != nil {
+			var ie *InterruptedError
+			if errors.As(err, &ie) {
+				return ie
+			}
 			return fmt.Errorf("t=%s: %w", s.now, err)
 		}
 	}
@@ -783,7 +787,11 @@ func (s *Simulator) instant(ctx context.Context, metric int, query string, now t
 	}
 	res, err := s.evaluate(ctx, query, now)
 	var le *promql.LimitError
-	if errors.As(err, &le) && s.fatal == nil {
+	if err != nil && ctx.Err() != nil && s.fatal == nil {
+		// The run was stopped (a deadline, a cancel) while the query ran:
+		// the engine's timeout says so, not the size of the query.
+		s.fatal = &InterruptedError{At: now, Duration: s.spec.Duration, Err: ctx.Err()}
+	} else if errors.As(err, &le) && s.fatal == nil {
 		// Too big a question: the run stops rather than feed the
 		// autoscaler an error a cluster would not see.
 		field := fmt.Sprintf("spec.triggers[%d].metadata.query", metric)
