@@ -21,7 +21,7 @@ type deadlineCtx struct {
 	done chan struct{}
 }
 
-func (c *deadlineCtx) expire() { c.once.Do(func() { close(c.done) }) }
+func (c *deadlineCtx) expire()               { c.once.Do(func() { close(c.done) }) }
 func (c *deadlineCtx) Done() <-chan struct{} { return c.done }
 func (c *deadlineCtx) Err() error {
 	select {
