@@ -290,27 +290,27 @@ func rulesText(r *hpa.ScalingRules) string {
 	return strings.Join(parts, ", ")
 }
 
-// sampleFigures are the figures of a run as table rows.
-func figureRows(r *sim.Result) [][2]string {
-	f := check.FiguresOf(r)
-	first := "none: no scale-up after the load rose"
+// firstReaction words the time from the load's rise to the first step
+// up ("scale-up", "Jobs").
+func firstReaction(r *sim.Result, f check.Figures, what string) string {
 	switch {
 	case !r.LoadRises:
-		first = "none: the load never rises"
+		return "none: the load never rises"
 	case f.ScaledUpAfterRise:
-		first = fmt.Sprintf("%s (load rises at %s, first scale-up at %s)", check.Duration(f.TimeToFirstScaleUp), check.Duration(r.LoadRise), check.Duration(r.LoadRise+f.TimeToFirstScaleUp))
+		return fmt.Sprintf("%s (load rises at %s, first %s at %s)", check.Duration(f.TimeToFirstScaleUp), check.Duration(r.LoadRise), what, check.Duration(r.LoadRise+f.TimeToFirstScaleUp))
 	}
+	return "none: no " + what + " after the load rose"
+}
+
+// figureRows are the figures of a run as table rows.
+func figureRows(r *sim.Result) [][2]string {
+	f := check.FiguresOf(r)
+	first := firstReaction(r, f, "scale-up")
 	if j := f.Jobs; j != nil {
 		// A ScaledJob: Jobs and the messages they take, not replicas
 		// against a target (no HPA) or flaps (each completion is a step
 		// down).
-		firstJob := "none: no Job was created after the load rose"
-		switch {
-		case !r.LoadRises:
-			firstJob = "none: the load never rises"
-		case f.ScaledUpAfterRise:
-			firstJob = fmt.Sprintf("%s (load rises at %s, first Jobs at %s)", check.Duration(f.TimeToFirstScaleUp), check.Duration(r.LoadRise), check.Duration(r.LoadRise+f.TimeToFirstScaleUp))
-		}
+		firstJob := firstReaction(r, f, "Jobs")
 		return [][2]string{
 			{"Mean message wait", check.Duration(j.MeanMessageWait) + " from arrival until a Job's pod takes the message"},
 			{"Messages", fmt.Sprintf("%d taken by Jobs, %d still waiting at the end", j.MessagesTaken, j.MessagesWaiting)},
