@@ -36,6 +36,8 @@ const (
 	tDurationPair
 	// tStringOrObject is one of field.enum or a mapping of field.section.
 	tStringOrObject
+	// tStringMap is a mapping of strings, as metadata.annotations.
+	tStringMap
 )
 
 // field is one key of a section.
@@ -136,6 +138,7 @@ var specSection = &section{
 		{name: "series", typ: tList, section: seriesSection, doc: "Raw series, written as given (open loop)."},
 		{name: "faults", typ: tList, section: faultSection},
 		{name: "phases", typ: tStringOrObject, enum: []string{"aligned", "random"}, section: phasesSection, doc: "Offsets of the scrape, poll, sync and probe schedules: aligned (all from t = 0, the best case, the default), random (drawn from the seed) or explicit."},
+		{name: "annotate", typ: tList, section: annotateSection, doc: "Annotation changes of the ScaledObject during the run, as kubectl annotate makes them."},
 		{name: "runs", typ: tInteger, min: nonNeg(), doc: "Seeded variants to run (seed, seed+1, ...); figures become median, p95 and max."},
 	},
 }
@@ -414,6 +417,17 @@ var faultSection = &section{
 		{name: "to", typ: tDuration},
 		{name: "at", typ: tDuration, doc: "The instant of a controllerRestart."},
 		{name: "metric", typ: tInteger, min: nonNeg(), doc: "Limits a query fault to spec.triggers[metric] (or spec.metrics[metric])."},
+	},
+}
+
+var annotateSection = &section{
+	name:     "annotation",
+	doc:      "kubectl annotate at an instant: set some annotations, remove others.",
+	required: []string{"at"},
+	fields: []field{
+		{name: "at", typ: tDuration},
+		{name: "set", typ: tStringMap, doc: "Annotations to add or overwrite, e.g. autoscaling.keda.sh/paused: \"true\"."},
+		{name: "remove", typ: tList, elem: tString, doc: "Annotations to remove (kubectl annotate KEY-)."},
 	},
 }
 

@@ -83,9 +83,12 @@ type Simulator struct {
 
 	loop *keda.Loop
 	// column maps a trigger index to its trace column.
-	column           map[int]int
-	paused           bool
-	hpaScalingActive bool
+	column map[int]int
+	paused bool
+	// pollFrom and syncFrom are when the KEDA scale loop and the HPA's
+	// resync started: 0, or the instant a removed pause recreated them.
+	pollFrom, syncFrom time.Duration
+	hpaScalingActive   bool
 
 	result  Result
 	metrics []float64 // last value read per Result.Metrics column
@@ -239,6 +242,7 @@ func New(spec Spec) (*Simulator, error) {
 		}
 	}
 	s.result.Phases = s.phase
+	s.pollFrom, s.syncFrom = s.phase.Poll, s.phase.Sync
 	s.pods.probePeriod = s.phase.ProbePeriod
 	if s.phase.ProbePeriod > 0 && s.spec.Phases.Random {
 		probe := newRand(spec.Seed, streamProbe)
@@ -433,6 +437,10 @@ func (s *Simulator) RunUntil(ctx context.Context, t time.Duration) error {
 		s.flushLoads()
 		s.now = s.next
 		if err := s.tick(ctx); err != nil {
+			var ie *InterruptedError
+			if errors.As(err, &ie) {
+				return ie
+			}
 			return fmt.Errorf("t=%s: %w", s.now, err)
 		}
 		s.settle()
@@ -478,6 +486,11 @@ func (s *Simulator) tick(ctx context.Context) error {
 	now := s.now
 	// 0. Injected faults start or end.
 	s.applyFaults(now)
+	if s.loop != nil && len(s.spec.Annotate) > 0 {
+		if err := s.annotate(now); err != nil {
+			return err
+		}
+	}
 	// 1. Pods become ready, crash or disappear; Jobs' pods start, take
 	// messages and finish.
 	s.pods.advance(now)
@@ -538,7 +551,7 @@ func (s *Simulator) tick(ctx context.Context) error {
 		s.scrapeMetricsServer(now)
 	}
 	// 4. KEDA polls its triggers.
-	if s.loop != nil && dueAt(now, s.loop.PollingInterval(), s.phase.Poll) {
+	if s.loop != nil && dueFrom(now, s.pollFrom, s.loop.PollingInterval()) {
 		if err := s.pollKEDA(ctx, now); err != nil {
 			return err
 		}
@@ -550,7 +563,7 @@ func (s *Simulator) tick(ctx context.Context) error {
 	}
 	// 5. The HPA controller reconciles (KEDA deletes its HPA while the
 	// ScaledObject is paused; a ScaledJob has none).
-	if s.ctrl != nil && !s.paused && dueAt(now, s.spec.Controller.SyncPeriod, s.phase.Sync) {
+	if s.ctrl != nil && !s.paused && dueFrom(now, s.syncFrom, s.spec.Controller.SyncPeriod) {
 		s.syncHPA(ctx, now)
 	}
 	if s.fatal != nil {
@@ -710,7 +723,11 @@ func (s *Simulator) query(ctx context.Context, i int, now time.Duration) keda.Tr
 
 func (s *Simulator) workload() keda.Workload {
 	_, ready := s.pods.counts()
-	return keda.Workload{Current: s.desired, Ready: ready, HPAScalingActive: s.hpaScalingActive, HPAScaling: s.scalingCond}
+	w := keda.Workload{Current: s.desired, Ready: ready, HPAScalingActive: s.hpaScalingActive}
+	if s.decided {
+		w.HPAScaling = s.scalingCond
+	}
+	return w
 }
 
 // scalingCondition is the HPA's ScalingActive condition after its last
@@ -890,7 +907,14 @@ func (s *Simulator) instant(ctx context.Context, metric int, query string, now t
 	}
 	res, err := s.evaluate(ctx, query, now)
 	if err != nil && s.fatal == nil {
-		s.checkLimit(metric, err)
+		if ctx.Err() != nil {
+			// The run was stopped (a deadline, a cancel) while the query
+			// ran: the engine's timeout says so, not the size of the
+			// query.
+			s.fatal = &InterruptedError{At: now, Duration: s.spec.Duration, Err: ctx.Err()}
+		} else {
+			s.checkLimit(metric, err)
+		}
 	}
 	if err == nil && s.metricFaultActive(NaNResult, metric, now) {
 		// The result may be shared with the memo: change a copy.

@@ -163,10 +163,10 @@ func (s *Simulator) dueAfter(now time.Duration) time.Duration {
 		every(j.Interval, s.phase.Scrape)
 	}
 	if s.loop != nil {
-		every(s.loop.PollingInterval(), s.phase.Poll)
+		every(s.loop.PollingInterval(), s.pollFrom)
 	}
 	if s.ctrl != nil {
-		every(s.spec.Controller.SyncPeriod, s.phase.Sync)
+		every(s.spec.Controller.SyncPeriod, s.syncFrom)
 	}
 	every(s.phase.MetricsResolution, s.phase.Metrics)
 	every(s.spec.TraceInterval, 0)
@@ -176,6 +176,11 @@ func (s *Simulator) dueAfter(now time.Duration) time.Duration {
 		}
 		if f.To > now {
 			at(f.To)
+		}
+	}
+	for _, a := range s.spec.Annotate {
+		if a.At > now {
+			at(a.At)
 		}
 	}
 	for _, c := range s.spec.Workload.Crashes {

@@ -38,7 +38,7 @@ func steppingSpecs(t *testing.T) map[string]sim.Spec {
 	for _, p := range paths {
 		sc, err := scenarios.Load(p)
 		require.NoError(t, err)
-		specs[filepath.Base(filepath.Dir(p))] = sc.Spec
+		specs[strings.TrimPrefix(p, "../examples/")] = sc.Spec
 	}
 	r := rand.New(rand.NewPCG(19, 1))
 	for i := range 12 {
@@ -67,6 +67,15 @@ func steppingSpecs(t *testing.T) map[string]sim.Spec {
 				"query":         `max(websocket_connection_count{namespace="bench"}) - min(websocket_connection_count{namespace="bench"})`,
 				"threshold":     "1000000",
 			}})
+		}
+		if i%4 == 2 {
+			// Paused and resumed: the poll and the sync restart then.
+			d.Annotate = []sim.AnnotationChange{
+				{At: time.Duration(3000+r.IntN(500)) * time.Second, Set: map[string]string{"autoscaling.keda.sh/paused": "true"}},
+				{At: time.Duration(4000+r.IntN(500)) * time.Second, Remove: []string{"autoscaling.keda.sh/paused"}},
+				{At: time.Duration(5000+r.IntN(500)) * time.Second, Set: map[string]string{"autoscaling.keda.sh/paused-replicas": "3"}},
+				{At: time.Duration(6000+r.IntN(500)) * time.Second, Remove: []string{"autoscaling.keda.sh/paused-replicas"}},
+			}
 		}
 		if i%3 == 1 {
 			d.Phases = sim.Phases{Random: true, ProbePeriod: time.Duration(1+r.IntN(10)) * time.Second}
