@@ -171,6 +171,9 @@ type Autoscaler struct {
 	// selector, which the spec fixes, and costly (label validation by
 	// regular expressions) to run at every sync.
 	selectorErrs map[string]error
+	// recycle and condBuf: see RecycleDecisions.
+	recycle bool
+	condBuf [2][]Condition
 }
 
 // selectorError is the package's selectorError, computed once per selector.
@@ -263,6 +266,27 @@ func (a *Autoscaler) EffectiveBehavior() *Behavior {
 	return DefaultBehavior(a.behavior, a.cfg.DownscaleStabilization)
 }
 
+// RecycleDecisions lets later decisions reuse the memory of the
+// StabilizationWindow and Conditions slices of earlier ones, for a caller
+// that keeps only the latest Decision (a simulator): each stays valid
+// until the second Reconcile after it. Without it every Decision's slices
+// are its own for good.
+func (a *Autoscaler) RecycleDecisions() {
+	a.windows.recycle = true
+	a.recycle = true
+}
+
+// conditions copies the status conditions for a Decision.
+func (a *Autoscaler) conditions() []Condition {
+	if !a.recycle {
+		return append([]Condition(nil), a.state.Conditions...)
+	}
+	// Two buffers in turn: the previous decision's stays intact.
+	a.condBuf[0], a.condBuf[1] = a.condBuf[1], append(a.condBuf[0][:0], a.state.Conditions...)
+	out := a.condBuf[1]
+	return out[:len(out):len(out)]
+}
+
 // Update replaces the spec, as an update of the HPA object does (KEDA
 // rewriting the behavior of its HPA for a paused-scale-in annotation, say):
 // the controller's in-memory recommendations and scale events are keyed by
@@ -274,7 +298,7 @@ func (a *Autoscaler) Update(spec Spec) error {
 	if err != nil {
 		return err
 	}
-	n.state, n.windows = a.state, a.windows
+	n.state, n.windows, n.recycle = a.state, a.windows, a.recycle
 	*a = *n
 	return nil
 }
@@ -388,7 +412,7 @@ func (a *Autoscaler) Reconcile(now time.Time, in Input) Decision {
 	if in.SpecReplicas < 0 || in.StatusReplicas < 0 {
 		d.Path = PathInvalidInput
 		d.Err = fmt.Errorf("invalid input: replicas must not be negative (spec %d, status %d)", in.SpecReplicas, in.StatusReplicas)
-		d.Conditions = append([]Condition(nil), a.state.Conditions...)
+		d.Conditions = a.conditions()
 		return d
 	}
 	a.setCondition(now, AbleToScale, ConditionTrue, "SucceededGetScale", "the HPA controller was able to get the target's current scale")
@@ -443,7 +467,7 @@ func (a *Autoscaler) Reconcile(now time.Time, in Input) Decision {
 		if !ok {
 			d.Path = PathMetricsFailed
 			d.StatusDesiredReplicas = a.state.DesiredReplicas
-			d.Conditions = append([]Condition(nil), a.state.Conditions...)
+			d.Conditions = a.conditions()
 			return d
 		}
 		rescaleMetric := ""
@@ -492,7 +516,7 @@ func (a *Autoscaler) Reconcile(now time.Time, in Input) Decision {
 	}
 	d.StatusDesiredReplicas = d.DesiredReplicas
 	a.state.DesiredReplicas = d.DesiredReplicas
-	d.Conditions = append([]Condition(nil), a.state.Conditions...)
+	d.Conditions = a.conditions()
 	return d
 }
 

@@ -85,6 +85,7 @@ func (s *Simulator) annotate(now time.Duration) error {
 			if err != nil {
 				return fmt.Errorf("HPA %s generated for ScaledObject %s: %w", def.Name, s.loop.Name(), err)
 			}
+			ctrl.RecycleDecisions()
 			s.ctrl, s.hpaDef, s.paused = ctrl, def, false
 			s.hpaScalingActive, s.decided = false, false
 			s.pollFrom = now

@@ -282,6 +282,8 @@ func (s *Simulator) setUpKEDA() error {
 	if err != nil {
 		return fmt.Errorf("HPA %s generated for ScaledObject %s: %w", s.hpaDef.Name, so.Name, err)
 	}
+	// The simulator keeps only the last decision.
+	s.ctrl.RecycleDecisions()
 	s.result.Autoscaler = "keda"
 	s.result.MinReplicas = so.MinReplicas()
 	s.result.MaxReplicas = so.MaxReplicas()
@@ -353,6 +355,7 @@ func (s *Simulator) setUpHPA() error {
 	if err != nil {
 		return fmt.Errorf("HorizontalPodAutoscaler %s: %w", s.hpaDef.Name, err)
 	}
+	s.ctrl.RecycleDecisions()
 	s.result.Autoscaler = "hpa"
 	s.result.MinReplicas = 1
 	if s.hpaDef.MinReplicas != nil {
