@@ -172,8 +172,9 @@ type Autoscaler struct {
 	// regular expressions) to run at every sync.
 	selectorErrs map[string]error
 	// recycle and condBuf: see RecycleDecisions.
-	recycle bool
-	condBuf [2][]Condition
+	recycle   bool
+	condBuf   [2][]Condition
+	metricBuf [2][]MetricResult
 }
 
 // selectorError is the package's selectorError, computed once per selector.
@@ -588,6 +589,17 @@ func (a *Autoscaler) computeMetrics(now time.Time, in Input, d *Decision) bool {
 		firstCond    Condition
 		haveFirstErr bool
 	)
+	if a.recycle {
+		// As conditions: two buffers in turn, each holding every metric,
+		// capped so that an append by the caller copies.
+		n := len(a.spec.Metrics)
+		buf := a.metricBuf[0][:0]
+		if cap(buf) < n {
+			buf = make([]MetricResult, 0, n)
+		}
+		a.metricBuf[0], a.metricBuf[1] = a.metricBuf[1], buf
+		d.Metrics = buf[:0:n]
+	}
 	for i, m := range a.spec.Metrics {
 		var mi MetricInput
 		if i < len(in.Metrics) {

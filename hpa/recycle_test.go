@@ -12,15 +12,18 @@ import (
 // decides exactly as one that does not, and each decision stays intact
 // until the second Reconcile after it.
 func TestRecycleDecisions(t *testing.T) {
-	for _, b := range []*Behavior{nil, {}} {
-		plain, recycled := newAS(t, kedaSpec(b), DefaultConfig()), newAS(t, kedaSpec(b), DefaultConfig())
+	two := kedaSpec(&Behavior{})
+	two.Metrics = append(two.Metrics, two.Metrics[0])
+	two.Metrics[1].Name = "s1-prometheus"
+	for _, spec := range []Spec{kedaSpec(nil), kedaSpec(&Behavior{}), two} {
+		plain, recycled := newAS(t, spec, DefaultConfig()), newAS(t, spec, DefaultConfig())
 		recycled.RecycleDecisions()
 		r := rand.New(rand.NewPCG(3, 4))
 		replicas := int32(1)
 		var prev, prevCopy Decision
 		for i := range 400 {
 			now := t0.Add(time.Duration(i) * 15 * time.Second)
-			in := Input{SpecReplicas: replicas, StatusReplicas: replicas, Metrics: []MetricInput{external(int64(r.IntN(400000)))}}
+			in := Input{SpecReplicas: replicas, StatusReplicas: replicas, Metrics: []MetricInput{external(int64(r.IntN(400000))), external(int64(r.IntN(400000)))}}
 			want, got := plain.Reconcile(now, in), recycled.Reconcile(now, in)
 			require.Equal(t, want, got, "reconcile %d", i)
 			if i > 0 {

@@ -148,6 +148,7 @@ type Simulator struct {
 	// kedaMetric's buffer of observations.
 	scalingCond *keda.Condition
 	fresh       []keda.TriggerObservation
+	inputs      []hpa.MetricInput
 	// phase holds the run's resolved phase offsets.
 	phase    PhaseOffsets
 	deferred bool
@@ -850,7 +851,7 @@ func (s *Simulator) syncHPA(ctx context.Context, now time.Duration) {
 		SpecReplicas:   s.desired,
 		StatusReplicas: replicas,
 		Pods:           s.hpaPods(),
-		Metrics:        make([]hpa.MetricInput, len(s.hpaDef.Metrics)),
+		Metrics:        s.metricInputs(),
 	}
 	for i, m := range s.hpaDef.Metrics {
 		if s.loop != nil {
@@ -882,6 +883,18 @@ func (s *Simulator) syncHPA(ctx context.Context, now time.Duration) {
 		s.lastWarn = map[string]string{}
 		s.desired = d.DesiredReplicas
 	}
+}
+
+// metricInputs is syncHPA's buffer of the HPA's metric inputs, one per
+// metric, cleared: Reconcile reads them and keeps none.
+func (s *Simulator) metricInputs() []hpa.MetricInput {
+	n := len(s.hpaDef.Metrics)
+	if cap(s.inputs) < n {
+		s.inputs = make([]hpa.MetricInput, n)
+	}
+	s.inputs = s.inputs[:n]
+	clear(s.inputs)
+	return s.inputs
 }
 
 // hpaPods is what the HPA controller's pod lister returns. The
