@@ -146,6 +146,22 @@ func RunMany(ctx context.Context, spec sim.Spec, n, workers int, as []Assertion,
 	return d, nil
 }
 
+// valid checks what a shard read from a file must hold for the outputs.
+func (r Record) valid(assertions int) error {
+	if len(r.Steps) == 0 || r.Steps[0].T != 0 {
+		return errors.New("its replica steps must start at 0s")
+	}
+	for i := 1; i < len(r.Steps); i++ {
+		if r.Steps[i].T < r.Steps[i-1].T {
+			return errors.New("its replica steps are not in time order")
+		}
+	}
+	if len(r.Failed) != assertions {
+		return fmt.Errorf("%d assertion results for %d assertions", len(r.Failed), assertions)
+	}
+	return nil
+}
+
 // Merge puts the shards of one distribution back together: the result is
 // the Distribution of one unsharded RunMany.
 func Merge(shards ...*Distribution) (*Distribution, error) {
@@ -153,6 +169,21 @@ func Merge(shards ...*Distribution) (*Distribution, error) {
 		return nil, errors.New("merge needs at least one shard")
 	}
 	first := shards[0]
+	total := 0
+	for si, sh := range shards {
+		total += len(sh.Records)
+		for _, r := range sh.Records {
+			if err := r.valid(len(first.Assertions)); err != nil {
+				return nil, fmt.Errorf("shard %d (%d/%d): run %d: %w", si, sh.Shard.K, sh.Shard.N, r.Index, err)
+			}
+		}
+	}
+	if first.Runs < 1 || total > first.Runs {
+		return nil, fmt.Errorf("the shards hold %d runs of a distribution of %d: not the shards of one distribution", total, first.Runs)
+	}
+	if total < first.Runs {
+		return nil, fmt.Errorf("the shards hold %d of the %d runs: some run is in no shard; give every shard of the distribution", total, first.Runs)
+	}
 	out := &Distribution{Name: first.Name, Runs: first.Runs, Shard: Shard{0, 1}, Duration: first.Duration, Assertions: first.Assertions}
 	seen := make([]bool, first.Runs)
 	for si, sh := range shards {

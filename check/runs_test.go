@@ -78,8 +78,23 @@ func TestShardsMerge(t *testing.T) {
 	require.Equal(t, textOf(t, all), textOf(t, merged))
 	_, err = check.Merge(shards[0], shards[1], shards[3])
 	require.ErrorContains(t, err, "is in no shard")
-	_, err = check.Merge(shards[0], shards[0])
+	_, err = check.Merge(shards[0], shards[0], shards[1], shards[2])
+	require.ErrorContains(t, err, "not the shards of one distribution")
+	dup := *shards[3]
+	dup.Records = append([]check.Record(nil), shards[3].Records...)
+	dup.Records[0] = shards[0].Records[0]
+	_, err = check.Merge(shards[0], shards[1], shards[2], &dup)
 	require.ErrorContains(t, err, "given twice")
+	// A shard from a file is checked before anything is drawn from it.
+	bad := *shards[0]
+	bad.Records = append([]check.Record(nil), shards[0].Records...)
+	bad.Records[1].Steps = nil
+	_, err = check.Merge(&bad, shards[1], shards[2], shards[3])
+	require.ErrorContains(t, err, "its replica steps must start at 0s")
+	huge := *shards[0]
+	huge.Runs = 1 << 40
+	_, err = check.Merge(&huge)
+	require.ErrorContains(t, err, "some run is in no shard")
 }
 
 // TestQuantileVerdicts: a claim holds when it holds in the share of runs

@@ -110,6 +110,29 @@ type shardVariant struct {
 // mergeSweep writes the outputs of the whole sweep from its shards.
 func mergeSweep(ctx context.Context, o *sweepOptions, stdout io.Writer, shards []sweepShard) error {
 	first := shards[0]
+	n, axes := 0, len(first.Axes)
+	if len(first.Headers) != axes || len(first.Names) != axes || axes == 0 {
+		return invalidError{fmt.Sprintf("shard 0 (%d/%d): its axes, headers and names do not match", first.Shard.K, first.Shard.N)}
+	}
+	for si, sh := range shards {
+		n += len(sh.Variants)
+		for _, v := range sh.Variants {
+			if len(v.Values) != axes || len(v.Variant.Settings) != axes {
+				return invalidError{fmt.Sprintf("shard %d (%d/%d): combination %d has %d values for %d axes", si, sh.Shard.K, sh.Shard.N, v.Index, len(v.Values), axes)}
+			}
+			for i, st := range v.Variant.Settings {
+				if st.Value != v.Values[i] || !slices.Contains(first.Axes[i].Values, st.Value) {
+					return invalidError{fmt.Sprintf("shard %d (%d/%d): combination %d: %s=%s is not a value of the sweep's axis", si, sh.Shard.K, sh.Shard.N, v.Index, st.Name, st.Value)}
+				}
+			}
+		}
+	}
+	switch {
+	case n > first.Total:
+		return invalidError{fmt.Sprintf("the shards hold %d combinations of a sweep of %d: not the shards of one sweep", n, first.Total)}
+	case n < first.Total:
+		return invalidError{fmt.Sprintf("the shards hold %d of the %d combinations: some combination is in no shard; give every shard of the sweep", n, first.Total)}
+	}
 	vs := make([]*variant, first.Total)
 	for si, sh := range shards {
 		if sh.Scenario != first.Scenario || sh.Total != first.Total || !slices.Equal(sh.Headers, first.Headers) {
