@@ -119,7 +119,7 @@ func (o Options) Validate() error {
 }
 
 // Delay is a node provisioning time: uniform between Min and Max (both
-// included), or exactly Min when they are equal. Upstream has no such
+// included) in whole milliseconds, or exactly Min when they are equal. Upstream has no such
 // parameter: the time from a scale-up to a Ready node is the cloud's; the
 // FAQ ("How fast is HPA when combined with CA?") reports 3 to 4 minutes on
 // GCE.
@@ -132,7 +132,8 @@ func (d Delay) Draw(r *rand.Rand) time.Duration {
 	if d.Max <= d.Min {
 		return d.Min
 	}
-	return d.Min + time.Duration(r.Int64N(int64(d.Max-d.Min)+1))
+	steps := int64((d.Max - d.Min) / time.Millisecond)
+	return d.Min + time.Duration(r.Int64N(steps+1))*time.Millisecond
 }
 
 // NodeGroup is one autoscaled group of identical nodes.
