@@ -368,3 +368,20 @@ func TestPlaceAllSpreadsAndIsPure(t *testing.T) {
 	assert.Equal(t, scheduler.Resources{MilliCPU: 1000, Memory: 1 << 30}, u.Requested)
 	assert.Len(t, got.Nodes[0].Pods, 2)
 }
+
+func TestExplain(t *testing.T) {
+	nodes := fullPool(t)
+	nodes[0] = withNode(t, nodes[0], func(n *scheduler.Node) {
+		n.Taints = []corev1.Taint{taint("dedicated", "ws", corev1.TaintEffectNoSchedule)}
+	})
+	nodes = append(nodes, node(t, "node-3", "4", "16Gi", 110))
+	p := pod(t, "default/web", "2", "1Gi")
+	d := scheduler.Schedule(nodes, p, scheduler.DefaultOptions())
+	assert.Equal(t, []string{
+		"node-0: node(s) had untolerated taint(s): dedicated=ws:NoSchedule (TaintToleration)",
+		"node-1: Insufficient cpu: requests 2, 1 free of 4 (NodeResourcesFit)",
+		"node-2: Insufficient cpu: requests 2, 1 free of 4 (NodeResourcesFit)",
+		// cpu (4-2)*100/4 = 50, memory (16-1)*100/16 = 93 (93.75): 71.
+		"node-3: fits, score 71, chosen",
+	}, scheduler.Explain(nodes, p, d))
+}
