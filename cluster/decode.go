@@ -394,7 +394,8 @@ func decodeAutoscaling(c node) *Autoscaling {
 	o := &a.Options
 	c.fields([]string{"minNodes", "maxNodes", "provisioning", "scanInterval", "scaleDownUtilizationThreshold",
 		"scaleDownUnneededTime", "scaleDownDelayAfterAdd", "scaleDownDelayAfterDelete", "maxNodesTotal",
-		"expander", "newPodScaleUpDelay", "scaleDownEnabled"}, func(key string, c node) {
+		"expander", "newPodScaleUpDelay", "scaleDownEnabled", "maxNodesPerScaleUp", "maxScaleDownParallelism",
+		"maxDrainParallelism", "unremovableNodeRecheckTimeout"}, func(key string, c node) {
 		switch key {
 		case "minNodes":
 			a.MinNodes = c.integer(0)
@@ -450,6 +451,14 @@ func decodeAutoscaling(c node) *Autoscaling {
 			o.NewPodScaleUpDelay = c.duration()
 		case "scaleDownEnabled":
 			o.ScaleDownEnabled = c.boolean()
+		case "maxNodesPerScaleUp":
+			o.MaxNodesPerScaleUp = c.integer(1)
+		case "maxScaleDownParallelism":
+			o.MaxScaleDownParallelism = c.integer(1)
+		case "maxDrainParallelism":
+			o.MaxDrainParallelism = c.integer(1)
+		case "unremovableNodeRecheckTimeout":
+			o.UnremovableNodeRecheckTimeout = c.duration()
 		}
 	})
 	return a

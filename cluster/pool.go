@@ -37,6 +37,10 @@ import (
 //	    expander: least-waste
 //	    newPodScaleUpDelay: 0s
 //	    scaleDownEnabled: true
+//	    maxNodesPerScaleUp: 1000
+//	    maxScaleDownParallelism: 10
+//	    maxDrainParallelism: 1
+//	    unremovableNodeRecheckTimeout: 5m
 type Pool struct {
 	Name        string
 	Nodes       int

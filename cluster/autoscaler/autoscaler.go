@@ -174,9 +174,12 @@ func Step(groups []NodeGroup, opts Options, st State, obs Observation, now time.
 	// Nodes that became Ready at this very instant are not in obs yet; the
 	// loop counts them as upcoming still.
 	upcoming := append(slices.Clone(st.Upcoming), res.Ready...)
-	scaledUp, disableScaleDown := runScaleUp(groups, opts, &st, obs, upcoming, now, rng, &res)
+	// A scale-up in this loop sets LastScaleUp to now, so that
+	// --scale-down-delay-after-add holds deletions back; with a zero delay
+	// a deletion may follow in the same loop, as in RunOnce.
+	disableScaleDown := runScaleUp(groups, opts, &st, obs, upcoming, now, rng, &res)
 	if opts.ScaleDownEnabled {
-		runScaleDown(groups, opts, &st, obs, upcoming, now, scaledUp || disableScaleDown, &res)
+		runScaleDown(groups, opts, &st, obs, upcoming, now, disableScaleDown, &res)
 	}
 	res.Unneeded = slices.Clone(st.Unneeded)
 	return st, res
@@ -198,7 +201,7 @@ func templateInfo(g NodeGroup, name string) scheduler.NodeInfo {
 	return ni
 }
 
-func runScaleUp(groups []NodeGroup, opts Options, st *State, obs Observation, upcoming []Upcoming, now time.Time, rng *rand.Rand, res *Result) (scaledUp, disableScaleDown bool) {
+func runScaleUp(groups []NodeGroup, opts Options, st *State, obs Observation, upcoming []Upcoming, now time.Time, rng *rand.Rand, res *Result) (disableScaleDown bool) {
 	// Pods younger than --new-pod-scale-up-delay wait
 	// (static_autoscaler.go: filterOutYoungPods).
 	var pending []PendingPod
@@ -232,14 +235,14 @@ func runScaleUp(groups []NodeGroup, opts Options, st *State, obs Observation, up
 		toHelp = append(toHelp, p)
 	}
 	if len(toHelp) == 0 {
-		return false, false
+		return false
 	}
 	// static_autoscaler.go: shouldScaleUp.
 	if opts.MaxNodesTotal > 0 && len(obs.Nodes) >= opts.MaxNodesTotal {
 		res.NoScaleUp = fmt.Sprintf("max total nodes in cluster reached: %d", opts.MaxNodesTotal)
 		res.Events = append(res.Events, Event{Type: corev1.EventTypeWarning, Reason: "MaxNodesTotalReached", Object: "configmap/cluster-autoscaler-status",
 			Message: fmt.Sprintf("Max total nodes in cluster reached: %v", opts.MaxNodesTotal)})
-		return false, false
+		return false
 	}
 	oldest := toHelp[0].Created
 	for _, p := range toHelp {
@@ -249,7 +252,7 @@ func runScaleUp(groups []NodeGroup, opts Options, st *State, obs Observation, up
 	}
 	if oldest.Add(unschedulablePodTimeBuffer).After(now) {
 		res.NoScaleUp = "unschedulable pods are very new, waiting one iteration for more"
-		return false, true
+		return true
 	}
 
 	size := map[string]int{}
@@ -268,9 +271,15 @@ func runScaleUp(groups []NodeGroup, opts Options, st *State, obs Observation, up
 			why = append(why, g.Name+": max node group size reached")
 			continue
 		}
+		// The estimation limiter's thresholds (estimator/
+		// threshold_based_limiter.go with static_threshold.go,
+		// sng_capacity_threshold.go, cluster_capacity_threshold.go): the
+		// group's room, the cluster's room under --max-nodes-total, and
+		// --max-nodes-per-scaleup.
 		if opts.MaxNodesTotal > 0 {
 			limit = min(limit, opts.MaxNodesTotal-total)
 		}
+		limit = min(limit, opts.MaxNodesPerScaleUp)
 		if limit <= 0 {
 			why = append(why, g.Name+": max-nodes-total reached")
 			continue
@@ -284,7 +293,7 @@ func runScaleUp(groups []NodeGroup, opts Options, st *State, obs Observation, up
 	}
 	if len(options) == 0 {
 		res.NoScaleUp = "no node group can help: " + strings.Join(why, "; ")
-		return false, false
+		return false
 	}
 	best, considered := expand(opts.Expander, options, rng)
 	g := groups[gi[best.Group]]
@@ -305,7 +314,7 @@ func runScaleUp(groups []NodeGroup, opts Options, st *State, obs Observation, up
 	}
 	res.ScaleUp = su
 	st.LastScaleUp = now
-	return true, false
+	return false
 }
 
 func firstFit(nodes []scheduler.NodeInfo, p scheduler.Pod) int {

@@ -42,8 +42,9 @@
 //     --unremovable-node-recheck-timeout (5m). Each unneeded node keeps the
 //     time it was first found unneeded (core/scaledown/unneeded/nodes.go:
 //     Update). Deletions happen when not in cooldown
-//     (isScaleDownInCooldown: --scale-down-delay-after-add 10m,
-//     --scale-down-delay-after-delete 0s, none in a loop that scaled up),
+//     (isScaleDownInCooldown: --scale-down-delay-after-add 10m from the
+//     last scale-up, so none in the loop that scaled up unless the delay
+//     is 0, --scale-down-delay-after-delete 0s),
 //     for nodes unneeded longer than --scale-down-unneeded-time (10m,
 //     strictly: RemovableAt) whose group stays above its min size
 //     (verifyMinSize, target size including nodes still provisioning),

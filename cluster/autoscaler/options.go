@@ -28,6 +28,8 @@ type Options struct {
 	// MaxNodesTotal, --max-nodes-total (0, no limit): nodes in all node
 	// groups together.
 	MaxNodesTotal int
+	// MaxNodesPerScaleUp, --max-nodes-per-scaleup (1000).
+	MaxNodesPerScaleUp int
 	// Expander, --expander (least-waste); also random and most-pods.
 	Expander string
 	// NewPodScaleUpDelay, --new-pod-scale-up-delay (0s): younger pending
@@ -63,6 +65,7 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		ScanInterval:                  10 * time.Second,
+		MaxNodesPerScaleUp:            1000,
 		Expander:                      ExpanderLeastWaste,
 		ScaleDownEnabled:              true,
 		ScaleDownUtilizationThreshold: 0.5,
@@ -86,6 +89,9 @@ func (o Options) Validate() error {
 	}
 	if o.MaxNodesTotal < 0 {
 		bad("max-nodes-total", "%d: must be 0 (no limit) or more", o.MaxNodesTotal)
+	}
+	if o.MaxNodesPerScaleUp < 1 {
+		bad("max-nodes-per-scaleup", "%d: must be 1 or more", o.MaxNodesPerScaleUp)
 	}
 	switch o.Expander {
 	case ExpanderLeastWaste, ExpanderRandom, ExpanderMostPods:

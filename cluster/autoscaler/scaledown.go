@@ -30,8 +30,7 @@ func utilization(ni scheduler.NodeInfo) (u Utilization, ok bool) {
 
 // runScaleDown is StaticAutoscaler.scaleDown: the planner's bookkeeping of
 // unneeded nodes runs at every loop, in cooldown too; deletions only when
-// not in cooldown (isScaleDownInCooldown) and not right after a scale-up
-// in the same loop.
+// not in cooldown (isScaleDownInCooldown).
 func runScaleDown(groups []NodeGroup, opts Options, st *State, obs Observation, upcoming []Upcoming, now time.Time, noDeletion bool, res *Result) {
 	// unremovable/nodes.go: a node that failed the removal simulation is
 	// skipped until its recheck time.
@@ -155,7 +154,7 @@ func runScaleDown(groups []NodeGroup, opts Options, st *State, obs Observation, 
 
 	switch {
 	case noDeletion:
-		res.ScaleDownSkipped = "scale-up in this loop or pending pods too new"
+		res.ScaleDownSkipped = "scale-down disabled for this loop: the unschedulable pods are very new"
 		return
 	case st.LastScaleUp.Add(opts.ScaleDownDelayAfterAdd).After(now):
 		res.ScaleDownSkipped = "in cooldown: --scale-down-delay-after-add"

@@ -175,3 +175,29 @@ func TestStepIsPure(t *testing.T) {
 	require.NotNil(t, r1.ScaleUp)
 	assert.Equal(t, "pool-4", r1.ScaleUp.Nodes[0].Name)
 }
+
+// With --scale-down-delay-after-add 0 the loop that scales up may also
+// delete; with the default 10m it may not.
+func TestScaleUpAndDownInOneLoop(t *testing.T) {
+	small := group("small", 0, 5, "2", "4Gi", time.Minute)
+	big := group("big", 0, 5, "16", "64Gi", time.Minute)
+	groups := []autoscaler.NodeGroup{small, big}
+	now := t0.Add(20 * time.Minute)
+	st := autoscaler.State{Started: true, NextLoop: now, Unneeded: []autoscaler.Since{{Node: "small-1", At: t0}}}
+	obs := autoscaler.Observation{
+		Nodes:   []autoscaler.Node{mknode(t, small, "small-1")},
+		Pending: []autoscaler.PendingPod{{Pod: mkpod(t, "shop/batch", "8", "8Gi"), Created: t0}},
+	}
+	opts := autoscaler.DefaultOptions()
+	_, res := autoscaler.Step(groups, opts, st, obs, now, rng())
+	require.NotNil(t, res.ScaleUp)
+	assert.Equal(t, "big", res.ScaleUp.Group)
+	assert.Empty(t, res.Deleted)
+	assert.Equal(t, "in cooldown: --scale-down-delay-after-add", res.ScaleDownSkipped)
+
+	opts.ScaleDownDelayAfterAdd = 0
+	_, res = autoscaler.Step(groups, opts, st, obs, now, rng())
+	require.NotNil(t, res.ScaleUp)
+	require.Len(t, res.Deleted, 1)
+	assert.Equal(t, "small-1", res.Deleted[0].Node)
+}
