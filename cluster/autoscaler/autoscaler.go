@@ -299,8 +299,20 @@ func runScaleUp(groups []NodeGroup, opts Options, st *State, obs Observation, up
 	g := groups[gi[best.Group]]
 	su := &ScaleUp{Group: g.Name, From: size[g.Name], To: size[g.Name] + best.NodeCount, Max: g.MaxSize,
 		Pods: best.Pods, Options: options, ExpanderConsidered: considered}
+	taken := map[string]bool{}
+	for _, n := range obs.Nodes {
+		taken[n.Info.Node.Name] = true
+	}
+	for _, u := range upcoming {
+		taken[u.Name] = true
+	}
 	for i := 0; i < best.NodeCount; i++ {
+		// The next free "<group>-<n>": the counter continues from the
+		// nodes created before, skipping names in use.
 		st.Created[g.Name]++
+		for taken[fmt.Sprintf("%s-%d", g.Name, st.Created[g.Name])] {
+			st.Created[g.Name]++
+		}
 		u := Upcoming{Name: fmt.Sprintf("%s-%d", g.Name, st.Created[g.Name]), Group: g.Name, Requested: now}
 		u.Ready = now.Add(g.Provision.Draw(rng))
 		su.Nodes = append(su.Nodes, u)

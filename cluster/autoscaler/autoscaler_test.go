@@ -105,7 +105,7 @@ func TestScaleUpForPendingPods(t *testing.T) {
 	assert.Equal(t, 4, res.ScaleUp.To)
 	assert.Equal(t, []string{"shop/ws-1", "shop/ws-2"}, res.ScaleUp.Pods)
 	require.Len(t, res.ScaleUp.Nodes, 1)
-	assert.Equal(t, autoscaler.Upcoming{Name: "pool-1", Group: "pool", Requested: t0.Add(10 * time.Second), Ready: t0.Add(10*time.Second + 3*time.Minute)}, res.ScaleUp.Nodes[0])
+	assert.Equal(t, autoscaler.Upcoming{Name: "pool-4", Group: "pool", Requested: t0.Add(10 * time.Second), Ready: t0.Add(10*time.Second + 3*time.Minute)}, res.ScaleUp.Nodes[0])
 	assert.Equal(t, []autoscaler.Event{
 		{Type: "Normal", Reason: "TriggeredScaleUp", Object: "shop/ws-1", Message: "pod triggered scale-up: [{pool 3->4 (max: 5)}]"},
 		{Type: "Normal", Reason: "TriggeredScaleUp", Object: "shop/ws-2", Message: "pod triggered scale-up: [{pool 3->4 (max: 5)}]"},
@@ -122,7 +122,7 @@ func TestScaleUpForPendingPods(t *testing.T) {
 	assert.Empty(t, res.Ready)
 	_, res = autoscaler.Step(groups, opts, st, obs, t0.Add(3*time.Minute+10*time.Second), rng())
 	require.Len(t, res.Ready, 1)
-	assert.Equal(t, "pool-1", res.Ready[0].Name)
+	assert.Equal(t, "pool-4", res.Ready[0].Name, "named after the nodes in use")
 }
 
 func TestScaleUpLimits(t *testing.T) {

@@ -1,7 +1,9 @@
 package autoscaler_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -200,4 +202,40 @@ func TestScaleUpAndDownInOneLoop(t *testing.T) {
 	require.NotNil(t, res.ScaleUp)
 	require.Len(t, res.Deleted, 1)
 	assert.Equal(t, "small-1", res.Deleted[0].Node)
+}
+
+// A run of loops gives byte-identical results whether run alone or in
+// eight goroutines at once: no shared state, no clock, only the seed.
+func TestSameResultsInParallel(t *testing.T) {
+	g := group("pool", 1, 8, "4", "16Gi", 0)
+	g.Provision = autoscaler.Delay{Min: time.Minute, Max: 4 * time.Minute}
+	runOnce := func() string {
+		r := rand.New(rand.NewPCG(99, 1))
+		obs := autoscaler.Observation{Nodes: busyPool(t, g)}
+		for i := 0; i < 6; i++ {
+			obs.Pending = append(obs.Pending, autoscaler.PendingPod{Pod: mkpod(t, fmt.Sprintf("shop/ws-%d", i), "2", "1Gi"), Created: t0})
+		}
+		var st autoscaler.State
+		out := ""
+		for s := 0; s < 600; s += 5 {
+			var res autoscaler.Result
+			st, res = autoscaler.Step([]autoscaler.NodeGroup{g}, autoscaler.DefaultOptions(), st, obs, t0.Add(time.Duration(s)*time.Second), r)
+			b, err := json.Marshal(res)
+			require.NoError(t, err)
+			out += fmt.Sprintf("%d %s\n", s, b)
+		}
+		return out
+	}
+	want := runOnce()
+	got := make([]string, 8)
+	done := make(chan int)
+	for w := range got {
+		go func() { got[w] = runOnce(); done <- w }()
+	}
+	for range got {
+		<-done
+	}
+	for _, g := range got {
+		assert.Equal(t, want, g)
+	}
 }
