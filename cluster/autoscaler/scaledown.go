@@ -86,8 +86,14 @@ func runScaleDown(groups []NodeGroup, opts Options, st *State, obs Observation, 
 		pods []string
 	}
 	var removables []removable
+	gi := groupIndex(groups)
 	for _, i := range order {
 		n := obs.Nodes[i]
+		if _, ok := gi[n.Group]; !ok {
+			// Not autoscaled: a destination, never a candidate
+			// (eligibility.go: NotAutoscaled).
+			continue
+		}
 		u, ok := utilization(n.Info)
 		if !ok {
 			continue
@@ -167,7 +173,6 @@ func runScaleDown(groups []NodeGroup, opts Options, st *State, obs Observation, 
 	// unneeded/nodes.go RemovableAt and verifyMinSize: unneeded for longer
 	// than --scale-down-unneeded-time (strictly), and the group stays above
 	// its min size (target size, upcoming nodes included).
-	gi := groupIndex(groups)
 	size := map[string]int{}
 	for _, n := range obs.Nodes {
 		size[n.Group]++

@@ -67,6 +67,9 @@
 // terms weight 2, PodTopologySpread's default constraints weight 2,
 // InterPodAffinity weight 2, ImageLocality weight 1), inter-pod affinity,
 // topology spread, host ports, volumes, extended resources and DRA claims,
-// pod-level resources (refused by NewPod), and the sampling of
-// percentageOfNodesToScore above 100 nodes.
+// pod-level resources (refused by NewPod), NodeAffinity's PreFilter
+// shortcut for terms that only name nodes by metadata.name (upstream then
+// reports the other nodes as "node(s) didn't satisfy plugin(s)
+// [NodeAffinity]"; here each is filtered and reported with the affinity
+// reason), and the sampling of percentageOfNodesToScore above 100 nodes.
 package scheduler
