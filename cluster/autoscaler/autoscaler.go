@@ -331,7 +331,7 @@ func runScaleUp(groups []NodeGroup, opts Options, st *State, obs Observation, up
 
 func firstFit(nodes []scheduler.NodeInfo, p scheduler.Pod) int {
 	for i := range nodes {
-		if scheduler.Filter(nodes[i], p) == nil {
+		if scheduler.Fits(&nodes[i], &p) {
 			return i
 		}
 	}
@@ -367,7 +367,7 @@ func estimate(g NodeGroup, pending []PendingPod, limit int) (Option, bool) {
 	tmpl := templateInfo(g, g.Name+"-template")
 	var pods []scoredPod
 	for _, p := range pending {
-		if scheduler.Filter(tmpl, p.Pod) != nil {
+		if !scheduler.Fits(&tmpl, &p.Pod) {
 			continue
 		}
 		c, m := containerRequests(p.Pod)
@@ -396,7 +396,7 @@ func estimate(g NodeGroup, pending []PendingPod, limit int) (Option, bool) {
 			break
 		}
 		n := templateInfo(g, fmt.Sprintf("%s-estimate-%d", g.Name, len(nodes)))
-		if scheduler.Filter(n, sp.p) != nil {
+		if !scheduler.Fits(&n, &sp.p) {
 			break
 		}
 		nodes = append(nodes, n.Bind(sp.p))

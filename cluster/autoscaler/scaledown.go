@@ -119,7 +119,7 @@ func runScaleDown(groups []NodeGroup, opts Options, st *State, obs Observation, 
 				if k == i || !destination[k] {
 					continue
 				}
-				if scheduler.Filter(trial[k], p) == nil {
+				if scheduler.Fits(&trial[k], &p) {
 					j = k
 					break
 				}

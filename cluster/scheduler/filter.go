@@ -226,3 +226,33 @@ func filterFit(ni *NodeInfo, p *Pod) *Status {
 	}
 	return s
 }
+
+// Fits reports whether the pod passes every modelled filter on the node:
+// Filter(ni, p) == nil, without building the rejection. Simulations that
+// only need the answer (the autoscaler's) use it.
+func Fits(ni *NodeInfo, p *Pod) bool {
+	n := &ni.Node
+	if n.Unschedulable {
+		t := corev1.Taint{Key: corev1.TaintNodeUnschedulable, Effect: corev1.TaintEffectNoSchedule}
+		if !tolerated(p.Spec.Tolerations, &t) {
+			return false
+		}
+	}
+	for i := range n.Taints {
+		t := &n.Taints[i]
+		if (t.Effect == corev1.TaintEffectNoSchedule || t.Effect == corev1.TaintEffectNoExecute) && !tolerated(p.Spec.Tolerations, t) {
+			return false
+		}
+	}
+	if !matchesNodeSelector(n, &p.Spec) {
+		return false
+	}
+	if int64(len(ni.Pods))+1 > ni.AllowedPods {
+		return false
+	}
+	r := p.Requests
+	if r.MilliCPU > 0 && r.MilliCPU > ni.Allocatable.MilliCPU-ni.Requested.MilliCPU {
+		return false
+	}
+	return !(r.Memory > 0 && r.Memory > ni.Allocatable.Memory-ni.Requested.Memory)
+}

@@ -385,3 +385,24 @@ func TestExplain(t *testing.T) {
 		"node-3: fits, score 71, chosen",
 	}, scheduler.Explain(nodes, p, d))
 }
+
+// Fits agrees with Filter on every node of the tests' pools.
+func TestFitsAgreesWithFilter(t *testing.T) {
+	nodes := fullPool(t)
+	nodes = append(nodes,
+		withNode(t, node(t, "t", "8", "8Gi", 10), func(n *scheduler.Node) { n.Taints = []corev1.Taint{taint("a", "b", corev1.TaintEffectNoExecute)} }),
+		withNode(t, node(t, "u", "8", "8Gi", 10), func(n *scheduler.Node) { n.Unschedulable = true }),
+		withNode(t, node(t, "l", "8", "8Gi", 10), func(n *scheduler.Node) { n.Labels = map[string]string{"pool": "x"} }),
+		node(t, "full", "8", "8Gi", 0),
+	)
+	pods := []scheduler.Pod{
+		pod(t, "default/a", "1", ""), pod(t, "default/b", "500m", "20Gi"), pod(t, "default/c", "", ""),
+		podSpec(t, "default/d", corev1.PodSpec{NodeSelector: map[string]string{"pool": "x"}}),
+		podSpec(t, "default/e", corev1.PodSpec{Tolerations: []corev1.Toleration{{Operator: corev1.TolerationOpExists}}}),
+	}
+	for _, n := range nodes {
+		for _, p := range pods {
+			assert.Equal(t, scheduler.Filter(n, p) == nil, scheduler.Fits(&n, &p), "%s on %s", p.Name, n.Node.Name)
+		}
+	}
+}
