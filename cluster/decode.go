@@ -332,8 +332,12 @@ func DecodePool(file string, v *yaml.Node, path string) (Pool, error) {
 				p.Taints = append(p.Taints, t)
 			}
 		case "scheduler":
-			c.fields([]string{"dynamicResources"}, func(key string, c node) {
-				p.Scheduler.DynamicResources = c.boolean()
+			c.fields([]string{"dynamicResources", "balancedAllocation"}, func(key string, c node) {
+				if key == "dynamicResources" {
+					p.Scheduler.DynamicResources = c.boolean()
+				} else {
+					p.Scheduler.BalancedAllocation = c.boolean()
+				}
 			})
 		case "autoscaler":
 			p.Autoscaling = decodeAutoscaling(c)

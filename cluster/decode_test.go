@@ -46,6 +46,7 @@ func TestDecodePool(t *testing.T) {
 	assert.Equal(t, int64(110), p.Pods)
 	assert.Equal(t, []corev1.Taint{{Key: "dedicated", Value: "websocket", Effect: corev1.TaintEffectNoSchedule}}, p.Taints)
 	assert.False(t, p.Scheduler.DynamicResources)
+	assert.True(t, p.Scheduler.BalancedAllocation, "unset fields keep the default profile")
 	require.NotNil(t, p.Autoscaling)
 	assert.Equal(t, autoscaler.Delay{Min: 90 * time.Second, Max: 150 * time.Second}, p.Autoscaling.Provisioning)
 	want := autoscaler.DefaultOptions()

@@ -24,6 +24,7 @@ import (
 //	  - {key: dedicated, value: websocket, effect: NoSchedule}
 //	  scheduler:
 //	    dynamicResources: true                   # false before Kubernetes 1.34
+//	    balancedAllocation: true                 # the default profile's second score
 //	  autoscaler:                                # absent: the pool is fixed
 //	    minNodes: 3
 //	    maxNodes: 6

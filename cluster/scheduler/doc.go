@@ -17,7 +17,9 @@
 //     allocatable minus what is already requested);
 //  2. score the feasible nodes with NodeResourcesFit's LeastAllocated
 //     strategy (cpu and memory, weight 1, with 100m / 200Mi for a
-//     container that names no request, in the scoring only);
+//     container that names no request, in the scoring only), plus, as in
+//     the default profile, NodeResourcesBalancedAllocation (weight 1, real
+//     requests, best-effort pods not scored; Options.BalancedAllocation);
 //  3. choose the highest score; among equal scores the first node in the
 //     order given (upstream's order among equals is not reproducible, see
 //     Schedule);
@@ -37,6 +39,8 @@
 //
 //   - pkg/scheduler/schedule_one.go: schedulePod, numFeasibleNodesToFind,
 //     prioritizeNodes, nodeScoreHeap;
+//   - plugins/noderesources/balanced_allocation.go: PreScore (best-effort
+//     pods skipped), Score, balancedResourceScorer;
 //   - pkg/scheduler/framework/types.go: FitError.Error, NodeInfo.AddPod,
 //     getNonMissingContainerRequests; framework/runtime/framework.go:
 //     RunFilterPlugins, RunPostFilterPlugins;
@@ -62,10 +66,10 @@
 //
 // Pod priorities and actual preemption (every pod has the same priority,
 // so preemption never finds victims), the other score plugins of the
-// default profile (NodeResourcesBalancedAllocation weight 1,
-// TaintToleration's PreferNoSchedule weight 3, NodeAffinity's preferred
-// terms weight 2, PodTopologySpread's default constraints weight 2,
-// InterPodAffinity weight 2, ImageLocality weight 1), inter-pod affinity,
+// default profile (TaintToleration's PreferNoSchedule weight 3,
+// NodeAffinity's preferred terms weight 2, PodTopologySpread's default
+// constraints weight 2 — the one that spreads a Deployment's replicas over
+// nodes —, InterPodAffinity weight 2, ImageLocality weight 1), inter-pod affinity,
 // topology spread, host ports, volumes, extended resources and DRA claims,
 // pod-level resources (refused by NewPod), NodeAffinity's PreFilter
 // shortcut for terms that only name nodes by metadata.name (upstream then

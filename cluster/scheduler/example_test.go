@@ -35,13 +35,14 @@ func ExampleSchedule() {
 	fmt.Println(d.Message)
 
 	// A smaller pod fits everywhere; the scores tie and the first node wins.
-	// Its score: cpu (4000m - 3000m - 500m) * 100 / 4000m = 12, memory
-	// (16Gi - 2 * 200Mi defaulted) * 100 / 16Gi = 97, mean (12 + 97) / 2 = 54.
+	// LeastAllocated: cpu (4000m - 3000m - 500m) * 100 / 4000m = 12, memory
+	// (16Gi - 2 * 200Mi defaulted) * 100 / 16Gi = 97, mean (12 + 97) / 2 = 54;
+	// BalancedAllocation: cpu 3500m/4000m, memory 0 requested, std 0.4375: 56.
 	small, _ := scheduler.NewPod("shop/websocket-8", spec("500m"))
 	d = scheduler.Schedule(nodes, small, scheduler.DefaultOptions())
-	fmt.Println(d.Message, d.Feasible[0].Score)
+	fmt.Println(d.Message, d.Feasible[0].Score, d.Feasible[0].LeastAllocated, d.Feasible[0].BalancedAllocation)
 	// Output:
 	// false
 	// 0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.
-	// Successfully assigned shop/websocket-8 to pool-1 54
+	// Successfully assigned shop/websocket-8 to pool-1 110 54 56
 }

@@ -24,7 +24,7 @@ func Explain(nodes []NodeInfo, p Pod, d Decision) []string {
 		if d.Scheduled && f.Index == d.Index {
 			mark = ", chosen"
 		}
-		lines = append(lines, fmt.Sprintf("%s: fits, score %d%s", f.Name, f.Score, mark))
+		lines = append(lines, fmt.Sprintf("%s: fits, score %d (LeastAllocated %d, BalancedAllocation %d)%s", f.Name, f.Score, f.LeastAllocated, f.BalancedAllocation, mark))
 	}
 	return lines
 }

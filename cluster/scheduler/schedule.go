@@ -21,10 +21,15 @@ type Options struct {
 	// PostFilter), which then leads the FailedScheduling message's
 	// post-filter part.
 	DynamicResources bool
+	// BalancedAllocation adds the NodeResourcesBalancedAllocation score
+	// (weight 1) to NodeResourcesFit's, as the default profile does
+	// (apis/config/v1/default_plugins.go). Off, nodes are ranked by
+	// LeastAllocated alone.
+	BalancedAllocation bool
 }
 
 // DefaultOptions is the default profile of Kubernetes 1.35 (and later).
-func DefaultOptions() Options { return Options{DynamicResources: true} }
+func DefaultOptions() Options { return Options{DynamicResources: true, BalancedAllocation: true} }
 
 // Messages of the default profile's post-filter plugins.
 const (
@@ -38,11 +43,14 @@ const (
 	ConditionReasonUnscheduled = "Unschedulable"
 )
 
-// NodeScore is one feasible node's score.
+// NodeScore is one feasible node's score: the plugins' scores times their
+// weights (1 and 1), summed as prioritizeNodes does.
 type NodeScore struct {
-	Index int
-	Name  string
-	Score int64
+	Index              int
+	Name               string
+	Score              int64
+	LeastAllocated     int64
+	BalancedAllocation int64
 }
 
 // Rejection is one infeasible node and why.
@@ -101,8 +109,13 @@ func Schedule(nodes []NodeInfo, p Pod, opts Options) Decision {
 			d.Rejected = append(d.Rejected, Rejection{Index: i, Name: nodes[i].Node.Name, Status: *s})
 			continue
 		}
-		score := leastAllocated(&nodes[i], &p)
-		d.Feasible = append(d.Feasible, NodeScore{Index: i, Name: nodes[i].Node.Name, Score: score})
+		ns := NodeScore{Index: i, Name: nodes[i].Node.Name, LeastAllocated: leastAllocated(&nodes[i], &p)}
+		if opts.BalancedAllocation {
+			ns.BalancedAllocation = balancedAllocation(&nodes[i], &p)
+		}
+		ns.Score = ns.LeastAllocated + ns.BalancedAllocation
+		score := ns.Score
+		d.Feasible = append(d.Feasible, ns)
 		if score > best {
 			best, d.Index = score, i
 		}

@@ -275,7 +275,8 @@ func TestDefaultRequestsScoreOnly(t *testing.T) {
 	assert.Equal(t, "b", d.Node)
 	// a: cpu (1000-300)*100/1000 = 70, memory (1024-600)*100/1024 = 41 (41.4); (70+41)/2 = 55.
 	// b: cpu 90, memory (1024-200)*100/1024 = 80 (80.4); (90+80)/2 = 85.
-	assert.Equal(t, []scheduler.NodeScore{{Index: 0, Name: "a", Score: 55}, {Index: 1, Name: "b", Score: 85}}, d.Feasible)
+	// A best-effort pod is not scored by BalancedAllocation (0).
+	assert.Equal(t, []scheduler.NodeScore{{Index: 0, Name: "a", Score: 55, LeastAllocated: 55}, {Index: 1, Name: "b", Score: 85, LeastAllocated: 85}}, d.Feasible)
 	assert.Equal(t, "Successfully assigned default/z to b", d.Message)
 }
 
@@ -381,8 +382,10 @@ func TestExplain(t *testing.T) {
 		"node-0: node(s) had untolerated taint(s): dedicated=ws:NoSchedule (TaintToleration)",
 		"node-1: Insufficient cpu: requests 2, 1 free of 4 (NodeResourcesFit)",
 		"node-2: Insufficient cpu: requests 2, 1 free of 4 (NodeResourcesFit)",
-		// cpu (4-2)*100/4 = 50, memory (16-1)*100/16 = 93 (93.75): 71.
-		"node-3: fits, score 71, chosen",
+		// LeastAllocated: cpu (4-2)*100/4 = 50, memory (16-1)*100/16 = 93
+		// (93.75): 71. BalancedAllocation: fractions 2/4 and 1/16, std
+		// (0.5-0.0625)/2 = 0.21875: 78.
+		"node-3: fits, score 149 (LeastAllocated 71, BalancedAllocation 78), chosen",
 	}, scheduler.Explain(nodes, p, d))
 }
 
@@ -405,4 +408,24 @@ func TestFitsAgreesWithFilter(t *testing.T) {
 			assert.Equal(t, scheduler.Filter(n, p) == nil, scheduler.Fits(&n, &p), "%s on %s", p.Name, n.Node.Name)
 		}
 	}
+}
+
+// BalancedAllocation breaks what LeastAllocated leaves tied: b is listed
+// first and wins alone on LeastAllocated; with the default profile a wins.
+func TestBalancedAllocation(t *testing.T) {
+	a := node(t, "a", "4", "4Gi", 10).Bind(pod(t, "default/m", "0", "2Gi"))
+	b := node(t, "b", "4", "4Gi", 10).Bind(pod(t, "default/c", "2", "0"))
+	p := pod(t, "default/p", "1", "0")
+	// LeastAllocated: a cpu 75, memory 50, (75+50)/2 = 62; b cpu 25, memory 100: 62.
+	// BalancedAllocation: a fractions 0.25 and 0.5, std 0.125: 87; b 0.75 and 0: 62.
+	assert.Equal(t, int64(62), scheduler.LeastAllocatedScore(a, p))
+	assert.Equal(t, int64(62), scheduler.LeastAllocatedScore(b, p))
+	assert.Equal(t, int64(87), scheduler.BalancedAllocationScore(a, p))
+	assert.Equal(t, int64(62), scheduler.BalancedAllocationScore(b, p))
+	nodes := []scheduler.NodeInfo{b, a}
+	assert.Equal(t, "b", scheduler.Schedule(nodes, p, scheduler.Options{}).Node)
+	assert.Equal(t, "a", scheduler.Schedule(nodes, p, scheduler.DefaultOptions()).Node)
+	// Fractions are capped at 1, and a best-effort pod scores 0.
+	assert.Equal(t, int64(50), scheduler.BalancedAllocationScore(b, pod(t, "default/big", "8", "0")))
+	assert.Equal(t, int64(0), scheduler.BalancedAllocationScore(a, pod(t, "default/be", "", "")))
 }

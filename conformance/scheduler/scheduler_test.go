@@ -159,6 +159,7 @@ func (g gen) testCase() testCase {
 
 type upstream struct {
 	unsched, taints, affinity, fit fwk.FilterPlugin
+	balanced                       fwk.ScorePlugin
 }
 
 func newUpstream(t *testing.T) upstream {
@@ -174,7 +175,12 @@ func newUpstream(t *testing.T) upstream {
 	must(t, err)
 	na, err := nodeaffinity.New(ctx, &config.NodeAffinityArgs{}, nil, fts)
 	must(t, err)
-	return upstream{unsched: un.(fwk.FilterPlugin), taints: tt.(fwk.FilterPlugin), affinity: na.(fwk.FilterPlugin), fit: fit.(fwk.FilterPlugin)}
+	ba, err := noderesources.NewBalancedAllocation(ctx, &config.NodeResourcesBalancedAllocationArgs{
+		Resources: []config.ResourceSpec{{Name: "cpu", Weight: 1}, {Name: "memory", Weight: 1}},
+	}, nil, fts)
+	must(t, err)
+	return upstream{unsched: un.(fwk.FilterPlugin), taints: tt.(fwk.FilterPlugin), affinity: na.(fwk.FilterPlugin), fit: fit.(fwk.FilterPlugin),
+		balanced: ba.(fwk.ScorePlugin)}
 }
 
 func must(t *testing.T, err error) {
@@ -186,10 +192,11 @@ func must(t *testing.T, err error) {
 
 // verdict is one node's outcome, in the model's terms.
 type verdict struct {
-	plugin  string
-	code    string
-	reasons string
-	score   int64
+	plugin   string
+	code     string
+	reasons  string
+	score    int64
+	balanced int64
 }
 
 func TestAgainstUpstreamPlugins(t *testing.T) {
@@ -249,6 +256,14 @@ func TestAgainstUpstreamPlugins(t *testing.T) {
 			if s := up.fit.(fwk.PreScorePlugin).PreScore(ctx, state, c.pod, feasible); !s.IsSuccess() {
 				t.Fatalf("case %d: PreScore: %v", n, s)
 			}
+			// A Skip from BalancedAllocation's PreScore (a best-effort pod)
+			// leaves the plugin out of scoring: it adds 0.
+			baSkip := false
+			if s := up.balanced.(fwk.PreScorePlugin).PreScore(ctx, state, c.pod, feasible); s.Code() == fwk.Skip {
+				baSkip = true
+			} else if !s.IsSuccess() {
+				t.Fatalf("case %d: BalancedAllocation PreScore: %v", n, s)
+			}
 			for i, ni := range infos {
 				if want[i].plugin != "" {
 					continue
@@ -256,6 +271,11 @@ func TestAgainstUpstreamPlugins(t *testing.T) {
 				score, s := up.fit.(fwk.ScorePlugin).Score(ctx, state, c.pod, ni)
 				must(t, s.AsError())
 				want[i] = verdict{score: score}
+				if !baSkip {
+					b, s := up.balanced.Score(ctx, state, c.pod, ni)
+					must(t, s.AsError())
+					want[i].balanced = b
+				}
 			}
 		}
 
@@ -274,14 +294,17 @@ func TestAgainstUpstreamPlugins(t *testing.T) {
 		}
 		pod, err := scheduler.NewPod("default/incoming", c.pod.Spec)
 		must(t, err)
-		d := scheduler.Schedule(nodes, pod, scheduler.Options{})
+		d := scheduler.Schedule(nodes, pod, scheduler.Options{BalancedAllocation: true})
 		got := make([]verdict, len(nodes))
 		codes := map[scheduler.Code]string{scheduler.Unschedulable: fwk.Unschedulable.String(), scheduler.UnschedulableAndUnresolvable: fwk.UnschedulableAndUnresolvable.String()}
 		for _, r := range d.Rejected {
 			got[r.Index] = verdict{plugin: r.Status.Plugin, code: codes[r.Status.Code], reasons: strings.Join(r.Status.Reasons, "|")}
 		}
 		for _, f := range d.Feasible {
-			got[f.Index] = verdict{score: f.Score}
+			got[f.Index] = verdict{score: f.LeastAllocated, balanced: f.BalancedAllocation}
+			if f.Score != f.LeastAllocated+f.BalancedAllocation {
+				t.Fatalf("case %d: total %d is not the sum of %+v", n, f.Score, f)
+			}
 		}
 		for i := range want {
 			if want[i].plugin != "" {
