@@ -36,7 +36,6 @@ autoscaler: {minNodes: 3, maxNodes: 5, provisioning: {min: 2m, max: 3m}}
 	group, _ := pool.Group()
 	groups := []autoscaler.NodeGroup{group}
 	opts := pool.Autoscaling.Options
-	opts.Scheduler = pool.Scheduler
 
 	type live struct {
 		pod     scheduler.Pod
@@ -86,7 +85,7 @@ autoscaler: {minNodes: 3, maxNodes: 5, provisioning: {min: 2m, max: 3m}}
 			if lp.node != "" {
 				continue
 			}
-			d := scheduler.Schedule(infos, lp.pod, opts.Scheduler)
+			d := scheduler.Schedule(infos, lp.pod, pool.Scheduler)
 			if !d.Scheduled {
 				if !failed[lp.pod.Name] {
 					fmt.Println(clock, lp.pod.Name, "FailedScheduling:", d.Message)

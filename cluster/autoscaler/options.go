@@ -57,8 +57,6 @@ type Options struct {
 	// MaxDrainParallelism, --max-drain-parallelism (1): non-empty nodes
 	// drained and deleted at once.
 	MaxDrainParallelism int
-	// Scheduler is the scheduler model used in the simulations.
-	Scheduler scheduler.Options
 }
 
 // DefaultOptions returns the flags' defaults.
@@ -74,7 +72,6 @@ func DefaultOptions() Options {
 		UnremovableNodeRecheckTimeout: 5 * time.Minute,
 		MaxScaleDownParallelism:       10,
 		MaxDrainParallelism:           1,
-		Scheduler:                     scheduler.DefaultOptions(),
 	}
 }
 
