@@ -167,8 +167,14 @@ func Step(groups []NodeGroup, opts Options, st State, obs Observation, now time.
 	if !st.Started {
 		st.Started, st.NextLoop = true, now
 	}
-	for !st.NextLoop.After(now) {
-		st.NextLoop = st.NextLoop.Add(opts.ScanInterval)
+	// The next loop is the first multiple of the interval after now; an
+	// interval that is not positive (refused by Validate) runs a loop at
+	// every Step rather than never returning.
+	if opts.ScanInterval > 0 {
+		k := now.Sub(st.NextLoop)/opts.ScanInterval + 1
+		st.NextLoop = st.NextLoop.Add(k * opts.ScanInterval)
+	} else {
+		st.NextLoop = now
 	}
 	res.Loop = true
 	// Nodes that became Ready at this very instant are not in obs yet; the
@@ -279,7 +285,9 @@ func runScaleUp(groups []NodeGroup, opts Options, st *State, obs Observation, up
 		if opts.MaxNodesTotal > 0 {
 			limit = min(limit, opts.MaxNodesTotal-total)
 		}
-		limit = min(limit, opts.MaxNodesPerScaleUp)
+		if opts.MaxNodesPerScaleUp > 0 {
+			limit = min(limit, opts.MaxNodesPerScaleUp)
+		}
 		if limit <= 0 {
 			why = append(why, g.Name+": max-nodes-total reached")
 			continue

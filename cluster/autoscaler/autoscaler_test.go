@@ -269,3 +269,20 @@ func TestOptionsValidate(t *testing.T) {
 			"nodeGroups[1].maxSize: 2: must be 1 or more and at least minSize (3)\n"+
 			"nodeGroups[1].name: \"pool\" is used twice; node group names must be unique")
 }
+
+// Bad options never hang a Step: a zero scan interval loops at every Step,
+// and a day between two Steps is one loop.
+func TestStepNeverHangs(t *testing.T) {
+	g := group("pool", 1, 5, "4", "16Gi", time.Minute)
+	var opts autoscaler.Options
+	st, res := autoscaler.Step([]autoscaler.NodeGroup{g}, opts, autoscaler.State{}, autoscaler.Observation{}, t0, rng())
+	assert.True(t, res.Loop)
+	_, res = autoscaler.Step([]autoscaler.NodeGroup{g}, opts, st, autoscaler.Observation{}, t0, rng())
+	assert.True(t, res.Loop)
+
+	opts = autoscaler.DefaultOptions()
+	st, _ = autoscaler.Step([]autoscaler.NodeGroup{g}, opts, autoscaler.State{}, autoscaler.Observation{}, t0, rng())
+	st, res = autoscaler.Step([]autoscaler.NodeGroup{g}, opts, st, autoscaler.Observation{}, t0.Add(24*time.Hour+3*time.Second), rng())
+	assert.True(t, res.Loop)
+	assert.Equal(t, t0.Add(24*time.Hour+10*time.Second), st.NextLoop, "loops stay on the interval's grid")
+}

@@ -20,7 +20,9 @@ const (
 
 // Options are the cluster-autoscaler flags the model reads, named and
 // defaulted as in cluster-autoscaler/FAQ.md ("What are the parameters to
-// CA?") and config/flags/flags.go.
+// CA?") and config/flags/flags.go. Start from DefaultOptions: zero is a
+// meaningful value for several flags (a delay of 0s), so the zero Options
+// is not the defaults; Validate names every unusable value.
 type Options struct {
 	// ScanInterval, --scan-interval (10s): how often the cluster is
 	// reevaluated for scale up or down.
