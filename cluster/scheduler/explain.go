@@ -12,6 +12,10 @@ import (
 func Explain(nodes []NodeInfo, p Pod, d Decision) []string {
 	var lines []string
 	for _, r := range d.Rejected {
+		if r.Index < 0 || r.Index >= len(nodes) {
+			lines = append(lines, fmt.Sprintf("%s: not in the nodes given", r.Name))
+			continue
+		}
 		ni := nodes[r.Index]
 		var parts []string
 		for _, reason := range r.Status.Reasons {
