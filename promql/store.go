@@ -77,6 +77,10 @@ type Store struct {
 	// select, valid for one version.
 	version uint64
 	matched map[*directPlan]*matchSet
+	// byMatchers is the same for the engine's selectors, whose matchers
+	// are parsed anew at each query: keyed by their text.
+	byMatchers map[string]*matchSet
+	keyBuf     []byte
 
 	// Scratch space for building lookup keys without allocating.
 	pairs []labels.Label
@@ -345,13 +349,7 @@ func (q *querier) Select(_ context.Context, sortSeries bool, hints *storage.Sele
 	if hints != nil {
 		mint, maxt = hints.Start, hints.End
 	}
-	candidates := q.s.live
-	for _, m := range ms {
-		if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
-			candidates = q.s.liveByName[m.Value]
-			break
-		}
-	}
+	candidates := q.s.selectedBy(ms)
 	lastOnly := q.lastOnly && hints != nil && hints.Range == 0 && hints.Step == 0 && hints.Func != "info"
 	// Views are held by value in one slice: one allocation per Select
 	// rather than one per series, which matters at a thousand pods.
@@ -361,9 +359,6 @@ func (q *querier) Select(_ context.Context, sortSeries bool, hints *storage.Sele
 		// long gone, are the bulk of a long run with churn: skip them
 		// before matching labels.
 		if n := len(sr.ts); n == 0 || sr.ts[n-1] < mint {
-			continue
-		}
-		if !matches(sr.lbls, ms) {
 			continue
 		}
 		lo, hi := window(sr.ts, mint, maxt)
@@ -508,3 +503,48 @@ func (it *sliceIterator) AtFloatHistogram(*histogram.FloatHistogram) (int64, *hi
 func (it *sliceIterator) AtT() int64  { return it.ts[it.i] }
 func (it *sliceIterator) AtST() int64 { return 0 }
 func (it *sliceIterator) Err() error  { return nil }
+
+// maxMatcherSets bounds the matcher sets selectedBy remembers.
+const maxMatcherSets = 256
+
+// selectedBy returns the live series that match ms, in creation order:
+// each series is matched once per change of the live set, however many
+// queries select it (the engine parses its queries anew each time, so the
+// matchers are recognised by their text).
+func (s *Store) selectedBy(ms []*labels.Matcher) []*series {
+	s.keyBuf = s.keyBuf[:0]
+	for _, m := range ms {
+		s.keyBuf = binary.AppendUvarint(s.keyBuf, uint64(m.Type))
+		s.keyBuf = binary.AppendUvarint(s.keyBuf, uint64(len(m.Name)))
+		s.keyBuf = append(s.keyBuf, m.Name...)
+		s.keyBuf = binary.AppendUvarint(s.keyBuf, uint64(len(m.Value)))
+		s.keyBuf = append(s.keyBuf, m.Value...)
+	}
+	if m, ok := s.byMatchers[string(s.keyBuf)]; ok && m.version == s.version {
+		return m.list
+	}
+	candidates := s.live
+	for _, m := range ms {
+		if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
+			candidates = s.liveByName[m.Value]
+			break
+		}
+	}
+	if s.byMatchers == nil || len(s.byMatchers) >= maxMatcherSets {
+		// Rendered queries (prometheus-adapter's pod lists) make new
+		// matcher sets as the pods change: start over rather than grow.
+		s.byMatchers = map[string]*matchSet{}
+	}
+	m := s.byMatchers[string(s.keyBuf)]
+	if m == nil {
+		m = &matchSet{}
+		s.byMatchers[string(s.keyBuf)] = m
+	}
+	m.version, m.list = s.version, m.list[:0]
+	for _, sr := range candidates {
+		if matches(sr.lbls, ms) {
+			m.list = append(m.list, sr)
+		}
+	}
+	return m.list
+}
