@@ -34,14 +34,10 @@ func (o *runOptions) runMany(e *env, sc *scenarios.Scenario, n int) error {
 			return usageError{err.Error()}
 		}
 	}
-	as := make([]check.Assertion, len(sc.Expect))
-	qs := make([]float64, len(sc.Expect))
-	for i, x := range sc.Expect {
-		as[i] = check.FromExpectation(x)
-		if x.Quantile != nil {
-			qs[i] = *x.Quantile
-		}
+	if err := e.guards.checkRuns(sc, n); err != nil {
+		return err
 	}
+	as, qs := assertionsOf(sc)
 	d, err := check.RunMany(e.ctx, sc.Spec, n, o.workers, as, qs, shard)
 	if err != nil {
 		return sc.LocateError(err)
@@ -257,4 +253,26 @@ any order.`,
 	f.StringVar(&o.sweep.figure, "figure", "cost", "sweep: the figure of --heatmap: "+strings.Join(report.HeatmapFigures(), ", "))
 	addOutputFlag(cmd, &o.sweep.output)
 	return cmd
+}
+
+// assertionsOf is a scenario's expect: entries with their quantiles.
+func assertionsOf(sc *scenarios.Scenario) ([]check.Assertion, []float64) {
+	as := make([]check.Assertion, len(sc.Expect))
+	qs := make([]float64, len(sc.Expect))
+	for i, x := range sc.Expect {
+		as[i] = check.FromExpectation(x)
+		if x.Quantile != nil {
+			qs[i] = *x.Quantile
+		}
+	}
+	return as, qs
+}
+
+// checkRuns bounds the runs of a distribution as those of a sweep: a
+// scenario from a pull request cannot ask for more than --max-runs.
+func (g *guards) checkRuns(sc *scenarios.Scenario, n int) error {
+	if n > g.maxRuns {
+		return invalidError{fmt.Sprintf("%s: spec.runs (or --runs): %d runs is more than --max-runs (%d); raise --max-runs or run fewer", sc.File, n, g.maxRuns)}
+	}
+	return nil
 }

@@ -75,6 +75,13 @@ func TestRunsWhateverTheWorkers(t *testing.T) {
 	code, _, stderr := runCLI(t, "run", scenario, "--runs", "10", "--shard", "4/4")
 	require.Equal(t, exitInvalid, code)
 	require.Contains(t, stderr, "want K/N with 0 <= K < N")
+	// Runs are bounded like a sweep's, the scenario's spec.runs included.
+	code, _, stderr = runCLI(t, "run", scenario, "--max-runs", "500")
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "scenario-random.yaml: spec.runs (or --runs): 1000 runs is more than --max-runs (500)")
+	code, stdout, _ := runCLI(t, "test", scenario, "--max-runs", "500")
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stdout, "1000 runs is more than --max-runs (500)")
 }
 
 // TestTestJudgesOverRuns: with spec.runs, `test` judges each claim over

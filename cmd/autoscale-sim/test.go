@@ -220,14 +220,10 @@ func writeJUnit(w io.Writer, s junitSuites) error {
 // runVerdicts runs a scenario's spec.runs seeded variants and judges its
 // expect: entries over them.
 func runVerdicts(e *env, sc *scenarios.Scenario) ([]check.Verdict, error) {
-	as := make([]check.Assertion, len(sc.Expect))
-	qs := make([]float64, len(sc.Expect))
-	for i, x := range sc.Expect {
-		as[i] = check.FromExpectation(x)
-		if x.Quantile != nil {
-			qs[i] = *x.Quantile
-		}
+	if err := e.guards.checkRuns(sc, sc.Runs); err != nil {
+		return nil, err
 	}
+	as, qs := assertionsOf(sc)
 	d, err := check.RunMany(e.ctx, sc.Spec, sc.Runs, 0, as, qs, check.Shard{})
 	if err != nil {
 		return nil, sc.LocateError(err)
