@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/autoscale-sim/autoscale-sim/check"
+	"github.com/autoscale-sim/autoscale-sim/internal/safeio"
 	"github.com/autoscale-sim/autoscale-sim/report"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
 )
@@ -196,9 +196,10 @@ any order.`,
 			var shards []*check.Distribution
 			var sweeps []sweepShard
 			for _, path := range args {
-				b, err := os.ReadFile(path)
+				// As every input: a regular file, within the size limit.
+				b, err := safeio.ReadFile(path, 0)
 				if err != nil {
-					return err
+					return invalidError{err.Error()}
 				}
 				var kind struct {
 					Kind string `json:"kind"`
