@@ -178,6 +178,9 @@ func Merge(shards ...*Distribution) (*Distribution, error) {
 			}
 		}
 	}
+	if first.Duration <= 0 {
+		return nil, fmt.Errorf("shard 0 (%d/%d): the run's duration %s is not positive", first.Shard.K, first.Shard.N, first.Duration)
+	}
 	if first.Runs < 1 || total > first.Runs {
 		return nil, fmt.Errorf("the shards hold %d runs of a distribution of %d: not the shards of one distribution", total, first.Runs)
 	}
@@ -282,14 +285,23 @@ type Band struct {
 	Min, P5, Median, P95, Max []float64
 }
 
-// Band samples every run's replicas every step.
+// Band samples every run's replicas every step (at most 100,001
+// instants: a shorter step is widened).
 func (d *Distribution) Band(step time.Duration) Band {
 	var b Band
+	if len(d.Records) == 0 || d.Duration <= 0 {
+		return b
+	}
+	step = max(step, d.Duration/100000, 1)
 	idx := make([]int, len(d.Records))
 	vs := make([]float64, len(d.Records))
 	for t := time.Duration(0); t <= d.Duration; t += step {
 		for i, r := range d.Records {
 			st := r.Steps
+			if len(st) == 0 {
+				vs[i] = 0
+				continue
+			}
 			for idx[i]+1 < len(st) && st[idx[i]+1].T <= t {
 				idx[i]++
 			}
