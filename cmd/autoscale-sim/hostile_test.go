@@ -108,6 +108,8 @@ func TestHostileInputs(t *testing.T) {
 			code: 2, want: []string{"not a regular file (a FIFO)"}},
 		{name: "the HTML report over the scenario", files: map[string]string{"s.yaml": hostileScenario("  duration: 2m\n" + hostileLoad), "so.yaml": ok},
 			args: []string{"run", "{dir}/s.yaml", "--html", "{dir}/s.yaml"}, code: 2, want: []string{"is an input of the run"}, unchange: "s.yaml"},
+		{name: "the OpenMetrics export over a manifest", files: map[string]string{"s.yaml": hostileScenario("  duration: 2m\n" + hostileLoad), "so.yaml": ok},
+			args: []string{"run", "{dir}/s.yaml", "--openmetrics", "{dir}/so.yaml"}, code: 2, want: []string{"is an input of the run"}, unchange: "so.yaml"},
 		{name: "a sweep of 40,000 runs", files: map[string]string{"s.yaml": hostileScenario("  duration: 2m\n" + hostileLoad), "so.yaml": ok},
 			args: []string{"sweep", "{dir}/s.yaml", "--set", "spec.maxReplicaCount=" + seq(200), "--set", "spec.minReplicaCount=" + seq(200)},
 			code: 2, want: []string{"the --set lists make more than 10000 runs (--max-runs)"}},
