@@ -1,0 +1,591 @@
+package backtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/autoscale-sim/autoscale-sim/hpa"
+	"github.com/autoscale-sim/autoscale-sim/keda"
+	"github.com/autoscale-sim/autoscale-sim/openmetrics"
+	"github.com/autoscale-sim/autoscale-sim/replay"
+	"github.com/autoscale-sim/autoscale-sim/sim"
+)
+
+// Where a trigger's recorded metric input comes from.
+const (
+	// InputQuery: the answers of the trigger's own query, as the
+	// cluster's Prometheus gives them over the window.
+	InputQuery = "query"
+	// InputKEDA: keda_scaler_metrics_value of the trigger, the value
+	// KEDA's operator last read.
+	InputKEDA = "keda"
+)
+
+// InputMetric is the metric name of the replayed inputs in the simulated
+// Prometheus; each trigger's query is replaced by
+// InputMetric{trigger="<index>"}.
+const InputMetric = "autoscale_sim_recorded_input"
+
+// DefaultMaxLag bounds the lag searched either way.
+const DefaultMaxLag = 5 * time.Minute
+
+// Target is what the manifests say the recording is about.
+type Target struct {
+	Namespace    string
+	ScaledObject string
+	// HPA is the name kube-state-metrics labels the HPA with.
+	HPA        string
+	Deployment string
+	// Triggers are the ScaledObject's triggers that need a metric input.
+	Triggers []Trigger
+}
+
+// Trigger is one trigger that reads Prometheus.
+type Trigger struct {
+	Index int
+	// Metric is KEDA's External metric name (s<index>-prometheus).
+	Metric string
+	Query  string
+}
+
+// TargetOf checks that spec can be backtested and names what to look for.
+func TargetOf(spec sim.Spec) (Target, error) {
+	if spec.KEDA == nil {
+		switch {
+		case spec.ScaledJob != nil:
+			return Target{}, errors.New("backtest compares HPA decisions; a ScaledJob has no HPA")
+		default:
+			return Target{}, errors.New("backtest replays ScaledObjects; a plain HPA's metrics come from pods and adapters the recording does not replay")
+		}
+	}
+	so := spec.KEDA.Object
+	t := Target{Namespace: openmetrics.Namespace(spec), ScaledObject: so.Name, HPA: so.HPAName(), Deployment: spec.Workload.Name}
+	for i, tr := range so.Triggers {
+		switch tr.Type {
+		case "prometheus":
+			t.Triggers = append(t.Triggers, Trigger{Index: i, Metric: fmt.Sprintf("s%d-prometheus", i), Query: tr.Metadata["query"]})
+		case "cron":
+			// The cron scaler reads the clock, which the replay sets.
+		default:
+			return Target{}, fmt.Errorf("spec.triggers[%d]: a %s trigger reads %s, which a recording of Prometheus series does not replay (backtest replays prometheus and cron triggers)",
+				i, tr.Type, map[bool]string{true: "the pods' resource usage", false: "the broker's offsets"}[tr.Type == "cpu" || tr.Type == "memory"])
+		}
+	}
+	return t, nil
+}
+
+// Recording is what the cluster did over a window.
+type Recording struct {
+	From, To time.Time
+	// Inputs are the recorded metric inputs by trigger index.
+	Inputs map[int]Input
+	// Raw are recorded series that the triggers' own queries read (from
+	// an offline recording); the simulated Prometheus evaluates them.
+	Raw []replay.Series
+	// Desired and Current are the HPA's status.desiredReplicas and
+	// status.currentReplicas; SpecReplicas the Deployment's spec.replicas.
+	Desired, Current, SpecReplicas []replay.Point
+}
+
+// Input is one trigger's recorded metric input.
+type Input struct {
+	// Source is InputQuery or InputKEDA.
+	Source string
+	Series []replay.Series
+}
+
+// Classify sorts the series of an offline recording (query_range or
+// instant answers of the HTTP API) by what they are: the HPA's and the
+// Deployment's status by name and labels, keda_scaler_metrics_value by
+// scaledObject and triggerIndex, a series without a metric name as the
+// answer of the trigger's query (only when there is one such trigger),
+// any other named series as a raw series the trigger queries read.
+// Series of other objects are ignored; what is left out is returned as
+// notes.
+func Classify(t Target, series []replay.Series, input string) (*Recording, []string, error) {
+	rec := &Recording{Inputs: map[int]Input{}}
+	var notes []string
+	ignored := map[string]int{}
+	for _, s := range series {
+		name := s.Labels[replay.NameLabel]
+		ns := s.Labels[openmetrics.LabelNamespace]
+		switch name {
+		case openmetrics.HPADesiredReplicas, openmetrics.HPACurrentReplicas:
+			if ns != t.Namespace || s.Labels[openmetrics.LabelHPA] != t.HPA {
+				ignored[name]++
+				continue
+			}
+			dst := &rec.Desired
+			if name == openmetrics.HPACurrentReplicas {
+				dst = &rec.Current
+			}
+			if len(*dst) > 0 {
+				return nil, nil, fmt.Errorf("the recording holds %s twice for HPA %s/%s", name, t.Namespace, t.HPA)
+			}
+			*dst = s.Points
+		case openmetrics.DeploymentSpecReplicas:
+			if ns != t.Namespace || s.Labels[openmetrics.LabelDeployment] != t.Deployment {
+				ignored[name]++
+				continue
+			}
+			if len(rec.SpecReplicas) > 0 {
+				return nil, nil, fmt.Errorf("the recording holds %s twice for Deployment %s/%s", name, t.Namespace, t.Deployment)
+			}
+			rec.SpecReplicas = s.Points
+		case openmetrics.KEDAScalerMetricsValue:
+			if ns != t.Namespace || s.Labels[openmetrics.LabelScaledObject] != t.ScaledObject || input != InputKEDA {
+				ignored[name]++
+				continue
+			}
+			i, err := strconv.Atoi(s.Labels[openmetrics.LabelTriggerIndex])
+			if err != nil {
+				return nil, nil, fmt.Errorf("series %s: triggerIndex %q is not a number", s, s.Labels[openmetrics.LabelTriggerIndex])
+			}
+			in := rec.Inputs[i]
+			in.Source = InputKEDA
+			in.Series = append(in.Series, s)
+			rec.Inputs[i] = in
+		case "":
+			if input != InputQuery {
+				ignored["answers of queries"]++
+				continue
+			}
+			if len(t.Triggers) != 1 {
+				return nil, nil, fmt.Errorf("series %s has no metric name: it is the answer of a query, but the ScaledObject has %d prometheus triggers and nothing says whose; record keda_scaler_metrics_value or the raw series the queries read", s, len(t.Triggers))
+			}
+			i := t.Triggers[0].Index
+			in := rec.Inputs[i]
+			in.Source = InputQuery
+			in.Series = append(in.Series, s)
+			rec.Inputs[i] = in
+		default:
+			if strings.HasPrefix(name, "kube_") || strings.HasPrefix(name, "keda_") {
+				ignored[name]++
+				continue
+			}
+			rec.Raw = append(rec.Raw, s)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(ignored)) {
+		notes = append(notes, fmt.Sprintf("left out %d series of %s (other objects, or not the --input)", ignored[k], k))
+	}
+	return rec, notes, nil
+}
+
+// Span is the window a recording covers: from the first to the last
+// sample of the HPA's (else the Deployment's) recorded replicas.
+func (r *Recording) Span() (from, to time.Time, ok bool) {
+	ps := r.Desired
+	if len(ps) == 0 {
+		ps = r.SpecReplicas
+	}
+	if len(ps) == 0 {
+		return time.Time{}, time.Time{}, false
+	}
+	return ps[0].T, ps[len(ps)-1].T, true
+}
+
+// Options tune a backtest.
+type Options struct {
+	// MaxLag bounds the lag searched either way (default DefaultMaxLag).
+	MaxLag time.Duration
+}
+
+// Prepare builds the replay of rec over [rec.From, rec.To]: the Spec the
+// backtest simulates, and the starting replica count with where it came
+// from.
+func Prepare(spec sim.Spec, t Target, rec *Recording) (sim.Spec, string, error) {
+	spec = spec.Defaulted()
+	if !rec.To.After(rec.From) {
+		return spec, "", fmt.Errorf("the window [%s, %s] is empty", rec.From.Format(time.RFC3339), rec.To.Format(time.RFC3339))
+	}
+	start, from, err := startReplicas(rec)
+	if err != nil {
+		return spec, "", err
+	}
+	so := *spec.KEDA.Object
+	so.Triggers = slices.Clone(so.Triggers)
+	spec.KEDA = &sim.KEDA{Object: &so, Version: spec.KEDA.Version}
+	spec.Start = rec.From
+	spec.Duration = rec.To.Sub(rec.From) / spec.Tick * spec.Tick
+	spec.Loads, spec.Series, spec.Faults = nil, nil, nil
+	spec.Workload.Crashes = nil
+	spec.Workload.InitialReplicas = start
+	spec.AllowEmptyQueries = nil
+	for _, tr := range t.Triggers {
+		spec.AllowEmptyQueries = append(spec.AllowEmptyQueries, tr.Index)
+		in, ok := rec.Inputs[tr.Index]
+		if !ok {
+			if len(rec.Raw) > 0 {
+				continue // the trigger's own query reads the raw series
+			}
+			return spec, "", fmt.Errorf("spec.triggers[%d]: the recording has no metric input for trigger %s (query %s)", tr.Index, tr.Metric, tr.Query)
+		}
+		md := maps.Clone(so.Triggers[tr.Index].Metadata)
+		md["query"] = fmt.Sprintf("%s{trigger=%q}", InputMetric, strconv.Itoa(tr.Index))
+		so.Triggers[tr.Index].Metadata = md
+		for _, s := range in.Series {
+			spec.Series = append(spec.Series, rawSeries(s, rec.From, map[string]string{"trigger": strconv.Itoa(tr.Index)}))
+		}
+	}
+	for _, s := range rec.Raw {
+		spec.Series = append(spec.Series, rawSeries(s, rec.From, nil))
+	}
+	return spec, from, nil
+}
+
+// rawSeries turns a recorded series into a raw series of the replay, the
+// points before from left out.
+func rawSeries(s replay.Series, from time.Time, set map[string]string) sim.RawSeries {
+	ls := maps.Clone(s.Labels)
+	if set != nil {
+		// The recorded labels are kept, renamed, so that a query that
+		// answered several series still gives several.
+		ls = map[string]string{replay.NameLabel: InputMetric}
+		for k, v := range s.Labels {
+			if k != replay.NameLabel {
+				ls["recorded_"+k] = v
+			}
+		}
+		maps.Copy(ls, set)
+	}
+	out := sim.RawSeries{Labels: ls}
+	for _, p := range s.Points {
+		if d := p.T.Sub(from); d >= 0 {
+			out.Points = append(out.Points, sim.RawPoint{T: d, V: p.V})
+		}
+	}
+	return out
+}
+
+// startReplicas is the replica count at the window's start: the HPA's
+// status.currentReplicas (the scale's spec.replicas when the sync in
+// force then began), else the Deployment's spec.replicas, as last
+// recorded at or before From.
+func startReplicas(rec *Recording) (int32, string, error) {
+	for _, c := range []struct {
+		ps   []replay.Point
+		name string
+	}{{rec.Current, openmetrics.HPACurrentReplicas}, {rec.SpecReplicas, openmetrics.DeploymentSpecReplicas}} {
+		if p, ok := at(c.ps, rec.From, 0); ok && !math.IsNaN(p.V) && p.V >= 0 && p.V < math.MaxInt32 {
+			return int32(p.V), fmt.Sprintf("%s at %s", c.name, p.T.UTC().Format(time.RFC3339)), nil
+		}
+	}
+	return 0, "", fmt.Errorf("the recording has no replica count at or before --from %s: it needs %s or %s of the HPA", rec.From.UTC().Format(time.RFC3339), openmetrics.HPACurrentReplicas, openmetrics.DeploymentSpecReplicas)
+}
+
+// at is the last point at or before t, and whether it is younger than
+// maxAge (0: any age).
+func at(ps []replay.Point, t time.Time, maxAge time.Duration) (replay.Point, bool) {
+	i := sort.Search(len(ps), func(i int) bool { return ps[i].T.After(t) })
+	if i == 0 {
+		return replay.Point{}, false
+	}
+	p := ps[i-1]
+	if maxAge > 0 && t.Sub(p.T) >= maxAge {
+		return p, false
+	}
+	return p, true
+}
+
+// spacing is the median interval between consecutive points.
+func spacing(ps []replay.Point) time.Duration {
+	if len(ps) < 2 {
+		return 0
+	}
+	d := make([]time.Duration, 0, len(ps)-1)
+	for i := 1; i < len(ps); i++ {
+		d = append(d, ps[i].T.Sub(ps[i-1].T))
+	}
+	slices.Sort(d)
+	return d[len(d)/2]
+}
+
+// Report is the outcome of a backtest.
+type Report struct {
+	Scenario     string    `json:"scenario"`
+	Namespace    string    `json:"namespace"`
+	ScaledObject string    `json:"scaledObject"`
+	HPA          string    `json:"hpa"`
+	From         time.Time `json:"from"`
+	To           time.Time `json:"to"`
+	// SyncPeriod is the HPA sync period; Compared names the recorded
+	// series the decisions are compared with.
+	SyncPeriod time.Duration `json:"-"`
+	Compared   string        `json:"compared"`
+	// Start is the starting replica count and where it was read.
+	Start     int32  `json:"startReplicas"`
+	StartFrom string `json:"startFrom"`
+	// Inputs say what each trigger replayed.
+	Inputs []InputInfo `json:"inputs"`
+	// Syncs is the number of HPA syncs compared, Agreeing those whose
+	// desired replicas agree.
+	Syncs     int     `json:"syncs"`
+	Agreeing  int     `json:"agreeing"`
+	Agreement float64 `json:"agreement"`
+	// Missing counts the syncs without a recorded value.
+	Missing                 int     `json:"missing"`
+	SimulatedReplicaSeconds float64 `json:"simulatedReplicaSeconds"`
+	RecordedReplicaSeconds  float64 `json:"recordedReplicaSeconds"`
+	ReplicaSecondsError     float64 `json:"replicaSecondsError"`
+	MeanAbsoluteError       float64 `json:"meanAbsoluteError"`
+	// Lag is the shift of the recorded trace that agrees best, and
+	// LagAgreement the agreement at that shift.
+	Lag          time.Duration  `json:"-"`
+	LagAgreement float64        `json:"lagAgreement"`
+	Points       []Point        `json:"-"`
+	Disagreement []Disagreement `json:"disagreements"`
+	Notes        []string       `json:"notes"`
+}
+
+// InputInfo describes a trigger's replayed input.
+type InputInfo struct {
+	Trigger int    `json:"trigger"`
+	Metric  string `json:"metric"`
+	// Source is InputQuery, InputKEDA, or "raw" (the trigger's own query
+	// over recorded raw series).
+	Source string `json:"source"`
+	Series int    `json:"series"`
+	Points int    `json:"points"`
+}
+
+// Point is one HPA sync of the comparison.
+type Point struct {
+	T         time.Time
+	Simulated int32
+	// Recorded is nil when no recorded sample is in force at T.
+	Recorded *int32
+}
+
+// Disagreement is a sync whose simulated desired replicas differ from the
+// recorded ones (or have none to compare with).
+type Disagreement struct {
+	At time.Time `json:"at"`
+	// Offset is At less the window's start.
+	Offset    time.Duration `json:"-"`
+	Recorded  *int32        `json:"recorded"`
+	Simulated int32         `json:"simulated"`
+	// Why is the simulated decision: each metric's value and proposal,
+	// stabilization, limits, and KEDA's activity.
+	Why string `json:"why"`
+}
+
+// Run simulates the replay of rec and compares it with the recorded
+// replicas at every HPA sync.
+func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Options) (*Report, error) {
+	if opts.MaxLag <= 0 {
+		opts.MaxLag = DefaultMaxLag
+	}
+	replaySpec, startFrom, err := Prepare(spec, t, rec)
+	if err != nil {
+		return nil, err
+	}
+	s, err := sim.New(replaySpec)
+	if err != nil {
+		return nil, err
+	}
+	replaySpec = s.Spec()
+	sync := replaySpec.Controller.SyncPeriod
+	r := &Report{Scenario: spec.Name, Namespace: t.Namespace, ScaledObject: t.ScaledObject, HPA: t.HPA,
+		From: rec.From, To: rec.From.Add(replaySpec.Duration), SyncPeriod: sync,
+		Start: replaySpec.Workload.InitialReplicas, StartFrom: startFrom}
+	for _, tr := range t.Triggers {
+		info := InputInfo{Trigger: tr.Index, Metric: tr.Metric, Source: "raw"}
+		if in, ok := rec.Inputs[tr.Index]; ok {
+			info.Source, info.Series = in.Source, len(in.Series)
+			for _, s := range in.Series {
+				info.Points += len(s.Points)
+			}
+		} else {
+			info.Series = len(rec.Raw)
+			for _, s := range rec.Raw {
+				info.Points += len(s.Points)
+			}
+		}
+		r.Inputs = append(r.Inputs, info)
+	}
+	recorded, spec2 := rec.Desired, true
+	r.Compared = openmetrics.HPADesiredReplicas
+	if len(recorded) == 0 {
+		recorded, spec2 = rec.SpecReplicas, false
+		r.Compared = openmetrics.DeploymentSpecReplicas
+	}
+	if len(recorded) == 0 {
+		return nil, fmt.Errorf("the recording has neither %s of HPA %s/%s nor %s of Deployment %s/%s to compare with",
+			openmetrics.HPADesiredReplicas, t.Namespace, t.HPA, openmetrics.DeploymentSpecReplicas, t.Namespace, t.Deployment)
+	}
+	maxAge := spacing(recorded)
+	if maxAge <= 0 {
+		maxAge = sync
+	}
+	type step struct {
+		sim int32
+		why string
+	}
+	var steps []step
+	var times []time.Time
+	for off := time.Duration(0); off <= replaySpec.Duration; off += sync {
+		if err := s.RunUntil(ctx, off); err != nil {
+			return nil, err
+		}
+		d, ok := s.LastHPADecision()
+		now := replaySpec.Start.Add(off)
+		if !ok || !d.Time.Equal(now) {
+			// No sync at this instant (the ScaledObject is paused).
+			continue
+		}
+		v := d.StatusDesiredReplicas
+		if !spec2 {
+			v = d.DesiredReplicas
+		}
+		poll, polled := s.LastPoll()
+		steps = append(steps, step{v, explain(d, poll, polled)})
+		times = append(times, now)
+	}
+	if _, err := s.Run(ctx); err != nil {
+		return nil, err
+	}
+	recAt := func(t time.Time) *int32 {
+		p, ok := at(recorded, t, maxAge)
+		if !ok || math.IsNaN(p.V) {
+			return nil
+		}
+		v := int32(math.Round(p.V))
+		return &v
+	}
+	var absErr float64
+	var withValue int
+	var last *int32
+	for i, st := range steps {
+		now := times[i]
+		rv := recAt(now)
+		r.Points = append(r.Points, Point{T: now, Simulated: st.sim, Recorded: rv})
+		hold := sync
+		if i == len(steps)-1 || times[i+1].Sub(now) < hold {
+			if i < len(steps)-1 {
+				hold = times[i+1].Sub(now)
+			} else if end := r.To.Sub(now); end < hold {
+				hold = end
+			}
+		}
+		r.SimulatedReplicaSeconds += float64(st.sim) * hold.Seconds()
+		if rv != nil {
+			last = rv
+		}
+		if last != nil {
+			r.RecordedReplicaSeconds += float64(*last) * hold.Seconds()
+		}
+		r.Syncs++
+		switch {
+		case rv == nil:
+			r.Missing++
+		case *rv == st.sim:
+			r.Agreeing++
+		}
+		if rv != nil {
+			withValue++
+			absErr += math.Abs(float64(*rv - st.sim))
+		}
+		if rv == nil || *rv != st.sim {
+			r.Disagreement = append(r.Disagreement, Disagreement{At: now, Offset: now.Sub(r.From), Recorded: rv, Simulated: st.sim, Why: st.why})
+		}
+	}
+	if r.Syncs > 0 {
+		r.Agreement = float64(r.Agreeing) / float64(r.Syncs)
+	}
+	if withValue > 0 {
+		r.MeanAbsoluteError = absErr / float64(withValue)
+	}
+	r.ReplicaSecondsError = r.SimulatedReplicaSeconds - r.RecordedReplicaSeconds
+	r.Lag, r.LagAgreement = bestLag(r.Points, sync, opts.MaxLag, recAt)
+	r.Notes = append(r.Notes,
+		"the loads, raw series and faults of the scenario are left out: the recording holds what happened",
+		"every pod at the start is ready and the HPA's stabilization window starts empty",
+		fmt.Sprintf("a recorded sample holds for the recording's sample spacing (%s); a sync without one in force counts as a disagreement", maxAge))
+	return r, nil
+}
+
+// bestLag tries shifting the recorded trace by whole sync periods, up to
+// maxLag either way, and returns the shift with the highest agreement
+// (the smallest shift among equals, the positive one before the
+// negative).
+func bestLag(points []Point, sync, maxLag time.Duration, recAt func(time.Time) *int32) (time.Duration, float64) {
+	best, bestAgree := time.Duration(0), -1.0
+	n := int(maxLag / sync)
+	for k := 0; k <= n; k++ {
+		for _, sign := range []int{1, -1} {
+			if k == 0 && sign < 0 {
+				continue
+			}
+			lag := time.Duration(sign*k) * sync
+			agree, total := 0, 0
+			for _, p := range points {
+				rv := recAt(p.T.Add(lag))
+				if rv == nil {
+					continue
+				}
+				total++
+				if *rv == p.Simulated {
+					agree++
+				}
+			}
+			if total == 0 {
+				continue
+			}
+			if a := float64(agree) / float64(total); a > bestAgree {
+				best, bestAgree = lag, a
+			}
+		}
+	}
+	if bestAgree < 0 {
+		bestAgree = 0
+	}
+	return best, bestAgree
+}
+
+// explain words the simulated sync: each metric's value, usage ratio and
+// proposal, the stabilization and the limits, and KEDA's activity.
+func explain(d hpa.Decision, poll keda.PollResult, polled bool) string {
+	var parts []string
+	for _, m := range d.Metrics {
+		name := m.Description
+		if i := strings.IndexByte(name, '('); i > 0 {
+			name = name[:i]
+		}
+		if m.Err != nil {
+			parts = append(parts, fmt.Sprintf("%s failed (%s)", name, m.ConditionReason))
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s = %s, ratio %.2f, proposes %d", name, m.CurrentValue, m.UsageRatio, m.Proposal))
+	}
+	if d.Path != hpa.PathMetrics {
+		parts = append(parts, "path "+d.Path)
+	}
+	if d.Stabilized != d.MetricsDesired && d.Path == hpa.PathMetrics {
+		s := fmt.Sprintf("stabilized to %d", d.Stabilized)
+		if d.StabilizationReason != "" {
+			s += " (" + d.StabilizationReason + ")"
+		}
+		parts = append(parts, s)
+	}
+	if d.LimitReason != "" && d.LimitReason != "DesiredWithinRange" {
+		parts = append(parts, d.LimitReason)
+	}
+	parts = append(parts, fmt.Sprintf("current %d, desired %d", d.CurrentReplicas, d.DesiredReplicas))
+	if polled {
+		a := "inactive"
+		if poll.Active {
+			a = "active"
+		}
+		parts = append(parts, "KEDA "+a)
+	}
+	return strings.Join(parts, "; ")
+}

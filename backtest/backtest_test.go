@@ -1,0 +1,149 @@
+package backtest_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/autoscale-sim/autoscale-sim/backtest"
+	"github.com/autoscale-sim/autoscale-sim/openmetrics"
+	"github.com/autoscale-sim/autoscale-sim/replay"
+	"github.com/autoscale-sim/autoscale-sim/scenarios"
+	"github.com/autoscale-sim/autoscale-sim/sim"
+)
+
+func load(t *testing.T, file string) sim.Spec {
+	t.Helper()
+	sc, err := scenarios.Load(file)
+	require.NoError(t, err)
+	return sc.Spec
+}
+
+// recorded turns an export into the series a Prometheus that backfilled
+// it would answer.
+func recorded(x *openmetrics.Export) []replay.Series {
+	var out []replay.Series
+	for _, s := range x.Series {
+		rs := replay.Series{Labels: map[string]string{}}
+		for k, v := range s.Labels {
+			rs.Labels[k] = v
+		}
+		for i, ms := range s.T {
+			rs.Points = append(rs.Points, replay.Point{T: time.UnixMilli(ms).UTC(), V: s.V[i]})
+		}
+		out = append(out, rs)
+	}
+	return out
+}
+
+func roundTrip(t *testing.T, file, input string, edit func([]replay.Series)) (*backtest.Report, sim.Spec) {
+	t.Helper()
+	spec := load(t, file)
+	spec.Start = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	x, err := openmetrics.Simulate(context.Background(), spec)
+	require.NoError(t, err)
+	series := recorded(x)
+	if edit != nil {
+		edit(series)
+	}
+	target, err := backtest.TargetOf(spec)
+	require.NoError(t, err)
+	rec, _, err := backtest.Classify(target, series, input)
+	require.NoError(t, err)
+	rec.From, rec.To = spec.Start, spec.Start.Add(spec.Duration)
+	r, err := backtest.Run(context.Background(), spec, target, rec, backtest.Options{})
+	require.NoError(t, err)
+	return r, spec
+}
+
+func TestRoundTripAgreesFully(t *testing.T) {
+	for _, tc := range []struct{ file, input string }{
+		{"../examples/queue/scenario.yaml", backtest.InputKEDA},
+		{"../examples/queue/scenario.yaml", backtest.InputQuery},
+		{"../examples/websocket/scenario.yaml", backtest.InputKEDA},
+		{"../examples/diurnal/scenario.yaml", backtest.InputKEDA},
+	} {
+		t.Run(tc.file+"/"+tc.input, func(t *testing.T) {
+			r, _ := roundTrip(t, tc.file, tc.input, nil)
+			require.Positive(t, r.Syncs)
+			require.Empty(t, r.Disagreement)
+			require.Equal(t, 1.0, r.Agreement)
+			require.Equal(t, time.Duration(0), r.Lag)
+			require.Zero(t, r.MeanAbsoluteError)
+			require.Zero(t, r.ReplicaSecondsError)
+		})
+	}
+}
+
+func TestPerturbedRecordingGivesExactlyThoseDisagreements(t *testing.T) {
+	var manual, missing time.Time
+	r, _ := roundTrip(t, "../examples/queue/scenario.yaml", backtest.InputKEDA, func(series []replay.Series) {
+		for i, s := range series {
+			if s.Labels[replay.NameLabel] != openmetrics.HPADesiredReplicas {
+				continue
+			}
+			// A manual scale: someone set 7 replicas for two syncs at 20m.
+			for j := range s.Points {
+				if off := s.Points[j].T.Sub(s.Points[0].T); off == 20*time.Minute || off == 20*time.Minute+15*time.Second {
+					s.Points[j].V = 7
+					if manual.IsZero() {
+						manual = s.Points[j].T
+					}
+				}
+			}
+			// A missing scrape at 6m.
+			for j := range s.Points {
+				if s.Points[j].T.Sub(s.Points[0].T) == 6*time.Minute {
+					missing = s.Points[j].T
+					series[i].Points = append(s.Points[:j:j], s.Points[j+1:]...)
+					break
+				}
+			}
+		}
+	})
+	require.Len(t, r.Disagreement, 3, "%+v", r.Disagreement)
+	require.Equal(t, missing, r.Disagreement[0].At)
+	require.Nil(t, r.Disagreement[0].Recorded)
+	require.Equal(t, manual, r.Disagreement[1].At)
+	require.Equal(t, int32(7), *r.Disagreement[1].Recorded)
+	require.Equal(t, manual.Add(15*time.Second), r.Disagreement[2].At)
+	require.Equal(t, r.Syncs-3, r.Agreeing)
+	require.Equal(t, 1, r.Missing)
+	require.Contains(t, r.Disagreement[1].Why, "external metric s0-prometheus")
+	require.Equal(t, time.Duration(0), r.Lag)
+	// Two syncs at 7 instead of 1, held 15 s each; the missing scrape
+	// holds the previous value.
+	require.Equal(t, 2*6*15.0, r.RecordedReplicaSeconds-r.SimulatedReplicaSeconds)
+	require.InDelta(t, 12.0/float64(r.Syncs-1), r.MeanAbsoluteError, 1e-12)
+}
+
+func TestLagFindsAShiftedRecording(t *testing.T) {
+	for _, shift := range []time.Duration{30 * time.Second, -45 * time.Second} {
+		r, _ := roundTrip(t, "../examples/queue/scenario.yaml", backtest.InputKEDA, func(series []replay.Series) {
+			for _, s := range series {
+				if s.Labels[replay.NameLabel] == openmetrics.HPADesiredReplicas {
+					for j := range s.Points {
+						s.Points[j].T = s.Points[j].T.Add(shift)
+					}
+				}
+			}
+		})
+		require.Less(t, r.Agreement, 1.0)
+		require.Equal(t, shift, r.Lag)
+		require.Equal(t, 1.0, r.LagAgreement)
+	}
+}
+
+func TestTargetRefusesWhatARecordingCannotReplay(t *testing.T) {
+	spec := load(t, "../examples/kafka-partitions/scenario.yaml")
+	_, err := backtest.TargetOf(spec)
+	require.ErrorContains(t, err, "spec.triggers[0]: a kafka trigger reads the broker's offsets")
+	spec = load(t, "../examples/prometheus-adapter-websocket/scenario.yaml")
+	_, err = backtest.TargetOf(spec)
+	require.ErrorContains(t, err, "backtest replays ScaledObjects")
+	spec = load(t, "../examples/scaledjob-burst/scenario-default.yaml")
+	_, err = backtest.TargetOf(spec)
+	require.ErrorContains(t, err, "a ScaledJob has no HPA")
+}

@@ -1,0 +1,63 @@
+package backtest
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/autoscale-sim/autoscale-sim/openmetrics"
+	"github.com/autoscale-sim/autoscale-sim/replay"
+)
+
+// Fetch reads the recording of [from, to] from a live Prometheus: the
+// HPA's and the Deployment's status as raw samples (an instant query of
+// a range selector, so that each sample keeps its scrape time and a
+// missing scrape stays missing), from lookback before from on, and each
+// trigger's input over the window at step (query_range of the trigger's
+// query, or of keda_scaler_metrics_value for InputKEDA).
+func Fetch(ctx context.Context, c *replay.Client, t Target, from, to time.Time, step, lookback time.Duration, input string) (*Recording, error) {
+	if !to.After(from) {
+		return nil, fmt.Errorf("--to %s is not after --from %s", to.UTC().Format(time.RFC3339), from.UTC().Format(time.RFC3339))
+	}
+	rec := &Recording{From: from, To: to, Inputs: map[int]Input{}}
+	window := to.Sub(from) + lookback
+	raw := func(name, objLabel, obj string) ([]replay.Point, error) {
+		q := fmt.Sprintf("%s{%s=%s,%s=%s}[%dms]", name, openmetrics.LabelNamespace, strconv.Quote(t.Namespace), objLabel, strconv.Quote(obj), window.Milliseconds())
+		series, err := c.Query(ctx, q, to)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", q, err)
+		}
+		switch len(series) {
+		case 0:
+			return nil, nil
+		case 1:
+			return series[0].Points, nil
+		}
+		return nil, fmt.Errorf("%s: %d series answer, want one (is kube-state-metrics scraped twice? add the job label to tell them apart)", q, len(series))
+	}
+	var err error
+	if rec.Desired, err = raw(openmetrics.HPADesiredReplicas, openmetrics.LabelHPA, t.HPA); err != nil {
+		return nil, err
+	}
+	if rec.Current, err = raw(openmetrics.HPACurrentReplicas, openmetrics.LabelHPA, t.HPA); err != nil {
+		return nil, err
+	}
+	if rec.SpecReplicas, err = raw(openmetrics.DeploymentSpecReplicas, openmetrics.LabelDeployment, t.Deployment); err != nil {
+		return nil, err
+	}
+	for _, tr := range t.Triggers {
+		q, source := tr.Query, InputQuery
+		if input == InputKEDA {
+			q, source = fmt.Sprintf("%s{%s=%s,%s=%s,%s=%s}", openmetrics.KEDAScalerMetricsValue,
+				openmetrics.LabelNamespace, strconv.Quote(t.Namespace), openmetrics.LabelScaledObject, strconv.Quote(t.ScaledObject),
+				openmetrics.LabelTriggerIndex, strconv.Quote(strconv.Itoa(tr.Index))), InputKEDA
+		}
+		series, err := c.QueryRange(ctx, q, from, to, step)
+		if err != nil {
+			return nil, fmt.Errorf("spec.triggers[%d]: %w", tr.Index, err)
+		}
+		rec.Inputs[tr.Index] = Input{Source: source, Series: series}
+	}
+	return rec, nil
+}
