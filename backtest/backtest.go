@@ -168,14 +168,13 @@ func Classify(t Target, series []replay.Series, input string) (*Recording, []str
 			rec.Inputs[i] = in
 		default:
 			if strings.HasPrefix(name, "kube_") || strings.HasPrefix(name, "keda_") {
-				ignored[name]++
-				continue
+				continue // other exporters' series: nothing the replay reads
 			}
 			rec.Raw = append(rec.Raw, s)
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(ignored)) {
-		notes = append(notes, fmt.Sprintf("left out %d series of %s (other objects, or not the --input)", ignored[k], k))
+		notes = append(notes, fmt.Sprintf("left out %d series of %s (other objects, or not the input asked for)", ignored[k], k))
 	}
 	return rec, notes, nil
 }
@@ -236,8 +235,13 @@ func Prepare(spec sim.Spec, t Target, rec *Recording) (sim.Spec, string, error) 
 			spec.Series = append(spec.Series, rawSeries(s, rec.From, map[string]string{"trigger": strconv.Itoa(tr.Index)}))
 		}
 	}
-	for _, s := range rec.Raw {
-		spec.Series = append(spec.Series, rawSeries(s, rec.From, nil))
+	for _, tr := range t.Triggers {
+		if _, ok := rec.Inputs[tr.Index]; !ok {
+			for _, s := range rec.Raw {
+				spec.Series = append(spec.Series, rawSeries(s, rec.From, nil))
+			}
+			break
+		}
 	}
 	return spec, from, nil
 }
@@ -311,50 +315,50 @@ func spacing(ps []replay.Point) time.Duration {
 
 // Report is the outcome of a backtest.
 type Report struct {
-	Scenario     string    `json:"scenario"`
-	Namespace    string    `json:"namespace"`
-	ScaledObject string    `json:"scaledObject"`
-	HPA          string    `json:"hpa"`
-	From         time.Time `json:"from"`
-	To           time.Time `json:"to"`
+	Scenario     string
+	Namespace    string
+	ScaledObject string
+	HPA          string
+	From         time.Time
+	To           time.Time
 	// SyncPeriod is the HPA sync period; Compared names the recorded
 	// series the decisions are compared with.
-	SyncPeriod time.Duration `json:"-"`
-	Compared   string        `json:"compared"`
+	SyncPeriod time.Duration
+	Compared   string
 	// Start is the starting replica count and where it was read.
-	Start     int32  `json:"startReplicas"`
-	StartFrom string `json:"startFrom"`
+	Start     int32
+	StartFrom string
 	// Inputs say what each trigger replayed.
-	Inputs []InputInfo `json:"inputs"`
+	Inputs []InputInfo
 	// Syncs is the number of HPA syncs compared, Agreeing those whose
 	// desired replicas agree.
-	Syncs     int     `json:"syncs"`
-	Agreeing  int     `json:"agreeing"`
-	Agreement float64 `json:"agreement"`
+	Syncs     int
+	Agreeing  int
+	Agreement float64
 	// Missing counts the syncs without a recorded value.
-	Missing                 int     `json:"missing"`
-	SimulatedReplicaSeconds float64 `json:"simulatedReplicaSeconds"`
-	RecordedReplicaSeconds  float64 `json:"recordedReplicaSeconds"`
-	ReplicaSecondsError     float64 `json:"replicaSecondsError"`
-	MeanAbsoluteError       float64 `json:"meanAbsoluteError"`
+	Missing                 int
+	SimulatedReplicaSeconds float64
+	RecordedReplicaSeconds  float64
+	ReplicaSecondsError     float64
+	MeanAbsoluteError       float64
 	// Lag is the shift of the recorded trace that agrees best, and
 	// LagAgreement the agreement at that shift.
-	Lag          time.Duration  `json:"-"`
-	LagAgreement float64        `json:"lagAgreement"`
-	Points       []Point        `json:"-"`
-	Disagreement []Disagreement `json:"disagreements"`
-	Notes        []string       `json:"notes"`
+	Lag          time.Duration
+	LagAgreement float64
+	Points       []Point
+	Disagreement []Disagreement
+	Notes        []string
 }
 
 // InputInfo describes a trigger's replayed input.
 type InputInfo struct {
-	Trigger int    `json:"trigger"`
-	Metric  string `json:"metric"`
+	Trigger int
+	Metric  string
 	// Source is InputQuery, InputKEDA, or "raw" (the trigger's own query
 	// over recorded raw series).
-	Source string `json:"source"`
-	Series int    `json:"series"`
-	Points int    `json:"points"`
+	Source string
+	Series int
+	Points int
 }
 
 // Point is one HPA sync of the comparison.
@@ -368,14 +372,14 @@ type Point struct {
 // Disagreement is a sync whose simulated desired replicas differ from the
 // recorded ones (or have none to compare with).
 type Disagreement struct {
-	At time.Time `json:"at"`
+	At time.Time
 	// Offset is At less the window's start.
-	Offset    time.Duration `json:"-"`
-	Recorded  *int32        `json:"recorded"`
-	Simulated int32         `json:"simulated"`
+	Offset    time.Duration
+	Recorded  *int32
+	Simulated int32
 	// Why is the simulated decision: each metric's value and proposal,
 	// stabilization, limits, and KEDA's activity.
-	Why string `json:"why"`
+	Why string
 }
 
 // Run simulates the replay of rec and compares it with the recorded
@@ -577,7 +581,7 @@ func explain(d hpa.Decision, poll keda.PollResult, polled bool) string {
 		parts = append(parts, s)
 	}
 	if d.LimitReason != "" && d.LimitReason != "DesiredWithinRange" {
-		parts = append(parts, d.LimitReason)
+		parts = append(parts, "ScalingLimited "+d.LimitReason)
 	}
 	parts = append(parts, fmt.Sprintf("current %d, desired %d", d.CurrentReplicas, d.DesiredReplicas))
 	if polled {

@@ -188,6 +188,7 @@ func newRootCommand(e *env) *cobra.Command {
 		newExplainCommand(e),
 		newSweepCommand(e),
 		newCompareCommand(e),
+		newBacktestCommand(e),
 		newVersionCommand(e),
 	)
 	return root

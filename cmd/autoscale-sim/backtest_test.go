@@ -1,0 +1,76 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+var backtestExample = []string{"backtest", "../../examples/backtest/scenario.yaml",
+	"--recorded", "../../examples/backtest/trigger.json", "--recorded", "../../examples/backtest/kube-state-metrics.json"}
+
+// TestBacktestExampleReport: the committed report of examples/backtest is
+// what the command prints (regenerate with -update).
+func TestBacktestExampleReport(t *testing.T) {
+	code, stdout, stderr := runCLI(t, append(backtestExample, "--min-agreement", "0.9")...)
+	require.Equal(t, exitOK, code, stderr)
+	golden := "../../examples/backtest/report.txt"
+	if *update {
+		require.NoError(t, os.WriteFile(golden, []byte(stdout), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	require.Equal(t, string(want), stdout)
+	// The recording holds one lost scrape and a manual scale of two syncs:
+	// exactly those disagree.
+	require.Contains(t, stdout, "Agreement: 97.0% (98 of 101 syncs; 1 without a recorded value)")
+	require.Contains(t, stdout, "Disagreements (3):")
+	require.Regexp(t, `12:06:00 +6m +none +9 `, stdout)
+	require.Regexp(t, `12:20:00 +20m +4 +1 `, stdout)
+	require.Regexp(t, `12:20:15 +20m15s +4 +1 `, stdout)
+}
+
+func TestBacktestExitsOneBelowMinAgreement(t *testing.T) {
+	code, stdout, _ := runCLI(t, append(backtestExample, "--min-agreement", "0.98")...)
+	require.Equal(t, exitFailed, code)
+	require.Contains(t, stdout, "BELOW --min-agreement 98.0%")
+}
+
+func TestBacktestWindowAndInputs(t *testing.T) {
+	// A window that leaves the lost scrape out, and a start read where the
+	// recording has 9 replicas.
+	code, stdout, stderr := runCLI(t, append(backtestExample, "--from", "2026-11-30T12:07:00Z", "--to", "1796041500")...)
+	require.Equal(t, exitOK, code, stderr)
+	require.Contains(t, stdout, "2026-11-30T12:07:00Z to 2026-11-30T12:25:00Z (18m)")
+	require.Contains(t, stdout, "start: 9 replicas (kube_horizontalpodautoscaler_status_current_replicas at 2026-11-30T12:07:00Z)")
+	require.NotContains(t, stdout, "12:06:00")
+	// --input keda wants keda_scaler_metrics_value, which the example's
+	// recording does not hold.
+	code, _, stderr = runCLI(t, append(backtestExample, "--input", "keda")...)
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "spec.triggers[0]: the recording has no metric input for trigger s0-prometheus")
+}
+
+func TestBacktestUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"backtest", "../../examples/backtest/scenario.yaml"}, "backtest needs the recording"},
+		{[]string{"backtest", "../../examples/backtest/scenario.yaml", "--prometheus-url", "http://127.0.0.1:1"}, "--prometheus-url needs the window"},
+		{append(backtestExample, "--input", "logs"), `--input "logs": want query or keda`},
+		{append(backtestExample, "--min-agreement", "90"), "--min-agreement 90: the agreement is a fraction from 0 to 1"},
+		{append(backtestExample, "--from", "yesterday"), `--from "yesterday": want an RFC 3339 time`},
+		{[]string{"backtest", "../../examples/prometheus-adapter-websocket/scenario.yaml", "--recorded", "../../examples/backtest/trigger.json"}, "backtest replays ScaledObjects"},
+		{[]string{"backtest", "../../examples/backtest/scenario.yaml", "--recorded", "../../examples/backtest/scenario.yaml"}, "examples/backtest/scenario.yaml: "},
+		{[]string{"backtest", "../../examples/backtest/scenario.yaml", "--recorded", "../../examples/backtest/trigger.json"}, "no kube_horizontalpodautoscaler_status_desired_replicas of HPA demo/keda-hpa-queue-workers"},
+	} {
+		t.Run(strings.Join(tc.args[2:], " "), func(t *testing.T) {
+			code, _, stderr := runCLI(t, tc.args...)
+			require.Equal(t, exitInvalid, code)
+			require.Contains(t, stderr, tc.want)
+		})
+	}
+}
