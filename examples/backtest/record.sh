@@ -28,10 +28,10 @@ awk -v lost=$((start + 360)) -v m1=$((start + 1200)) -v m2=$((start + 1215)) '
 	}
 	{ print }' "$tmp/run.om" >"$tmp/cluster.om"
 command -v promtool >/dev/null 2>&1 || bash .ci/prometheus.sh >/dev/null # installs Prometheus and promtool
-url=$(bash .ci/prometheus.sh backfill "$tmp/cluster.om" | tail -1)
+read -r url pid < <(bash .ci/prometheus.sh backfill "$tmp/cluster.om" | tail -1)
 curl -fsS "$url/api/v1/query_range" --data-urlencode 'query=sum(queue_depth{job="worker"})' \
 	--data-urlencode "start=$start" --data-urlencode "end=$end" --data-urlencode step=15 >examples/backtest/trigger.json
 curl -fsS "$url/api/v1/query" --data-urlencode "time=$end" \
 	--data-urlencode 'query={__name__=~"kube_horizontalpodautoscaler_status_(desired|current)_replicas|kube_deployment_spec_replicas",namespace="demo"}[30m]' \
 	>examples/backtest/kube-state-metrics.json
-kill "$(cat "${AUTOSCALE_SIM_PROMETHEUS_DIR:-${TMPDIR:-/tmp}/autoscale-sim-prometheus}/prometheus-backfill.pid")"
+kill "$pid"
