@@ -279,7 +279,10 @@ func startReplicas(rec *Recording) (int32, string, error) {
 		ps   []replay.Point
 		name string
 	}{{rec.Current, openmetrics.HPACurrentReplicas}, {rec.SpecReplicas, openmetrics.DeploymentSpecReplicas}} {
-		if p, ok := at(c.ps, rec.From, 0); ok && !math.IsNaN(p.V) && p.V >= 0 && p.V < math.MaxInt32 {
+		if p, ok := at(c.ps, rec.From, 0); ok && !math.IsNaN(p.V) {
+			if p.V < 0 || p.V > math.MaxInt32 || p.V != math.Trunc(p.V) {
+				return 0, "", fmt.Errorf("%s at %s: %g is not a replica count", c.name, p.T.UTC().Format(time.RFC3339Nano), p.V)
+			}
 			return int32(p.V), fmt.Sprintf("%s at %s", c.name, p.T.UTC().Format(time.RFC3339)), nil
 		}
 	}
@@ -425,6 +428,11 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 	if len(recorded) == 0 {
 		return nil, fmt.Errorf("the recording has neither %s of HPA %s/%s nor %s of Deployment %s/%s to compare with",
 			openmetrics.HPADesiredReplicas, t.Namespace, t.HPA, openmetrics.DeploymentSpecReplicas, t.Namespace, t.Deployment)
+	}
+	for _, p := range recorded {
+		if !math.IsNaN(p.V) && (p.V < 0 || p.V > math.MaxInt32 || p.V != math.Trunc(p.V)) {
+			return nil, fmt.Errorf("%s at %s: %g is not a replica count", r.Compared, p.T.UTC().Format(time.RFC3339Nano), p.V)
+		}
 	}
 	maxAge := spacing(recorded)
 	if maxAge <= 0 {

@@ -14,7 +14,7 @@ import (
 	"github.com/autoscale-sim/autoscale-sim/sim"
 )
 
-func load(t *testing.T, file string) sim.Spec {
+func load(t testing.TB, file string) sim.Spec {
 	t.Helper()
 	sc, err := scenarios.Load(file)
 	require.NoError(t, err)
