@@ -246,6 +246,22 @@ func (a *Autoscaler) EffectiveBehavior() *Behavior {
 	return DefaultBehavior(a.behavior, a.cfg.DownscaleStabilization)
 }
 
+// Update replaces the spec, as an update of the HPA object does (KEDA
+// rewriting the behavior of its HPA for a paused-scale-in annotation, say):
+// the controller's in-memory recommendations and scale events are keyed by
+// the HPA's namespace/name (horizontal.go, HorizontalController
+// recommendations, scaleUpEvents, scaleDownEvents) and survive, and so does
+// the status. Only deleting the HPA forgets them.
+func (a *Autoscaler) Update(spec Spec) error {
+	n, err := NewAutoscaler(spec, a.cfg)
+	if err != nil {
+		return err
+	}
+	n.state, n.windows = a.state, a.windows
+	*a = *n
+	return nil
+}
+
 // Restart models a kube-controller-manager restart: the in-memory
 // recommendations and scale events are lost (status conditions live in the
 // API server and stay), so the initial-recommendation rule applies again.

@@ -271,6 +271,17 @@ func (l *Loop) SetAnnotations(annotations map[string]string) {
 	}
 }
 
+// Name is the ScaledObject's name.
+func (l *Loop) Name() string { return l.so.Name }
+
+// Annotations returns a copy of the ScaledObject's annotations.
+func (l *Loop) Annotations() map[string]string { return maps.Clone(l.so.Annotations) }
+
+// Paused reports whether KEDA has stopped the scale loop and deleted the
+// HPA (paused-replicas present, or paused true); the one-direction pauses
+// keep both.
+func (l *Loop) Paused() bool { return l.so.Paused() }
+
 func (l *Loop) reconcilePause() {
 	l.conds.Paused = Condition{"True", "ScaledObjectPaused", "ScaledObject is paused"}
 	if l.so.Paused() {

@@ -34,6 +34,8 @@ const (
 	tDurationOrObject
 	// tDurationPair is a list of two durations, [from, to].
 	tDurationPair
+	// tStringMap is a mapping of strings, as metadata.annotations.
+	tStringMap
 )
 
 // field is one key of a section.
@@ -133,6 +135,7 @@ var specSection = &section{
 		{name: "expect", typ: tList, section: expectSection, doc: "Claims about the run, checked by autoscale-sim test."},
 		{name: "series", typ: tList, section: seriesSection, doc: "Raw series, written as given (open loop)."},
 		{name: "faults", typ: tList, section: faultSection},
+		{name: "annotate", typ: tList, section: annotateSection, doc: "Annotation changes of the ScaledObject during the run, as kubectl annotate makes them."},
 	},
 }
 
@@ -396,6 +399,17 @@ var faultSection = &section{
 		{name: "to", typ: tDuration},
 		{name: "at", typ: tDuration, doc: "The instant of a controllerRestart."},
 		{name: "metric", typ: tInteger, min: nonNeg(), doc: "Limits a query fault to spec.triggers[metric] (or spec.metrics[metric])."},
+	},
+}
+
+var annotateSection = &section{
+	name:     "annotation",
+	doc:      "kubectl annotate at an instant: set some annotations, remove others.",
+	required: []string{"at"},
+	fields: []field{
+		{name: "at", typ: tDuration},
+		{name: "set", typ: tStringMap, doc: "Annotations to add or overwrite, e.g. autoscaling.keda.sh/paused: \"true\"."},
+		{name: "remove", typ: tList, elem: tString, doc: "Annotations to remove (kubectl annotate KEY-)."},
 	},
 }
 

@@ -334,6 +334,10 @@ type manifestRefs struct {
 	jobs     sim.JobModel
 	jobsNode *node
 	jobQueue node
+	// annotate locates spec.annotate, which only a ScaledObject accepts;
+	// annotateAt its entries' instants.
+	annotate   node
+	annotateAt []node
 }
 
 func scenarioSpec(n node, sc *Scenario) manifestRefs {
@@ -515,6 +519,13 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 					refs.metricIndexes = append(refs.metricIndexes, metric)
 				}
 			})
+		case "annotate":
+			v.items(func(i int, v node) {
+				c, at := annotation(v)
+				s.Annotate = append(s.Annotate, c)
+				refs.annotateAt = append(refs.annotateAt, at)
+			})
+			refs.annotate = v
 		case "expect":
 			sc.Expect = expectations(v)
 		case "sim":

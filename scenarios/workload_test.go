@@ -174,3 +174,30 @@ func TestKafkaLoad(t *testing.T) {
 	require.Equal(t, &sim.Kafka{Partitions: 6, ConsumerGroup: "g", Assignor: sim.CooperativeStickyAssignor, RebalancePause: 2 * time.Second,
 		CommitInterval: time.Second, SessionTimeout: 10 * time.Second, InitialLag: 100}, sc.Spec.Loads[0].Kafka)
 }
+
+func TestAnnotateErrors(t *testing.T) {
+	tests := []struct{ name, spec, want string }{
+		{"neither set nor remove", "  annotate: [{at: 1m}]\n", "scenario.yaml:7: spec.annotate[0]: set or remove must name at least one annotation"},
+		{"set and removed", "  annotate: [{at: 1m, set: {a: \"1\"}, remove: [a]}]\n", `spec.annotate[0]: annotation "a" is both set and removed`},
+		{"unquoted value", "  annotate: [{at: 1m, set: {autoscaling.keda.sh/paused-replicas: 2}}]\n", `spec.annotate[0].set.autoscaling.keda.sh/paused-replicas: must be a string, got the number 2; quote it: "2"`},
+		{"after the end", "  annotate: [{at: 10m, set: {a: \"1\"}}]\n", "scenario.yaml:7: spec.annotate[0].at: 10m0s is not before the end of the run (spec.duration 10m0s)"},
+		{"out of order", "  annotate: [{at: 5m, set: {a: \"1\"}}, {at: 2m, remove: [a]}]\n", "spec.annotate[1].at: 2m0s is before spec.annotate[0] (5m0s): give the changes in time order"},
+		{"missing at", "  annotate: [{set: {a: \"1\"}}]\n", "scenario.yaml:7: spec.annotate[0]: at must be set"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			scen := "apiVersion: autoscale-sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  duration: 10m\n  autoscaler: {manifests: so.yaml}\n" + tt.spec
+			_, err := Parse("scenario.yaml", []byte(scen), files(map[string]string{"so.yaml": cpuScaledObject}))
+			require.Error(t, err)
+			require.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestAnnotateNeedsAScaledObject(t *testing.T) {
+	scen := "apiVersion: autoscale-sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  duration: 10m\n  autoscaler: {manifests: hpa.yaml}\n" +
+		"  annotate: [{at: 1m, set: {autoscaling.keda.sh/paused: \"true\"}}]\n"
+	cpuHPA := "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 10\n"
+	_, err := Parse("scenario.yaml", []byte(scen), files(map[string]string{"hpa.yaml": cpuHPA}))
+	require.ErrorContains(t, err, "scenario.yaml:7: spec.annotate: annotation changes during a run are modelled for a ScaledObject")
+}

@@ -41,9 +41,12 @@ type Simulator struct {
 
 	loop *keda.Loop
 	// column maps a trigger index to its trace column.
-	column           map[int]int
-	paused           bool
-	hpaScalingActive bool
+	column map[int]int
+	paused bool
+	// pollFrom and syncFrom are when the KEDA scale loop and the HPA's
+	// resync started: 0, or the instant a removed pause recreated them.
+	pollFrom, syncFrom time.Duration
+	hpaScalingActive   bool
 
 	result  Result
 	metrics []float64 // last value read per Result.Metrics column
@@ -337,6 +340,10 @@ func (s *Simulator) RunUntil(ctx context.Context, t time.Duration) error {
 		}
 		s.now = s.next
 		if err := s.tick(ctx); err != nil {
+			var ie *InterruptedError
+			if errors.As(err, &ie) {
+				return ie
+			}
 			return fmt.Errorf("t=%s: %w", s.now, err)
 		}
 	}
@@ -378,6 +385,11 @@ func (s *Simulator) tick(ctx context.Context) error {
 	now := s.now
 	// 0. Injected faults start or end.
 	s.applyFaults(now)
+	if s.loop != nil && len(s.spec.Annotate) > 0 {
+		if err := s.annotate(now); err != nil {
+			return err
+		}
+	}
 	// 1. Pods become ready, crash or disappear; Jobs' pods start, take
 	// messages and finish.
 	s.pods.advance(now)
@@ -435,7 +447,7 @@ func (s *Simulator) tick(ctx context.Context) error {
 		}
 	}
 	// 4. KEDA polls its triggers.
-	if s.loop != nil && due(now, s.loop.PollingInterval()) {
+	if s.loop != nil && dueFrom(now, s.pollFrom, s.loop.PollingInterval()) {
 		if err := s.pollKEDA(ctx, now); err != nil {
 			return err
 		}
@@ -447,7 +459,7 @@ func (s *Simulator) tick(ctx context.Context) error {
 	}
 	// 5. The HPA controller reconciles (KEDA deletes its HPA while the
 	// ScaledObject is paused; a ScaledJob has none).
-	if s.ctrl != nil && !s.paused && due(now, s.spec.Controller.SyncPeriod) {
+	if s.ctrl != nil && !s.paused && dueFrom(now, s.syncFrom, s.spec.Controller.SyncPeriod) {
 		s.syncHPA(ctx, now)
 	}
 	if s.fatal != nil {
@@ -775,7 +787,11 @@ func (s *Simulator) instant(ctx context.Context, metric int, query string, now t
 	}
 	res, err := s.evaluate(ctx, query, now)
 	var le *promql.LimitError
-	if errors.As(err, &le) && s.fatal == nil {
+	if err != nil && ctx.Err() != nil && s.fatal == nil {
+		// The run was stopped (a deadline, a cancel) while the query ran:
+		// the engine's timeout says so, not the size of the query.
+		s.fatal = &InterruptedError{At: now, Duration: s.spec.Duration, Err: ctx.Err()}
+	} else if errors.As(err, &le) && s.fatal == nil {
 		// Too big a question: the run stops rather than feed the
 		// autoscaler an error a cluster would not see.
 		field := fmt.Sprintf("spec.triggers[%d].metadata.query", metric)
