@@ -229,7 +229,14 @@ func Prepare(spec sim.Spec, t Target, rec *Recording) (sim.Spec, string, error) 
 			return spec, "", fmt.Errorf("spec.triggers[%d]: the recording has no metric input for trigger %s (query %s)", tr.Index, tr.Metric, tr.Query)
 		}
 		md := maps.Clone(so.Triggers[tr.Index].Metadata)
-		md["query"] = fmt.Sprintf("%s{trigger=%q}", InputMetric, strconv.Itoa(tr.Index))
+		sel := fmt.Sprintf("%s{trigger=%q}", InputMetric, strconv.Itoa(tr.Index))
+		if len(in.Series) == 1 {
+			// One series: sum() of it is the same answer (and empty
+			// where it is), and the simulated Prometheus evaluates it
+			// without the engine's per-query setup (promql.Direct).
+			sel = "sum(" + sel + ")"
+		}
+		md["query"] = sel
 		so.Triggers[tr.Index].Metadata = md
 		for _, s := range in.Series {
 			spec.Series = append(spec.Series, rawSeries(s, rec.From, map[string]string{"trigger": strconv.Itoa(tr.Index)}))
@@ -438,6 +445,14 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 	if maxAge <= 0 {
 		maxAge = sync
 	}
+	recAt := func(t time.Time) *int32 {
+		p, ok := at(recorded, t, maxAge)
+		if !ok || math.IsNaN(p.V) {
+			return nil
+		}
+		v := int32(math.Round(p.V))
+		return &v
+	}
 	type step struct {
 		sim int32
 		why string
@@ -458,20 +473,17 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 		if !spec2 {
 			v = d.DesiredReplicas
 		}
-		poll, polled := s.LastPoll()
-		steps = append(steps, step{v, explain(d, poll, polled)})
+		st := step{sim: v}
+		if rv := recAt(now); rv == nil || *rv != v {
+			// Only a disagreement is explained.
+			poll, polled := s.LastPoll()
+			st.why = explain(d, poll, polled)
+		}
+		steps = append(steps, st)
 		times = append(times, now)
 	}
 	if _, err := s.Run(ctx); err != nil {
 		return nil, err
-	}
-	recAt := func(t time.Time) *int32 {
-		p, ok := at(recorded, t, maxAge)
-		if !ok || math.IsNaN(p.V) {
-			return nil
-		}
-		v := int32(math.Round(p.V))
-		return &v
 	}
 	var absErr float64
 	var withValue int
