@@ -445,13 +445,18 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 	if maxAge <= 0 {
 		maxAge = sync
 	}
-	recAt := func(t time.Time) *int32 {
+	value := func(t time.Time) (int32, bool) {
 		p, ok := at(recorded, t, maxAge)
 		if !ok || math.IsNaN(p.V) {
-			return nil
+			return 0, false
 		}
-		v := int32(math.Round(p.V))
-		return &v
+		return int32(p.V), true
+	}
+	recAt := func(t time.Time) *int32 {
+		if v, ok := value(t); ok {
+			return &v
+		}
+		return nil
 	}
 	type step struct {
 		sim int32
@@ -474,7 +479,7 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 			v = d.DesiredReplicas
 		}
 		st := step{sim: v}
-		if rv := recAt(now); rv == nil || *rv != v {
+		if rv, ok := value(now); !ok || rv != v {
 			// Only a disagreement is explained.
 			poll, polled := s.LastPoll()
 			st.why = explain(d, poll, polled)
@@ -529,7 +534,7 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 		r.MeanAbsoluteError = absErr / float64(withValue)
 	}
 	r.ReplicaSecondsError = r.SimulatedReplicaSeconds - r.RecordedReplicaSeconds
-	r.Lag, r.LagAgreement = bestLag(r.Points, sync, opts.MaxLag, recAt)
+	r.Lag, r.LagAgreement = bestLag(r.Points, sync, opts.MaxLag, value)
 	r.Notes = append(r.Notes,
 		"the loads, raw series and faults of the scenario are left out: the recording holds what happened",
 		"every pod at the start is ready and the HPA's stabilization window starts empty",
@@ -541,7 +546,7 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 // maxLag either way, and returns the shift with the highest agreement
 // (the smallest shift among equals, the positive one before the
 // negative).
-func bestLag(points []Point, sync, maxLag time.Duration, recAt func(time.Time) *int32) (time.Duration, float64) {
+func bestLag(points []Point, sync, maxLag time.Duration, value func(time.Time) (int32, bool)) (time.Duration, float64) {
 	best, bestAgree := time.Duration(0), -1.0
 	n := int(maxLag / sync)
 	for k := 0; k <= n; k++ {
@@ -552,12 +557,12 @@ func bestLag(points []Point, sync, maxLag time.Duration, recAt func(time.Time) *
 			lag := time.Duration(sign*k) * sync
 			agree, total := 0, 0
 			for _, p := range points {
-				rv := recAt(p.T.Add(lag))
-				if rv == nil {
+				rv, ok := value(p.T.Add(lag))
+				if !ok {
 					continue
 				}
 				total++
-				if *rv == p.Simulated {
+				if rv == p.Simulated {
 					agree++
 				}
 			}

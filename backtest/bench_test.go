@@ -7,6 +7,7 @@ import (
 
 	"github.com/autoscale-sim/autoscale-sim/backtest"
 	"github.com/autoscale-sim/autoscale-sim/openmetrics"
+	"github.com/autoscale-sim/autoscale-sim/sim"
 )
 
 // BenchmarkBacktestDay backtests a day of 15 s syncs (examples/diurnal,
@@ -48,6 +49,18 @@ func BenchmarkExportDay(b *testing.B) {
 			b.Fatal(err)
 		}
 		if err := x.Write(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRunDay is the plain run of the same day, the baseline of the
+// two above.
+func BenchmarkRunDay(b *testing.B) {
+	spec := load(b, "../examples/diurnal/scenario.yaml")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := sim.Run(context.Background(), spec); err != nil {
 			b.Fatal(err)
 		}
 	}
