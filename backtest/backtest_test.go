@@ -64,6 +64,7 @@ func TestRoundTripAgreesFully(t *testing.T) {
 		{"../examples/queue/scenario.yaml", backtest.InputQuery},
 		{"../examples/websocket/scenario.yaml", backtest.InputKEDA},
 		{"../examples/diurnal/scenario.yaml", backtest.InputKEDA},
+		{"../examples/websocket/scenario-maintenance.yaml", backtest.InputKEDA},
 	} {
 		t.Run(tc.file+"/"+tc.input, func(t *testing.T) {
 			r, _ := roundTrip(t, tc.file, tc.input, nil)

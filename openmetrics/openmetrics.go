@@ -192,6 +192,9 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 		poll           keda.PollResult
 	}
 	states := map[time.Duration]kedaState{}
+	// recreated is when KEDA last created the HPA again after a pause.
+	var recreated time.Time
+	wasPaused := false
 	for t := time.Duration(0); t <= spec.Duration; t += step {
 		if err := s.RunUntil(ctx, t); err != nil {
 			return nil, err
@@ -203,14 +206,24 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 			st.paused = st.polled && st.poll.Paused
 		}
 		states[t] = st
+		if wasPaused && !st.paused {
+			recreated = spec.Start.Add(t)
+		}
+		wasPaused = st.paused
 		// While a ScaledObject is paused KEDA has deleted its HPA, and
 		// kube-state-metrics exports nothing for it.
 		if d, ok := s.LastHPADecision(); ok && s.HPA() != nil && !st.paused {
 			// Status as horizontal.go setStatus leaves it:
 			// currentReplicas is scale.spec.replicas at the sync,
-			// desiredReplicas the applied recommendation.
-			b.add(hpaLabels(HPADesiredReplicas), ms, float64(d.StatusDesiredReplicas))
-			b.add(hpaLabels(HPACurrentReplicas), ms, float64(d.CurrentReplicas))
+			// desiredReplicas the applied recommendation. The HPA KEDA
+			// creates after a pause has an empty status (zeros) until
+			// its first sync.
+			desired, current := float64(d.StatusDesiredReplicas), float64(d.CurrentReplicas)
+			if !recreated.IsZero() && d.Time.Before(recreated) {
+				desired, current = 0, 0
+			}
+			b.add(hpaLabels(HPADesiredReplicas), ms, desired)
+			b.add(hpaLabels(HPACurrentReplicas), ms, current)
 			b.add(hpaLabels(HPAMinReplicas), ms, float64(d.MinReplicas))
 			b.add(hpaLabels(HPAMaxReplicas), ms, float64(d.MaxReplicas))
 		}

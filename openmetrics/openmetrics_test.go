@@ -239,3 +239,54 @@ func key(pairs ...string) string {
 	}
 	return l.String()
 }
+
+// TestExportFollowsTheHPAStatus: status.currentReplicas is the scale's
+// spec.replicas when the sync began, not what the sync set (horizontal.go
+// setStatus); while the ScaledObject is paused KEDA has deleted its HPA and
+// kube-state-metrics exports nothing for it.
+func TestExportFollowsTheHPAStatus(t *testing.T) {
+	spec := load(t, "../examples/websocket/scenario-maintenance.yaml")
+	x, err := openmetrics.Simulate(context.Background(), spec)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, x.Write(&buf))
+	p := parse(t, buf.Bytes())
+	hpa := func(name string) map[int64]float64 {
+		out := map[int64]float64{}
+		for _, s := range p.series[key("__name__", name, "namespace", "custom-metric-autoscaler-demo", "horizontalpodautoscaler", "keda-hpa-websocket-scaledobject")] {
+			out[s.t/1000] = s.v
+		}
+		return out
+	}
+	desired, current := hpa(openmetrics.HPADesiredReplicas), hpa(openmetrics.HPACurrentReplicas)
+	// The first sync that sees the clients (75 s) scales 1 -> 5.
+	require.Equal(t, 5.0, desired[75])
+	require.Equal(t, 1.0, current[75])
+	require.Equal(t, 5.0, current[90])
+	paused := map[int64]float64{}
+	for _, s := range p.series[key("__name__", openmetrics.KEDAScaledObjectPaused, "namespace", "custom-metric-autoscaler-demo", "scaledObject", "websocket-scaledobject")] {
+		paused[s.t/1000] = s.v
+	}
+	for sec := int64(240); sec < 367; sec += 15 {
+		require.Equal(t, 1.0, paused[sec], "at %ds", sec)
+		require.NotContains(t, desired, sec, "an HPA series at %ds, while KEDA has deleted the HPA", sec)
+	}
+	require.Equal(t, 0.0, paused[375])
+	require.Contains(t, desired, int64(225))
+}
+
+func TestExportRecreatedHPAHasAnEmptyStatusUntilItsFirstSync(t *testing.T) {
+	spec := load(t, "../examples/websocket/scenario-maintenance.yaml")
+	x, err := openmetrics.Simulate(context.Background(), spec)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, x.Write(&buf))
+	p := parse(t, buf.Bytes())
+	desired := map[int64]float64{}
+	for _, s := range p.series[key("__name__", openmetrics.HPADesiredReplicas, "namespace", "custom-metric-autoscaler-demo", "horizontalpodautoscaler", "keda-hpa-websocket-scaledobject")] {
+		desired[s.t/1000] = s.v
+	}
+	// Unpaused at the poll of 6m15s; the new HPA's first sync is at 6m30s.
+	require.Equal(t, 0.0, desired[375])
+	require.Equal(t, 5.0, desired[390])
+}

@@ -74,3 +74,10 @@ func TestBacktestUsage(t *testing.T) {
 		})
 	}
 }
+
+func TestBacktestIsDeterministic(t *testing.T) {
+	_, a, _ := runCLI(t, append(backtestExample, "-o", "json")...)
+	_, b, _ := runCLI(t, append(backtestExample, "-o", "json")...)
+	require.NotEmpty(t, a)
+	require.Equal(t, a, b)
+}
