@@ -44,4 +44,3 @@ func ExampleSimulate() {
 	// kube_horizontalpodautoscaler_status_desired_replicas{horizontalpodautoscaler="keda-hpa-queue-workers",namespace="demo"} 9 240
 	// true
 }
-
