@@ -128,6 +128,13 @@ func (o *backtestOptions) run(e *env, file string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
+	// The window's cost is bounded before anything is fetched.
+	if spec := sc.Spec.Defaulted(); !from.IsZero() && !to.IsZero() && spec.Tick > 0 {
+		if steps := int64(to.Sub(from) / spec.Tick); spec.Limits.MaxSteps > 0 && steps > spec.Limits.MaxSteps {
+			return fmt.Errorf("the window --from %s --to %s at a tick of %s is %d steps; at most %d are allowed; raise the limit with --max-steps if you mean it",
+				o.from, o.to, spec.Tick, steps, spec.Limits.MaxSteps)
+		}
+	}
 	var rec *backtest.Recording
 	var notes []string
 	if o.promURL != "" {

@@ -63,8 +63,11 @@ func TestBacktestUsage(t *testing.T) {
 		{append(backtestExample, "--input", "logs"), `--input "logs": want query or keda`},
 		{append(backtestExample, "--min-agreement", "90"), "--min-agreement 90: the agreement is a fraction from 0 to 1"},
 		{append(backtestExample, "--from", "yesterday"), `--from "yesterday": want an RFC 3339 time`},
+		{[]string{"backtest", "../../examples/backtest/scenario.yaml", "--prometheus-url", "http://127.0.0.1:1", "--from", "0", "--to", "4102444800"},
+			"is 4102444800 steps; at most 31622400 are allowed; raise the limit with --max-steps"},
 		{[]string{"backtest", "../../examples/prometheus-adapter-websocket/scenario.yaml", "--recorded", "../../examples/backtest/trigger.json"}, "backtest replays ScaledObjects"},
 		{[]string{"backtest", "../../examples/backtest/scenario.yaml", "--recorded", "../../examples/backtest/scenario.yaml"}, "examples/backtest/scenario.yaml: "},
+		{[]string{"backtest", "../../examples/backtest/scenario.yaml", "--recorded", "/dev/zero"}, "/dev/zero: not a regular file (a character device)"},
 		{[]string{"backtest", "../../examples/backtest/scenario.yaml", "--recorded", "../../examples/backtest/trigger.json"}, "no kube_horizontalpodautoscaler_status_desired_replicas of HPA demo/keda-hpa-queue-workers"},
 	} {
 		t.Run(strings.Join(tc.args[2:], " "), func(t *testing.T) {
