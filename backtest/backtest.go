@@ -116,7 +116,7 @@ func Classify(t Target, series []replay.Series, input string) (*Recording, []str
 	ignored := map[string]int{}
 	for _, s := range series {
 		name := s.Labels[replay.NameLabel]
-		ns := s.Labels[openmetrics.LabelNamespace]
+		ns := ObjectNamespace(s.Labels)
 		switch name {
 		case openmetrics.HPADesiredReplicas, openmetrics.HPACurrentReplicas:
 			if ns != t.Namespace || s.Labels[openmetrics.LabelHPA] != t.HPA {
@@ -177,6 +177,18 @@ func Classify(t Target, series []replay.Series, input string) (*Recording, []str
 		notes = append(notes, fmt.Sprintf("left out %d series of %s (other objects, or not the input asked for)", ignored[k], k))
 	}
 	return rec, notes, nil
+}
+
+// ObjectNamespace is the namespace of the object a recorded series
+// describes: its namespace label, or exported_namespace when the scrape
+// renamed it (a ServiceMonitor without honorLabels scraping KEDA's
+// operator or kube-state-metrics sets namespace to the exporter's own, and
+// Prometheus keeps the series' as exported_namespace).
+func ObjectNamespace(labels map[string]string) string {
+	if ns, ok := labels["exported_"+openmetrics.LabelNamespace]; ok && ns != "" {
+		return ns
+	}
+	return labels[openmetrics.LabelNamespace]
 }
 
 // Span is the window a recording covers: from the first to the last

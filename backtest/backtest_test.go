@@ -148,3 +148,43 @@ func TestTargetRefusesWhatARecordingCannotReplay(t *testing.T) {
 	_, err = backtest.TargetOf(spec)
 	require.ErrorContains(t, err, "a ScaledJob has no HPA")
 }
+
+// TestClassifyReadsExportedNamespace: scraped without honorLabels, KEDA's
+// and kube-state-metrics' series carry the object's namespace as
+// exported_namespace, and the exporter's own as namespace.
+func TestClassifyReadsExportedNamespace(t *testing.T) {
+	r, _ := roundTrip(t, "../examples/queue/scenario.yaml", backtest.InputKEDA, func(series []replay.Series) {
+		for _, s := range series {
+			if ns, ok := s.Labels["namespace"]; ok {
+				s.Labels["exported_namespace"] = ns
+				s.Labels["namespace"] = "monitoring"
+			}
+		}
+	})
+	require.Equal(t, 1.0, r.Agreement)
+	require.Equal(t, backtest.InputKEDA, r.Inputs[0].Source)
+}
+
+func TestClassifyLeavesOtherObjectsOut(t *testing.T) {
+	spec := load(t, "../examples/queue/scenario.yaml")
+	target, err := backtest.TargetOf(spec)
+	require.NoError(t, err)
+	p := []replay.Point{{T: time.Unix(0, 0), V: 3}}
+	rec, notes, err := backtest.Classify(target, []replay.Series{
+		{Labels: map[string]string{"__name__": openmetrics.HPADesiredReplicas, "namespace": "other", "horizontalpodautoscaler": "keda-hpa-queue-workers"}, Points: p},
+		{Labels: map[string]string{"__name__": openmetrics.HPADesiredReplicas, "namespace": "demo", "horizontalpodautoscaler": "keda-hpa-queue-workers"}, Points: p},
+		{Labels: map[string]string{"__name__": openmetrics.KEDAScalerMetricsValue, "namespace": "demo", "scaledObject": "queue-workers", "triggerIndex": "0"}, Points: p},
+	}, backtest.InputQuery)
+	require.NoError(t, err)
+	require.Len(t, rec.Desired, 1)
+	require.Empty(t, rec.Inputs)
+	require.Equal(t, []string{
+		"left out 1 series of keda_scaler_metrics_value (other objects, or not the input asked for)",
+		"left out 1 series of kube_horizontalpodautoscaler_status_desired_replicas (other objects, or not the input asked for)",
+	}, notes)
+	_, _, err = backtest.Classify(target, []replay.Series{
+		{Labels: map[string]string{"__name__": openmetrics.HPADesiredReplicas, "namespace": "demo", "horizontalpodautoscaler": "keda-hpa-queue-workers", "instance": "a"}, Points: p},
+		{Labels: map[string]string{"__name__": openmetrics.HPADesiredReplicas, "namespace": "demo", "horizontalpodautoscaler": "keda-hpa-queue-workers", "instance": "b"}, Points: p},
+	}, backtest.InputQuery)
+	require.ErrorContains(t, err, "the recording holds kube_horizontalpodautoscaler_status_desired_replicas twice for HPA demo/keda-hpa-queue-workers")
+}

@@ -27,7 +27,9 @@
 //
 // Names and namespaces come from the manifests, so a recording of a
 // whole cluster can be given as it is: series of other objects are left
-// out.
+// out. A series' object namespace is its exported_namespace label when it
+// has one (what Prometheus keeps when a scrape without honor_labels
+// overwrites namespace with the exporter's own), else its namespace.
 //
 // # How the run is made
 //

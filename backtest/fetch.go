@@ -23,11 +23,14 @@ func Fetch(ctx context.Context, c *replay.Client, t Target, from, to time.Time, 
 	rec := &Recording{From: from, To: to, Inputs: map[int]Input{}}
 	window := to.Sub(from) + lookback
 	raw := func(name, objLabel, obj string) ([]replay.Point, error) {
-		q := fmt.Sprintf("%s{%s=%s,%s=%s}[%dms]", name, openmetrics.LabelNamespace, strconv.Quote(t.Namespace), objLabel, strconv.Quote(obj), window.Milliseconds())
+		// The namespace is matched here, not in the selector: it may
+		// be exported_namespace (see ObjectNamespace).
+		q := fmt.Sprintf("%s{%s=%s}[%dms]", name, objLabel, strconv.Quote(obj), window.Milliseconds())
 		series, err := c.Query(ctx, q, to)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", q, err)
 		}
+		series = inNamespace(series, t.Namespace)
 		switch len(series) {
 		case 0:
 			return nil, nil
@@ -49,15 +52,29 @@ func Fetch(ctx context.Context, c *replay.Client, t Target, from, to time.Time, 
 	for _, tr := range t.Triggers {
 		q, source := tr.Query, InputQuery
 		if input == InputKEDA {
-			q, source = fmt.Sprintf("%s{%s=%s,%s=%s,%s=%s}", openmetrics.KEDAScalerMetricsValue,
-				openmetrics.LabelNamespace, strconv.Quote(t.Namespace), openmetrics.LabelScaledObject, strconv.Quote(t.ScaledObject),
+			q, source = fmt.Sprintf("%s{%s=%s,%s=%s}", openmetrics.KEDAScalerMetricsValue,
+				openmetrics.LabelScaledObject, strconv.Quote(t.ScaledObject),
 				openmetrics.LabelTriggerIndex, strconv.Quote(strconv.Itoa(tr.Index))), InputKEDA
 		}
 		series, err := c.QueryRange(ctx, q, from, to, step)
 		if err != nil {
 			return nil, fmt.Errorf("spec.triggers[%d]: %w", tr.Index, err)
 		}
+		if source == InputKEDA {
+			series = inNamespace(series, t.Namespace)
+		}
 		rec.Inputs[tr.Index] = Input{Source: source, Series: series}
 	}
 	return rec, nil
+}
+
+// inNamespace keeps the series of objects in ns.
+func inNamespace(series []replay.Series, ns string) []replay.Series {
+	var out []replay.Series
+	for _, s := range series {
+		if ObjectNamespace(s.Labels) == ns {
+			out = append(out, s)
+		}
+	}
+	return out
 }
