@@ -167,3 +167,31 @@ func TestLiveRoundTrip(t *testing.T) {
 	}
 	require.Zero(t, doc.LagSeconds)
 }
+
+// TestLiveBacktestHTTPConfig: backtest sends its requests through
+// --http-config, as run does: the TLS instance of .ci/prometheus.sh (basic
+// auth, a private CA) answers with it (and holds no kube-state-metrics
+// series, which the backtest then says), refuses without it.
+func TestLiveBacktestHTTPConfig(t *testing.T) {
+	url, tlsDir := os.Getenv("AUTOSCALE_SIM_PROMETHEUS_TLS_URL"), os.Getenv("AUTOSCALE_SIM_PROMETHEUS_TLS_DIR")
+	if url == "" || tlsDir == "" {
+		t.Skip("no TLS Prometheus: .ci/prometheus.sh starts one")
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "http.yaml")
+	copyFile(t, "../../testdata/http-config/basic-auth-tls.yaml", cfg)
+	for _, f := range []string{"ca.crt", "username", "password"} {
+		copyFile(t, filepath.Join(tlsDir, f), filepath.Join(dir, f))
+	}
+	args := []string{"backtest", backtestScenario, "--prometheus-url", url, "--from", "2026-11-30T12:00:00Z", "--to", "2026-11-30T12:25:00Z"}
+	code, _, stderr := runCLI(t, append(args, "--http-config", cfg)...)
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "the recording has no replica count at or before --from 2026-11-30T12:00:00Z")
+	code, _, stderr = runCLI(t, args...)
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "certificate")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "password"), []byte("wrong"), 0o600))
+	code, _, stderr = runCLI(t, append(args, "--http-config", cfg)...)
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "401")
+}
