@@ -90,6 +90,10 @@ type Recording struct {
 	// Raw are recorded series that the triggers' own queries read (from
 	// an offline recording); the simulated Prometheus evaluates them.
 	Raw []replay.Series
+	// Errors are each trigger's keda_scaler_detail_errors_total: a rise
+	// between two samples is replayed as failed reads (a metricsDown
+	// fault on the trigger) over that interval.
+	Errors map[int][]replay.Point
 	// Desired and Current are the HPA's status.desiredReplicas and
 	// status.currentReplicas; SpecReplicas the Deployment's spec.replicas.
 	Desired, Current, SpecReplicas []replay.Point
@@ -111,7 +115,7 @@ type Input struct {
 // Series of other objects are ignored; what is left out is returned as
 // notes.
 func Classify(t Target, series []replay.Series, input string) (*Recording, []string, error) {
-	rec := &Recording{Inputs: map[int]Input{}}
+	rec := &Recording{Inputs: map[int]Input{}, Errors: map[int][]replay.Point{}}
 	var notes []string
 	ignored := map[string]int{}
 	for _, s := range series {
@@ -153,6 +157,19 @@ func Classify(t Target, series []replay.Series, input string) (*Recording, []str
 			in.Source = InputKEDA
 			in.Series = append(in.Series, s)
 			rec.Inputs[i] = in
+		case openmetrics.KEDAScalerErrors:
+			if ns != t.Namespace || s.Labels[openmetrics.LabelScaledObject] != t.ScaledObject || s.Labels[openmetrics.LabelType] == "scaledjob" {
+				ignored[name]++
+				continue
+			}
+			i, err := strconv.Atoi(s.Labels[openmetrics.LabelTriggerIndex])
+			if err != nil {
+				return nil, nil, fmt.Errorf("series %s: triggerIndex %q is not a number", s, s.Labels[openmetrics.LabelTriggerIndex])
+			}
+			if len(rec.Errors[i]) > 0 {
+				return nil, nil, fmt.Errorf("the recording holds %s twice for trigger %d of ScaledObject %s/%s", name, i, t.Namespace, t.ScaledObject)
+			}
+			rec.Errors[i] = s.Points
 		case "":
 			if input != InputQuery {
 				ignored["answers of queries"]++
@@ -255,6 +272,9 @@ func Prepare(spec sim.Spec, t Target, rec *Recording) (sim.Spec, string, error) 
 		}
 	}
 	for _, tr := range t.Triggers {
+		spec.Faults = append(spec.Faults, failedReads(tr.Index, rec.Errors[tr.Index], rec.From, spec.Tick, spec.Duration)...)
+	}
+	for _, tr := range t.Triggers {
 		if _, ok := rec.Inputs[tr.Index]; !ok {
 			for _, s := range rec.Raw {
 				spec.Series = append(spec.Series, rawSeries(s, rec.From, nil))
@@ -263,6 +283,32 @@ func Prepare(spec sim.Spec, t Target, rec *Recording) (sim.Spec, string, error) 
 		}
 	}
 	return spec, from, nil
+}
+
+// failedReads turns the rises of a trigger's recorded error counter into
+// metricsDown faults on the trigger: a rise between the samples at t1 and
+// t2 makes the reads in (t1, t2] fail. A fall is a counter reset (KEDA's
+// operator restarted): the new value counts as a rise when above zero.
+func failedReads(trigger int, errs []replay.Point, from time.Time, tick, duration time.Duration) []sim.Fault {
+	var out []sim.Fault
+	for k := 1; k < len(errs); k++ {
+		prev, cur := errs[k-1], errs[k]
+		if math.IsNaN(prev.V) || math.IsNaN(cur.V) || cur.V == prev.V || (cur.V < prev.V && cur.V <= 0) {
+			continue
+		}
+		lo, hi := prev.T.Sub(from)+tick, cur.T.Sub(from)+tick
+		lo, hi = max(lo, 0), min(hi, duration+tick)
+		if hi <= lo {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].To >= lo {
+			out[n-1].To = hi
+			continue
+		}
+		i := trigger
+		out = append(out, sim.Fault{Kind: sim.MetricsDown, From: lo, To: hi, Metric: &i})
+	}
+	return out
 }
 
 // rawSeries turns a recorded series into a raw series of the replay, the
@@ -381,6 +427,9 @@ type InputInfo struct {
 	Source string
 	Series int
 	Points int
+	// FailedFor is how long the trigger's reads fail in the replay, from
+	// its recorded keda_scaler_detail_errors_total.
+	FailedFor time.Duration
 }
 
 // Point is one HPA sync of the comparison.
@@ -436,12 +485,20 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 				info.Points += len(s.Points)
 			}
 		}
+		for _, f := range replaySpec.Faults {
+			if f.Metric != nil && *f.Metric == tr.Index {
+				info.FailedFor += f.To - f.From
+			}
+		}
 		r.Inputs = append(r.Inputs, info)
 	}
-	recorded, spec2 := rec.Desired, true
+	// Compared with the HPA's status.desiredReplicas, or else with the
+	// Deployment's spec.replicas (which KEDA sets alone when it scales to
+	// and from zero).
+	recorded, hpaStatus := rec.Desired, true
 	r.Compared = openmetrics.HPADesiredReplicas
 	if len(recorded) == 0 {
-		recorded, spec2 = rec.SpecReplicas, false
+		recorded, hpaStatus = rec.SpecReplicas, false
 		r.Compared = openmetrics.DeploymentSpecReplicas
 	}
 	if len(recorded) == 0 {
@@ -487,11 +544,8 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 			continue
 		}
 		v := d.StatusDesiredReplicas
-		if !spec2 {
-			v = d.DesiredReplicas
-		}
 		st := step{sim: v}
-		if rv, ok := value(now); !ok || rv != v {
+		if rv, ok := value(now); !hpaStatus || !ok || rv != v {
 			// Only a disagreement is explained.
 			poll, polled := s.LastPoll()
 			st.why = explain(d, poll, polled)
@@ -499,8 +553,14 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 		steps = append(steps, st)
 		times = append(times, now)
 	}
-	if _, err := s.Run(ctx); err != nil {
+	res, err := s.Run(ctx)
+	if err != nil {
 		return nil, err
+	}
+	if !hpaStatus {
+		for i := range steps {
+			steps[i].sim = res.DesiredAt(times[i].Sub(replaySpec.Start))
+		}
 	}
 	var absErr float64
 	var withValue int

@@ -65,6 +65,8 @@ func TestRoundTripAgreesFully(t *testing.T) {
 		{"../examples/websocket/scenario.yaml", backtest.InputKEDA},
 		{"../examples/diurnal/scenario.yaml", backtest.InputKEDA},
 		{"../examples/websocket/scenario-maintenance.yaml", backtest.InputKEDA},
+		{"../examples/fallback/scenario.yaml", backtest.InputKEDA},
+		{"../examples/fallback/scenario.yaml", backtest.InputQuery},
 	} {
 		t.Run(tc.file+"/"+tc.input, func(t *testing.T) {
 			r, _ := roundTrip(t, tc.file, tc.input, nil)
@@ -187,4 +189,52 @@ func TestClassifyLeavesOtherObjectsOut(t *testing.T) {
 		{Labels: map[string]string{"__name__": openmetrics.HPADesiredReplicas, "namespace": "demo", "horizontalpodautoscaler": "keda-hpa-queue-workers", "instance": "b"}, Points: p},
 	}, backtest.InputQuery)
 	require.ErrorContains(t, err, "the recording holds kube_horizontalpodautoscaler_status_desired_replicas twice for HPA demo/keda-hpa-queue-workers")
+}
+
+// TestDeploymentReplicasWhenTheHPAIsNotRecorded: without the HPA's
+// status, spec.replicas is compared, which KEDA alone sets to and from
+// zero (the HPA's desired replicas never go below 1 there).
+func TestDeploymentReplicasWhenTheHPAIsNotRecorded(t *testing.T) {
+	r, _ := roundTrip(t, "../examples/activation/scenario.yaml", backtest.InputKEDA, func(series []replay.Series) {
+		for i := range series {
+			if series[i].Labels[replay.NameLabel] == openmetrics.HPADesiredReplicas {
+				series[i].Labels[replay.NameLabel] = "renamed_away"
+			}
+		}
+	})
+	require.Equal(t, openmetrics.DeploymentSpecReplicas, r.Compared)
+	require.Equal(t, 1.0, r.Agreement, "%+v", r.Disagreement)
+	zero := false
+	for _, p := range r.Points {
+		zero = zero || p.Simulated == 0
+	}
+	require.True(t, zero, "the run scales to zero")
+}
+
+// TestFailedReadsReplayKEDAErrors: a rise of keda_scaler_detail_errors_total
+// makes the trigger's reads fail over that interval (merged when the
+// intervals touch); a counter reset to 0 is no failure.
+func TestFailedReadsReplayKEDAErrors(t *testing.T) {
+	spec := load(t, "../examples/queue/scenario.yaml")
+	target, err := backtest.TargetOf(spec)
+	require.NoError(t, err)
+	t0 := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	pts := func(vs ...float64) []replay.Point {
+		var out []replay.Point
+		for i, v := range vs {
+			out = append(out, replay.Point{T: t0.Add(time.Duration(i) * 15 * time.Second), V: v})
+		}
+		return out
+	}
+	rec := &backtest.Recording{From: t0, To: t0.Add(5 * time.Minute),
+		Inputs:  map[int]backtest.Input{0: {Source: backtest.InputKEDA, Series: []replay.Series{{Labels: map[string]string{}, Points: pts(1, 1, 1)}}}},
+		Errors:  map[int][]replay.Point{0: pts(0, 0, 1, 2, 2, 0, 0, 3)},
+		Current: pts(1)}
+	replaySpec, _, err := backtest.Prepare(spec, target, rec)
+	require.NoError(t, err)
+	require.Len(t, replaySpec.Faults, 2)
+	f := replaySpec.Faults
+	require.Equal(t, []time.Duration{15*time.Second + time.Second, 45*time.Second + time.Second}, []time.Duration{f[0].From, f[0].To})
+	require.Equal(t, []time.Duration{90*time.Second + time.Second, 105*time.Second + time.Second}, []time.Duration{f[1].From, f[1].To})
+	require.Equal(t, 0, *f[0].Metric)
 }

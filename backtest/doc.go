@@ -23,7 +23,12 @@
 //     (InputQuery), or KEDA's keda_scaler_metrics_value with labels
 //     namespace, scaledObject and triggerIndex (InputKEDA). Offline, a
 //     recording may instead hold the raw series the trigger's query reads,
-//     which the simulated Prometheus then evaluates.
+//     which the simulated Prometheus then evaluates;
+//   - each trigger's failed reads, KEDA's keda_scaler_detail_errors_total
+//     (same labels): a rise between two samples makes the trigger's reads
+//     fail in the replay over that interval (a metricsDown fault on the
+//     trigger), so that fallback and the HPA's failed metrics happen as
+//     they did.
 //
 // Names and namespaces come from the manifests, so a recording of a
 // whole cluster can be given as it is: series of other objects are left

@@ -20,7 +20,7 @@ func Fetch(ctx context.Context, c *replay.Client, t Target, from, to time.Time, 
 	if !to.After(from) {
 		return nil, fmt.Errorf("--to %s is not after --from %s", to.UTC().Format(time.RFC3339), from.UTC().Format(time.RFC3339))
 	}
-	rec := &Recording{From: from, To: to, Inputs: map[int]Input{}}
+	rec := &Recording{From: from, To: to, Inputs: map[int]Input{}, Errors: map[int][]replay.Point{}}
 	window := to.Sub(from) + lookback
 	raw := func(name, objLabel, obj string) ([]replay.Point, error) {
 		// The namespace is matched here, not in the selector: it may
@@ -48,6 +48,27 @@ func Fetch(ctx context.Context, c *replay.Client, t Target, from, to time.Time, 
 	}
 	if rec.SpecReplicas, err = raw(openmetrics.DeploymentSpecReplicas, openmetrics.LabelDeployment, t.Deployment); err != nil {
 		return nil, err
+	}
+	for _, tr := range t.Triggers {
+		q := fmt.Sprintf("%s{%s=%s,%s=%s}[%dms]", openmetrics.KEDAScalerErrors, openmetrics.LabelScaledObject, strconv.Quote(t.ScaledObject),
+			openmetrics.LabelTriggerIndex, strconv.Quote(strconv.Itoa(tr.Index)), window.Milliseconds())
+		series, err := c.Query(ctx, q, to)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", q, err)
+		}
+		var errs []replay.Series
+		for _, s := range inNamespace(series, t.Namespace) {
+			if s.Labels[openmetrics.LabelType] != "scaledjob" {
+				errs = append(errs, s)
+			}
+		}
+		switch len(errs) {
+		case 0:
+		case 1:
+			rec.Errors[tr.Index] = errs[0].Points
+		default:
+			return nil, fmt.Errorf("%s: %d series answer, want one (is KEDA's operator scraped twice? add the job label to tell them apart)", q, len(errs))
+		}
 	}
 	for _, tr := range t.Triggers {
 		q, source := tr.Query, InputQuery

@@ -17,8 +17,10 @@
 //     docs/metrics/workload/horizontalpodautoscaler-metrics.md and
 //     deployment-metrics.md;
 //   - what KEDA's operator exports for a ScaledObject
-//     (keda_scaler_metrics_value, keda_scaler_active and
-//     keda_scaled_object_paused, labelled as in KEDA's
+//     (keda_scaler_metrics_value, which keeps the last value read when a
+//     read fails, keda_scaler_detail_errors_total, which counts the failed
+//     reads, keda_scaler_active and keda_scaled_object_paused, labelled
+//     as in KEDA's
 //     pkg/metricscollector/prommetrics.go getLabels: namespace, metric,
 //     scaledObject, scaler, triggerIndex, type).
 //

@@ -34,6 +34,9 @@ const (
 	KEDAScalerMetricsValue = "keda_scaler_metrics_value"
 	KEDAScalerActive       = "keda_scaler_active"
 	KEDAScaledObjectPaused = "keda_scaled_object_paused"
+	// KEDAScalerErrors is the counter of failed reads of a trigger
+	// (family keda_scaler_detail_errors, prommetrics.go scalerErrors).
+	KEDAScalerErrors = "keda_scaler_detail_errors_total"
 )
 
 // The label names of those series.
@@ -60,7 +63,12 @@ var help = map[string]string{
 	KEDAScalerMetricsValue:  "The current value for each scaler's metric that would be used by the HPA in computing the target average.",
 	KEDAScalerActive:        "Indicates whether a scaler is active (1), or not (0).",
 	KEDAScaledObjectPaused:  "Indicates whether a ScaledObject is paused (1), or not (0).",
+	KEDAScalerErrors:        "The total number of errors encountered for each scaler.",
 }
+
+// counters are the families of type counter; their samples carry the
+// _total suffix, the family name does not (OpenMetrics).
+var counters = map[string]bool{KEDAScalerErrors: true}
 
 // Series is one exported series: its labels (with __name__) and its
 // samples, timestamps in milliseconds since the Unix epoch.
@@ -245,7 +253,18 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 	}
 	if spec.KEDA != nil {
 		so := spec.KEDA.Object
+		// What the gauges hold between reads: the last value read, and
+		// the failed reads so far.
+		last := make([]float64, len(so.Triggers))
+		errs := make([]float64, len(so.Triggers))
+		for i := range last {
+			last[i] = math.NaN()
+		}
+		poll := time.Duration(so.PollingIntervalSeconds()) * time.Second
+		sync := spec.Controller.SyncPeriod
 		for _, smp := range res.Samples {
+			// The triggers are read at every poll and every HPA sync.
+			read := (poll > 0 && smp.T%poll == 0) || (sync > 0 && smp.T%sync == 0)
 			ms := spec.Start.Add(smp.T).UnixMilli()
 			st := states[smp.T]
 			paused := 0.0
@@ -262,11 +281,18 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 					return promql.Labels{metricName: name, LabelNamespace: ns, LabelMetric: metric,
 						LabelScaledObject: so.Name, LabelScaler: ScalerLabel(tr), LabelTriggerIndex: strconv.Itoa(i), LabelType: "scaledobject"}
 				}
-				// The gauge keeps the last value KEDA read; before the
-				// first read it does not exist.
+				// The gauge keeps the last value KEDA read (a failed read
+				// leaves it, and counts an error); before the first read
+				// it does not exist.
 				if v := smp.Metrics[c]; !math.IsNaN(v) {
-					b.add(kl(KEDAScalerMetricsValue), ms, v)
+					last[i] = v
+				} else if read {
+					errs[i]++
 				}
+				if !math.IsNaN(last[i]) {
+					b.add(kl(KEDAScalerMetricsValue), ms, last[i])
+				}
+				b.add(kl(KEDAScalerErrors), ms, errs[i])
 				if st.polled {
 					active := 0.0
 					for _, a := range st.poll.ActiveTriggers {
@@ -364,12 +390,15 @@ func (e *Export) Write(w io.Writer) error {
 		}
 		if name != family {
 			family = name
-			typ := "unknown"
+			typ, fam := "unknown", name
 			if h, ok := help[name]; ok {
 				typ = "gauge"
-				fmt.Fprintf(bw, "# HELP %s %s\n", name, h)
+				if counters[name] {
+					typ, fam = "counter", strings.TrimSuffix(name, "_total")
+				}
+				fmt.Fprintf(bw, "# HELP %s %s\n", fam, h)
 			}
-			fmt.Fprintf(bw, "# TYPE %s %s\n", name, typ)
+			fmt.Fprintf(bw, "# TYPE %s %s\n", fam, typ)
 		}
 		var lb strings.Builder
 		names := make([]string, 0, len(sr.Labels))

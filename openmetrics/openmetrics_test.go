@@ -83,8 +83,12 @@ func parse(t *testing.T, b []byte) parsed {
 			ls, err := parser.NewParser(parser.Options{}).ParseMetric(rest[:sp])
 			require.NoError(t, err, "line %d: series", n+1)
 			name := ls.Get("__name__")
-			require.Equal(t, current, name, "line %d: sample outside its family", n+1)
-			require.False(t, closed[name])
+			if out.types[current] == "counter" {
+				require.Equal(t, current+"_total", name, "line %d: a counter's sample is named <family>_total", n+1)
+			} else {
+				require.Equal(t, current, name, "line %d: sample outside its family", n+1)
+			}
+			require.False(t, closed[current])
 			k := promql.FromLabels(ls).String()
 			ms := int64(math.Round(ts * 1000))
 			if prev := out.series[k]; len(prev) > 0 {

@@ -50,6 +50,9 @@ type BacktestInput struct {
 	Source  string `json:"source"`
 	Series  int    `json:"series"`
 	Points  int    `json:"points"`
+	// FailedSeconds is how long the trigger's reads fail in the replay
+	// (from keda_scaler_detail_errors_total).
+	FailedSeconds float64 `json:"failedSeconds"`
 }
 
 // BacktestDisagreed is one HPA sync whose desired replicas differ from the
@@ -75,7 +78,8 @@ func BacktestResultOf(r *backtest.Report, file string, minAgreement *float64) Ba
 		MAE: r.MeanAbsoluteError, LagSeconds: Seconds(r.Lag), LagAgreement: r.LagAgreement,
 		Disagreements: []BacktestDisagreed{}, Notes: append([]string{}, r.Notes...)}
 	for _, in := range r.Inputs {
-		out.Inputs = append(out.Inputs, BacktestInput(in))
+		out.Inputs = append(out.Inputs, BacktestInput{Trigger: in.Trigger, Metric: in.Metric, Source: in.Source,
+			Series: in.Series, Points: in.Points, FailedSeconds: Seconds(in.FailedFor)})
 	}
 	for _, d := range r.Disagreement {
 		out.Disagreements = append(out.Disagreements, BacktestDisagreed{At: d.At.UTC().Format(time.RFC3339Nano),

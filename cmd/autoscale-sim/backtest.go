@@ -215,7 +215,11 @@ func writeBacktest(w io.Writer, r *backtest.Report, bound *float64) error {
 	for _, in := range r.Inputs {
 		what := map[string]string{backtest.InputQuery: "answers of the trigger's query", backtest.InputKEDA: openmetrics.KEDAScalerMetricsValue,
 			"raw": "the trigger's query over the recorded series"}[in.Source]
-		p("  input of trigger %d (%s): %s, %d series, %d points\n", in.Trigger, in.Metric, what, in.Series, in.Points)
+		p("  input of trigger %d (%s): %s, %d series, %d points", in.Trigger, in.Metric, what, in.Series, in.Points)
+		if in.FailedFor > 0 {
+			p("; its reads fail for %s (%s)", check.Duration(in.FailedFor), openmetrics.KEDAScalerErrors)
+		}
+		p("\n")
 	}
 	p("  compared with: %s at %d HPA syncs, every %s\n", r.Compared, r.Syncs, check.Duration(r.SyncPeriod))
 	p("Agreement: %s (%d of %d syncs", percent(r.Agreement), r.Agreeing, r.Syncs)

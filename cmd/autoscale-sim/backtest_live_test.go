@@ -195,3 +195,29 @@ func TestLiveBacktestHTTPConfig(t *testing.T) {
 	require.Equal(t, exitInvalid, code)
 	require.Contains(t, stderr, "401")
 }
+
+// TestLiveRoundTripFailedReads: Prometheus down for five minutes
+// (examples/fallback) shows in the export as KEDA's error counter, which
+// the backtest replays as failed reads: fallback and all, it agrees at
+// every sync.
+func TestLiveRoundTripFailedReads(t *testing.T) {
+	if os.Getenv("AUTOSCALE_SIM_PROMETHEUS_URL") == "" {
+		t.Skip("no live Prometheus: run `eval \"$(bash .ci/prometheus.sh | tail -1)\"` first (CI does)")
+	}
+	const file = "../../examples/fallback/scenario.yaml"
+	om := filepath.Join(t.TempDir(), "run.om")
+	code, _, stderr := runCLI(t, "run", file, "--openmetrics", om, "-q")
+	require.Equal(t, exitOK, code, stderr)
+	url := backfill(t, om)
+	for _, input := range []string{"query", "keda"} {
+		code, stdout, stderr := runCLI(t, "backtest", file, "-o", "json", "--prometheus-url", url, "--from", "0", "--to", "1500", "--input", input)
+		require.Equal(t, exitOK, code, stderr)
+		var doc struct {
+			Agreement float64
+			Inputs    []struct{ FailedSeconds float64 }
+		}
+		require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+		require.Equal(t, 1.0, doc.Agreement, input)
+		require.Equal(t, 300.0, doc.Inputs[0].FailedSeconds, input)
+	}
+}
