@@ -569,14 +569,13 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 		now := times[i]
 		rv := recAt(now)
 		r.Points = append(r.Points, Point{T: now, Simulated: st.sim, Recorded: rv})
-		hold := sync
-		if i == len(steps)-1 || times[i+1].Sub(now) < hold {
-			if i < len(steps)-1 {
-				hold = times[i+1].Sub(now)
-			} else if end := r.To.Sub(now); end < hold {
-				hold = end
-			}
+		// Each sync's value holds until the next sync (at most a sync
+		// period: none is held across a pause) or the end.
+		hold := r.To.Sub(now)
+		if i+1 < len(steps) {
+			hold = times[i+1].Sub(now)
 		}
+		hold = min(hold, sync)
 		r.SimulatedReplicaSeconds += float64(st.sim) * hold.Seconds()
 		if rv != nil {
 			last = rv
