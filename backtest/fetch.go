@@ -3,6 +3,7 @@ package backtest
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 
@@ -77,7 +78,7 @@ func Fetch(ctx context.Context, c *replay.Client, t Target, from, to time.Time, 
 				openmetrics.LabelScaledObject, strconv.Quote(t.ScaledObject),
 				openmetrics.LabelTriggerIndex, strconv.Quote(strconv.Itoa(tr.Index))), InputKEDA
 		}
-		series, err := c.QueryRange(ctx, q, from, to, step)
+		series, err := queryRange(ctx, c, q, from, to, step)
 		if err != nil {
 			return nil, fmt.Errorf("spec.triggers[%d]: %w", tr.Index, err)
 		}
@@ -98,4 +99,44 @@ func inNamespace(series []replay.Series, ns string) []replay.Series {
 		}
 	}
 	return out
+}
+
+// maxPoints is how many points one query_range asks for: Prometheus
+// refuses a range of more than 11,000 steps (web/api/v1/api.go queryRange:
+// end.Sub(start)/step > 11000, "exceeded maximum resolution of 11,000
+// points per timeseries").
+const maxPoints = 10_000
+
+// queryRange asks for [from, to] in pieces of at most maxPoints steps and
+// joins the series by label set, so that a window of days at 15 s works.
+func queryRange(ctx context.Context, c *replay.Client, q string, from, to time.Time, step time.Duration) ([]replay.Series, error) {
+	span := step * (maxPoints - 1)
+	byKey := map[string]*replay.Series{}
+	var order []string
+	for lo := from; !lo.After(to); lo = lo.Add(span + step) {
+		hi := lo.Add(span)
+		if hi.After(to) {
+			hi = to
+		}
+		part, err := c.QueryRange(ctx, q, lo, hi, step)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range part {
+			k := s.String()
+			if prev, ok := byKey[k]; ok {
+				prev.Points = append(prev.Points, s.Points...)
+				continue
+			}
+			cp := s
+			byKey[k] = &cp
+			order = append(order, k)
+		}
+	}
+	sort.Strings(order)
+	out := make([]replay.Series, 0, len(order))
+	for _, k := range order {
+		out = append(out, *byKey[k])
+	}
+	return out, nil
 }
