@@ -19,11 +19,14 @@ import (
 	"github.com/autoscale-sim/autoscale-sim/openmetrics"
 	"github.com/autoscale-sim/autoscale-sim/output"
 	"github.com/autoscale-sim/autoscale-sim/replay"
+	"github.com/autoscale-sim/autoscale-sim/report"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
+	"github.com/autoscale-sim/autoscale-sim/sim"
 )
 
 type backtestOptions struct {
 	promURL, httpConfig, from, to, input string
+	plot                                 string
 	recorded, manifests                  []string
 	minAgreement                         float64
 	maxLag                               time.Duration
@@ -62,6 +65,7 @@ kube_horizontalpodautoscaler_status_desired_replicas{...}[2h]).`,
 	f.StringArrayVar(&o.recorded, "recorded", nil, "saved answer of the Prometheus HTTP API (query_range or query) holding the recording (repeatable)")
 	f.StringVar(&o.input, "input", o.input, "each trigger's metric input: query (the trigger's own query) or keda (keda_scaler_metrics_value)")
 	f.Float64Var(&o.minAgreement, "min-agreement", -1, "exit 1 when the agreement (0 to 1) is below this")
+	f.StringVar(&o.plot, "plot", "", "write the simulated and the recorded desired replicas over time to this .png or .svg file")
 	f.Var(&durationValue{d: &o.maxLag}, "max-lag", "largest shift either way tried to align the traces (default 5m)")
 	addManifestsFlag(cmd, &o.manifests, "manifests to add to the scenario's")
 	addOutputFlag(cmd, &o.output)
@@ -189,9 +193,20 @@ func (o *backtestOptions) run(e *env, file string) error {
 	if o.minAgreement >= 0 {
 		bound = &o.minAgreement
 	}
+	if o.plot != "" {
+		title := fmt.Sprintf("Backtest of %s/%s, %s to %s", r.Namespace, r.ScaledObject, r.From.UTC().Format(time.RFC3339), r.To.UTC().Format(time.RFC3339))
+		if err := savePlot(e.guards, o.plot, func(w io.Writer, format string) error {
+			return report.WriteOverlay(w, format, title, backtestVariants(r), nil)
+		}); err != nil {
+			return err
+		}
+	}
 	if o.output.text() {
 		if err := writeBacktest(e.stdout, r, bound); err != nil {
 			return err
+		}
+		if o.plot != "" {
+			fmt.Fprintf(e.stdout, "wrote %s\n", o.plot)
 		}
 	} else if err := output.Write(e.stdout, o.output.format, output.BacktestResultOf(r, file, bound)); err != nil {
 		return err
@@ -272,4 +287,41 @@ func writeBacktest(w io.Writer, r *backtest.Report, bound *float64) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// backtestVariants are the two traces of a backtest as runs of an
+// overlay: the simulated desired replicas and the recorded ones (a
+// missing sample holds the previous value), identical traces drawn as one
+// line.
+func backtestVariants(r *backtest.Report) []report.Variant {
+	trace := func(label string, value func(backtest.Point) (int32, bool)) report.Variant {
+		v := report.Variant{Label: label, Duration: r.To.Sub(r.From)}
+		started := false
+		var cur int32
+		for _, p := range r.Points {
+			x, ok := value(p)
+			if !ok {
+				continue
+			}
+			switch {
+			case !started:
+				v.Initial, cur, started = x, x, true
+			case x != cur:
+				v.Changes = append(v.Changes, sim.Event{T: p.T.Sub(r.From), From: cur, To: x})
+				cur = x
+			}
+			v.Figures.MaxReplicas = max(v.Figures.MaxReplicas, x)
+		}
+		v.MaxReplicas = v.Figures.MaxReplicas
+		return v
+	}
+	return []report.Variant{
+		trace("simulated", func(p backtest.Point) (int32, bool) { return p.Simulated, true }),
+		trace("recorded ("+r.Compared+")", func(p backtest.Point) (int32, bool) {
+			if p.Recorded == nil {
+				return 0, false
+			}
+			return *p.Recorded, true
+		}),
+	}
 }

@@ -84,3 +84,24 @@ func TestBacktestIsDeterministic(t *testing.T) {
 	require.NotEmpty(t, a)
 	require.Equal(t, a, b)
 }
+
+func TestBacktestPlot(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"bt.png", "bt.svg"} {
+		out := dir + "/" + name
+		code, stdout, stderr := runCLI(t, append(backtestExample, "--plot", out)...)
+		require.Equal(t, exitOK, code, stderr)
+		require.Contains(t, stdout, "wrote "+out+"\n")
+		b, err := os.ReadFile(out)
+		require.NoError(t, err)
+		if strings.HasSuffix(name, ".png") {
+			require.True(t, strings.HasPrefix(string(b), "\x89PNG"))
+		} else {
+			require.Contains(t, string(b), "recorded (kube_horizontalpodautoscaler_status_desired_replicas)")
+			require.Contains(t, string(b), ">simulated<")
+		}
+	}
+	code, _, stderr := runCLI(t, append(backtestExample, "--plot", dir+"/bt.gif")...)
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "bt.gif")
+}
