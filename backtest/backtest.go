@@ -354,18 +354,27 @@ func startReplicas(rec *Recording) (int32, string, error) {
 	return 0, "", fmt.Errorf("the recording has no replica count at or before --from %s: it needs %s or %s of the HPA", rec.From.UTC().Format(time.RFC3339), openmetrics.HPACurrentReplicas, openmetrics.DeploymentSpecReplicas)
 }
 
-// at is the last point at or before t, and whether it is younger than
-// maxAge (0: any age).
-func at(ps []replay.Point, t time.Time, maxAge time.Duration) (replay.Point, bool) {
+// at is the last point at or before t, and whether it is in force there.
+// With a spacing (0: any age will do), a point at least a spacing old is
+// no longer in force when a scrape is missing after it: when the next
+// point comes more than 1.5 spacings after it, or, past the last point,
+// when it is 1.5 spacings old. The half spacing of slack keeps scrape
+// jitter (a sample a few milliseconds late) from reading as a loss, while
+// a scrape that did not happen at all always does.
+func at(ps []replay.Point, t time.Time, spacing time.Duration) (replay.Point, bool) {
 	i := sort.Search(len(ps), func(i int) bool { return ps[i].T.After(t) })
 	if i == 0 {
 		return replay.Point{}, false
 	}
 	p := ps[i-1]
-	if maxAge > 0 && t.Sub(p.T) >= maxAge {
-		return p, false
+	age := t.Sub(p.T)
+	if spacing <= 0 || age < spacing {
+		return p, true
 	}
-	return p, true
+	if i < len(ps) {
+		return p, ps[i].T.Sub(p.T) <= spacing*3/2
+	}
+	return p, age < spacing*3/2
 }
 
 // spacing is the median interval between consecutive points.
@@ -609,7 +618,7 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 	r.Notes = append(r.Notes,
 		"the loads, raw series and faults of the scenario are left out: the recording holds what happened",
 		"every pod at the start is ready and the HPA's stabilization window starts empty",
-		fmt.Sprintf("a recorded sample holds for the recording's sample spacing (%s); a sync without one in force counts as a disagreement", maxAge))
+		fmt.Sprintf("a recorded sample holds until the next, unless a scrape is missing (the next comes more than 1.5 times the spacing of %s later): a sync without a sample in force counts as a disagreement", maxAge))
 	return r, nil
 }
 

@@ -238,3 +238,26 @@ func TestFailedReadsReplayKEDAErrors(t *testing.T) {
 	require.Equal(t, []time.Duration{90*time.Second + time.Second, 105*time.Second + time.Second}, []time.Duration{f[1].From, f[1].To})
 	require.Equal(t, 0, *f[0].Metric)
 }
+
+// TestScrapeJitterIsNoMissingScrape: kube-state-metrics scraped every 30 s
+// with a few milliseconds of jitter, against HPA syncs every 15 s: no sync
+// lacks a sample, although some samples are a hair over 30 s old.
+func TestScrapeJitterIsNoMissingScrape(t *testing.T) {
+	r, _ := roundTrip(t, "../examples/queue/scenario.yaml", backtest.InputKEDA, func(series []replay.Series) {
+		for i, s := range series {
+			if s.Labels[replay.NameLabel] != openmetrics.HPADesiredReplicas {
+				continue
+			}
+			var kept []replay.Point
+			for j, p := range s.Points {
+				if j%2 == 0 {
+					p.T = p.T.Add(time.Duration(j%3-1) * 3 * time.Millisecond)
+					kept = append(kept, p)
+				}
+			}
+			series[i].Points = kept
+		}
+	})
+	require.Zero(t, r.Missing)
+	require.Greater(t, r.Agreement, 0.8)
+}

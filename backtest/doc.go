@@ -54,9 +54,10 @@
 // [Run] steps the simulator from HPA sync to HPA sync and compares the
 // status.desiredReplicas the simulated sync leaves with the recorded
 // value in force at the same instant: the last recorded sample at or
-// before the sync, if it is younger than the recording's sample spacing
-// (the median interval between its samples); an older one is a missing
-// scrape and counts as a disagreement. Figures:
+// before the sync, unless a scrape is missing after it (the sample is at
+// least the recording's sample spacing old, the median interval between
+// its samples, and the next one comes more than 1.5 spacings after it);
+// a sync without a sample in force counts as a disagreement. Figures:
 //
 //   - agreement: the fraction of syncs whose desired replicas agree;
 //   - replica-seconds of both traces (each sync's value held for a sync
