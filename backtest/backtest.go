@@ -225,25 +225,34 @@ func (r *Recording) Span() (from, to time.Time, ok bool) {
 type Options struct {
 	// MaxLag bounds the lag searched either way (default DefaultMaxLag).
 	MaxLag time.Duration
+	// Warmup is replayed before rec.From and not compared: the run
+	// starts from the replica count recorded at From - Warmup, and its
+	// stabilization window and KEDA's state fill with the replayed
+	// decisions by From (default 0: the run starts at From).
+	Warmup time.Duration
 }
 
-// Prepare builds the replay of rec over [rec.From, rec.To]: the Spec the
-// backtest simulates, and the starting replica count with where it came
-// from.
-func Prepare(spec sim.Spec, t Target, rec *Recording) (sim.Spec, string, error) {
+// Prepare builds the replay of rec over [rec.From - warmup, rec.To]: the
+// Spec the backtest simulates, and the starting replica count with where
+// it came from.
+func Prepare(spec sim.Spec, t Target, rec *Recording, warmup time.Duration) (sim.Spec, string, error) {
 	spec = spec.Defaulted()
 	if !rec.To.After(rec.From) {
 		return spec, "", fmt.Errorf("the window [%s, %s] is empty", rec.From.Format(time.RFC3339), rec.To.Format(time.RFC3339))
 	}
-	start, from, err := startReplicas(rec)
+	if warmup < 0 {
+		return spec, "", fmt.Errorf("the warm-up %s is negative", warmup)
+	}
+	begin := rec.From.Add(-warmup)
+	start, from, err := startReplicas(rec, begin)
 	if err != nil {
 		return spec, "", err
 	}
 	so := *spec.KEDA.Object
 	so.Triggers = slices.Clone(so.Triggers)
 	spec.KEDA = &sim.KEDA{Object: &so, Version: spec.KEDA.Version}
-	spec.Start = rec.From
-	spec.Duration = rec.To.Sub(rec.From) / spec.Tick * spec.Tick
+	spec.Start = begin
+	spec.Duration = rec.To.Sub(begin) / spec.Tick * spec.Tick
 	spec.Loads, spec.Series, spec.Faults = nil, nil, nil
 	spec.Workload.Crashes = nil
 	spec.Workload.InitialReplicas = start
@@ -268,16 +277,16 @@ func Prepare(spec sim.Spec, t Target, rec *Recording) (sim.Spec, string, error) 
 		md["query"] = sel
 		so.Triggers[tr.Index].Metadata = md
 		for _, s := range in.Series {
-			spec.Series = append(spec.Series, rawSeries(s, rec.From, map[string]string{"trigger": strconv.Itoa(tr.Index)}))
+			spec.Series = append(spec.Series, rawSeries(s, begin, map[string]string{"trigger": strconv.Itoa(tr.Index)}))
 		}
 	}
 	for _, tr := range t.Triggers {
-		spec.Faults = append(spec.Faults, failedReads(tr.Index, rec.Errors[tr.Index], rec.From, spec.Tick, spec.Duration)...)
+		spec.Faults = append(spec.Faults, failedReads(tr.Index, rec.Errors[tr.Index], begin, spec.Tick, spec.Duration)...)
 	}
 	for _, tr := range t.Triggers {
 		if _, ok := rec.Inputs[tr.Index]; !ok {
 			for _, s := range rec.Raw {
-				spec.Series = append(spec.Series, rawSeries(s, rec.From, nil))
+				spec.Series = append(spec.Series, rawSeries(s, begin, nil))
 			}
 			break
 		}
@@ -338,20 +347,24 @@ func rawSeries(s replay.Series, from time.Time, set map[string]string) sim.RawSe
 // startReplicas is the replica count at the window's start: the HPA's
 // status.currentReplicas (the scale's spec.replicas when the sync in
 // force then began), else the Deployment's spec.replicas, as last
-// recorded at or before From.
-func startReplicas(rec *Recording) (int32, string, error) {
+// recorded at or before begin.
+func startReplicas(rec *Recording, begin time.Time) (int32, string, error) {
 	for _, c := range []struct {
 		ps   []replay.Point
 		name string
 	}{{rec.Current, openmetrics.HPACurrentReplicas}, {rec.SpecReplicas, openmetrics.DeploymentSpecReplicas}} {
-		if p, ok := at(c.ps, rec.From, 0); ok && !math.IsNaN(p.V) {
+		if p, ok := at(c.ps, begin, 0); ok && !math.IsNaN(p.V) {
 			if p.V < 0 || p.V > math.MaxInt32 || p.V != math.Trunc(p.V) {
 				return 0, "", fmt.Errorf("%s at %s: %g is not a replica count", c.name, p.T.UTC().Format(time.RFC3339Nano), p.V)
 			}
 			return int32(p.V), fmt.Sprintf("%s at %s", c.name, p.T.UTC().Format(time.RFC3339)), nil
 		}
 	}
-	return 0, "", fmt.Errorf("the recording has no replica count at or before --from %s: it needs %s or %s of the HPA", rec.From.UTC().Format(time.RFC3339), openmetrics.HPACurrentReplicas, openmetrics.DeploymentSpecReplicas)
+	what := "--from"
+	if begin.Before(rec.From) {
+		what = "the warm-up's start"
+	}
+	return 0, "", fmt.Errorf("the recording has no replica count at or before %s %s: it needs %s or %s of the HPA", what, begin.UTC().Format(time.RFC3339), openmetrics.HPACurrentReplicas, openmetrics.DeploymentSpecReplicas)
 }
 
 // at is the last point at or before t, and whether it is in force there.
@@ -398,6 +411,8 @@ type Report struct {
 	HPA          string
 	From         time.Time
 	To           time.Time
+	// Warmup is the replay before From that is not compared.
+	Warmup time.Duration
 	// SyncPeriod is the HPA sync period; Compared names the recorded
 	// series the decisions are compared with.
 	SyncPeriod time.Duration
@@ -468,7 +483,7 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 	if opts.MaxLag <= 0 {
 		opts.MaxLag = DefaultMaxLag
 	}
-	replaySpec, startFrom, err := Prepare(spec, t, rec)
+	replaySpec, startFrom, err := Prepare(spec, t, rec, opts.Warmup)
 	if err != nil {
 		return nil, err
 	}
@@ -479,7 +494,7 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 	replaySpec = s.Spec()
 	sync := replaySpec.Controller.SyncPeriod
 	r := &Report{Scenario: spec.Name, Namespace: t.Namespace, ScaledObject: t.ScaledObject, HPA: t.HPA,
-		From: rec.From, To: rec.From.Add(replaySpec.Duration), SyncPeriod: sync,
+		From: rec.From, To: replaySpec.Start.Add(replaySpec.Duration), SyncPeriod: sync, Warmup: opts.Warmup,
 		Start: replaySpec.Workload.InitialReplicas, StartFrom: startFrom}
 	for _, tr := range t.Triggers {
 		info := InputInfo{Trigger: tr.Index, Metric: tr.Metric, Source: "raw"}
@@ -548,6 +563,9 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 		}
 		d, ok := s.LastHPADecision()
 		now := replaySpec.Start.Add(off)
+		if now.Before(rec.From) {
+			continue // the warm-up
+		}
 		if !ok || !d.Time.Equal(now) {
 			// No sync at this instant (the ScaledObject is paused).
 			continue
@@ -617,9 +635,28 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 	r.Lag, r.LagAgreement = bestLag(r.Points, sync, opts.MaxLag, value)
 	r.Notes = append(r.Notes,
 		"the loads, raw series and faults of the scenario are left out: the recording holds what happened",
-		"every pod at the start is ready and the HPA's stabilization window starts empty",
+		startNote(opts.Warmup),
 		fmt.Sprintf("a recorded sample holds until the next, unless a scrape is missing (the next comes more than 1.5 times the spacing of %s later): a sync without a sample in force counts as a disagreement", maxAge))
 	return r, nil
+}
+
+// shortDuration writes 7m0s as 7m and 1h0m0s as 1h.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+func startNote(warmup time.Duration) string {
+	if warmup > 0 {
+		return fmt.Sprintf("every pod is ready at the start of the %s warm-up, which fills the HPA's stabilization window and KEDA's state with the replayed decisions", shortDuration(warmup))
+	}
+	return "every pod at the start is ready and the HPA's stabilization window starts empty (--warmup replays a stretch before --from to fill it)"
 }
 
 // bestLag tries shifting the recorded trace by whole sync periods, up to

@@ -230,7 +230,7 @@ func TestFailedReadsReplayKEDAErrors(t *testing.T) {
 		Inputs:  map[int]backtest.Input{0: {Source: backtest.InputKEDA, Series: []replay.Series{{Labels: map[string]string{}, Points: pts(1, 1, 1)}}}},
 		Errors:  map[int][]replay.Point{0: pts(0, 0, 1, 2, 2, 0, 0, 3)},
 		Current: pts(1)}
-	replaySpec, _, err := backtest.Prepare(spec, target, rec)
+	replaySpec, _, err := backtest.Prepare(spec, target, rec, 0)
 	require.NoError(t, err)
 	require.Len(t, replaySpec.Faults, 2)
 	f := replaySpec.Faults
@@ -260,4 +260,31 @@ func TestScrapeJitterIsNoMissingScrape(t *testing.T) {
 	})
 	require.Zero(t, r.Missing)
 	require.Greater(t, r.Agreement, 0.8)
+}
+
+// TestWarmupFillsTheStabilizationWindow: a window that starts while the
+// HPA holds replicas for its scale-down stabilization disagrees when the
+// replay starts with an empty window, and agrees again with a warm-up of
+// the stabilization window's length before it.
+func TestWarmupFillsTheStabilizationWindow(t *testing.T) {
+	spec := load(t, "../examples/queue/scenario.yaml")
+	spec.Start = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	x, err := openmetrics.Simulate(context.Background(), spec)
+	require.NoError(t, err)
+	target, err := backtest.TargetOf(spec)
+	require.NoError(t, err)
+	run := func(warmup time.Duration) *backtest.Report {
+		rec, _, err := backtest.Classify(target, recorded(x), backtest.InputKEDA)
+		require.NoError(t, err)
+		// The backlog is gone at 4m30s; the HPA holds 9 until 9m.
+		rec.From, rec.To = spec.Start.Add(6*time.Minute), spec.Start.Add(spec.Duration)
+		r, err := backtest.Run(context.Background(), spec, target, rec, backtest.Options{Warmup: warmup})
+		require.NoError(t, err)
+		require.Equal(t, rec.From, r.Points[0].T, "the warm-up is not compared")
+		return r
+	}
+	cold, warm := run(0), run(6*time.Minute)
+	require.Less(t, cold.Agreement, 1.0)
+	require.Equal(t, 1.0, warm.Agreement, "%+v", warm.Disagreement)
+	require.Equal(t, cold.Syncs, warm.Syncs)
 }

@@ -21,6 +21,8 @@ type BacktestResult struct {
 	From              string  `json:"from"`
 	To                string  `json:"to"`
 	SyncPeriodSeconds float64 `json:"syncPeriodSeconds"`
+	// WarmupSeconds is the replay before From that is not compared.
+	WarmupSeconds float64 `json:"warmupSeconds"`
 	// Compared is the recorded series the HPA's decisions are compared
 	// with.
 	Compared      string              `json:"compared"`
@@ -71,7 +73,7 @@ func BacktestResultOf(r *backtest.Report, file string, minAgreement *float64) Ba
 	out := BacktestResult{TypeMeta: Meta(KindBacktest), File: file, Scenario: r.Scenario,
 		Namespace: r.Namespace, ScaledObject: r.ScaledObject, HPA: r.HPA,
 		From: r.From.UTC().Format(time.RFC3339Nano), To: r.To.UTC().Format(time.RFC3339Nano),
-		SyncPeriodSeconds: Seconds(r.SyncPeriod), Compared: r.Compared, StartReplicas: r.Start, StartFrom: r.StartFrom,
+		SyncPeriodSeconds: Seconds(r.SyncPeriod), WarmupSeconds: Seconds(r.Warmup), Compared: r.Compared, StartReplicas: r.Start, StartFrom: r.StartFrom,
 		Inputs: []BacktestInput{}, Syncs: r.Syncs, Agreeing: r.Agreeing, Missing: r.Missing, Agreement: r.Agreement,
 		MinAgreement: minAgreement, Passed: minAgreement == nil || r.Agreement >= *minAgreement,
 		Simulated: r.SimulatedReplicaSeconds, Recorded: r.RecordedReplicaSeconds, Error: r.ReplicaSecondsError,

@@ -29,7 +29,7 @@ type backtestOptions struct {
 	plot                                 string
 	recorded, manifests                  []string
 	minAgreement                         float64
-	maxLag                               time.Duration
+	maxLag, warmup                       time.Duration
 	output                               outputFlag
 }
 
@@ -66,6 +66,7 @@ kube_horizontalpodautoscaler_status_desired_replicas{...}[2h]).`,
 	f.StringVar(&o.input, "input", o.input, "each trigger's metric input: query (the trigger's own query) or keda (keda_scaler_metrics_value)")
 	f.Float64Var(&o.minAgreement, "min-agreement", -1, "exit 1 when the agreement (0 to 1) is below this")
 	f.StringVar(&o.plot, "plot", "", "write the simulated and the recorded desired replicas over time to this .png or .svg file")
+	f.Var(&durationValue{d: &o.warmup}, "warmup", "replay this long before --from without comparing it, so that the HPA's stabilization window and KEDA's state are filled at --from (default 0s)")
 	f.Var(&durationValue{d: &o.maxLag}, "max-lag", "largest shift either way tried to align the traces (default 5m)")
 	addManifestsFlag(cmd, &o.manifests, "manifests to add to the scenario's")
 	addOutputFlag(cmd, &o.output)
@@ -102,6 +103,8 @@ func (o *backtestOptions) run(e *env, file string) error {
 		return usageError{"--http-config applies to --prometheus-url"}
 	case o.maxLag <= 0:
 		return usageError{"--max-lag must be positive"}
+	case o.warmup < 0:
+		return usageError{"--warmup must not be negative"}
 	}
 	var from, to time.Time
 	var err error
@@ -134,7 +137,7 @@ func (o *backtestOptions) run(e *env, file string) error {
 	}
 	// The window's cost is bounded before anything is fetched.
 	if spec := sc.Spec.Defaulted(); !from.IsZero() && !to.IsZero() && spec.Tick > 0 {
-		if steps := int64(to.Sub(from) / spec.Tick); spec.Limits.MaxSteps > 0 && steps > spec.Limits.MaxSteps {
+		if steps := int64((to.Sub(from) + o.warmup) / spec.Tick); spec.Limits.MaxSteps > 0 && steps > spec.Limits.MaxSteps {
 			return fmt.Errorf("the window --from %s --to %s at a tick of %s is %d steps; at most %d are allowed; raise the limit with --max-steps if you mean it",
 				o.from, o.to, spec.Tick, steps, spec.Limits.MaxSteps)
 		}
@@ -150,10 +153,11 @@ func (o *backtestOptions) run(e *env, file string) error {
 		}
 		c := &replay.Client{BaseURL: o.promURL, HTTP: opts.HTTP}
 		spec := sc.Spec.Defaulted()
-		rec, err = backtest.Fetch(ctx, c, target, from, to, openmetrics.Step(spec), spec.Prometheus.LookbackDelta, o.input)
+		rec, err = backtest.Fetch(ctx, c, target, from.Add(-o.warmup), to, openmetrics.Step(spec), spec.Prometheus.LookbackDelta, o.input)
 		if err != nil {
 			return err
 		}
+		rec.From = from
 	} else {
 		var series []replay.Series
 		for _, f := range o.recorded {
@@ -177,14 +181,14 @@ func (o *backtestOptions) run(e *env, file string) error {
 				openmetrics.HPADesiredReplicas, target.Namespace, target.HPA, openmetrics.DeploymentSpecReplicas, target.Namespace, target.Deployment)
 		}
 		if from.IsZero() {
-			from = first
+			from = first.Add(o.warmup)
 		}
 		if to.IsZero() {
 			to = last
 		}
 		rec.From, rec.To = from, to
 	}
-	r, err := backtest.Run(e.ctx, sc.Spec, target, rec, backtest.Options{MaxLag: o.maxLag})
+	r, err := backtest.Run(e.ctx, sc.Spec, target, rec, backtest.Options{MaxLag: o.maxLag, Warmup: o.warmup})
 	if err != nil {
 		return sc.LocateError(err)
 	}
@@ -226,6 +230,9 @@ func writeBacktest(w io.Writer, r *backtest.Report, bound *float64) error {
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("Backtest of ScaledObject %s/%s (HPA %s), %s to %s (%s)\n", r.Namespace, r.ScaledObject, r.HPA,
 		r.From.UTC().Format(time.RFC3339), r.To.UTC().Format(time.RFC3339), check.Duration(r.To.Sub(r.From)))
+	if r.Warmup > 0 {
+		p("  warm-up: %s before the window, replayed and not compared\n", check.Duration(r.Warmup))
+	}
 	p("  start: %s (%s)\n", plural(int(r.Start), "replica"), r.StartFrom)
 	for _, in := range r.Inputs {
 		what := map[string]string{backtest.InputQuery: "answers of the trigger's query", backtest.InputKEDA: openmetrics.KEDAScalerMetricsValue,

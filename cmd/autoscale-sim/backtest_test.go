@@ -46,6 +46,15 @@ func TestBacktestWindowAndInputs(t *testing.T) {
 	require.Contains(t, stdout, "2026-11-30T12:07:00Z to 2026-11-30T12:25:00Z (18m)")
 	require.Contains(t, stdout, "start: 9 replicas (kube_horizontalpodautoscaler_status_current_replicas at 2026-11-30T12:07:00Z)")
 	require.NotContains(t, stdout, "12:06:00")
+	// With a warm-up the replay starts 7 minutes before, at 1 replica,
+	// and the HPA's stabilization window holds 9 at 12:07: the scale-in
+	// waits as it did.
+	code, warm, stderr := runCLI(t, append(backtestExample, "--from", "2026-11-30T12:07:00Z", "--warmup", "7m")...)
+	require.Equal(t, exitOK, code, stderr)
+	require.Contains(t, warm, "warm-up: 7m before the window, replayed and not compared")
+	require.Contains(t, warm, "start: 1 replica (kube_horizontalpodautoscaler_status_current_replicas at 2026-11-30T12:00:00Z)")
+	require.Contains(t, warm, "Agreement: 97.3% (71 of 73 syncs)", "the manual scale's two syncs disagree")
+	require.Contains(t, stdout, "Agreement: 79.5% (58 of 73 syncs)", "without the warm-up the scale-in comes early")
 	// --input keda wants keda_scaler_metrics_value, which the example's
 	// recording does not hold.
 	code, _, stderr = runCLI(t, append(backtestExample, "--input", "keda")...)
