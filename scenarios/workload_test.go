@@ -130,8 +130,7 @@ func TestWorkloadErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			scen := "apiVersion: autoscale-sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  duration: 10m\n  autoscaler: {manifests: so.yaml}\n" + tt.spec
-			_, err := Parse("scenario.yaml", []byte(scen), files(map[string]string{"so.yaml": cpuScaledObject}))
+			_, err := Parse("scenario.yaml", []byte(tenMinutes+tt.spec), files(map[string]string{"so.yaml": cpuScaledObject}))
 			require.Error(t, err)
 			require.Contains(t, err.Error(), tt.want)
 		})
@@ -186,13 +185,14 @@ func TestAnnotateErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			scen := "apiVersion: autoscale-sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  duration: 10m\n  autoscaler: {manifests: so.yaml}\n" + tt.spec
-			_, err := Parse("scenario.yaml", []byte(scen), files(map[string]string{"so.yaml": cpuScaledObject}))
-			require.Error(t, err)
-			require.Contains(t, err.Error(), tt.want)
+			_, err := Parse("scenario.yaml", []byte(tenMinutes+tt.spec), files(map[string]string{"so.yaml": cpuScaledObject}))
+			require.ErrorContains(t, err, tt.want)
 		})
 	}
 }
+
+// tenMinutes starts a scenario of 10m on so.yaml; a test adds spec fields.
+const tenMinutes = "apiVersion: autoscale-sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  duration: 10m\n  autoscaler: {manifests: so.yaml}\n"
 
 func TestAnnotateNeedsAScaledObject(t *testing.T) {
 	scen := "apiVersion: autoscale-sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  duration: 10m\n  autoscaler: {manifests: hpa.yaml}\n" +
