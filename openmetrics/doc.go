@@ -39,7 +39,8 @@
 // read whatever the series did. Families of the workload's metrics are
 // typed unknown: the store does not know a counter from a gauge. A
 // ScaledJob has no HPA and no Deployment; its run exports the workload's
-// series only.
+// series and its triggers' keda_scaler_metrics_value and
+// keda_scaler_detail_errors_total, with type "scaledjob".
 //
 // [Export.Write] writes families sorted by name, series sorted by labels,
 // samples in time order, and ends with "# EOF", as promtool requires.

@@ -148,7 +148,7 @@ func ScalerLabel(t keda.Trigger) string {
 func TriggerMetricName(res *sim.Result, i int) (name string, column int) {
 	prefix := fmt.Sprintf("s%d-", i)
 	for c, m := range res.Metrics {
-		if m.SourceType == "External" && strings.HasPrefix(m.Name, prefix) {
+		if (m.SourceType == "External" || m.SourceType == sim.ScaledJobSource) && strings.HasPrefix(m.Name, prefix) {
 			return m.Name, c
 		}
 	}
@@ -302,6 +302,44 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 					}
 					b.add(kl(KEDAScalerActive), ms, active)
 				}
+			}
+		}
+	}
+	if spec.ScaledJob != nil {
+		// A ScaledJob's triggers, read at every poll, under the same
+		// names with type "scaledjob" (prommetrics.go getLabels: the
+		// scaledObject label holds the ScaledJob's name).
+		sj := spec.ScaledJob.Object
+		nsj := sj.Namespace
+		if nsj == "" {
+			nsj = ns
+		}
+		poll := time.Duration(sj.PollingIntervalSeconds()) * time.Second
+		last := make([]float64, len(sj.Triggers))
+		errs := make([]float64, len(sj.Triggers))
+		for i := range last {
+			last[i] = math.NaN()
+		}
+		for _, smp := range res.Samples {
+			ms := spec.Start.Add(smp.T).UnixMilli()
+			for i, tr := range sj.Triggers {
+				metric, c := TriggerMetricName(res, i)
+				if c < 0 || c >= len(smp.Metrics) {
+					continue
+				}
+				kl := func(name string) promql.Labels {
+					return promql.Labels{metricName: name, LabelNamespace: nsj, LabelMetric: metric,
+						LabelScaledObject: sj.Name, LabelScaler: ScalerLabel(tr), LabelTriggerIndex: strconv.Itoa(i), LabelType: "scaledjob"}
+				}
+				if v := smp.Metrics[c]; !math.IsNaN(v) {
+					last[i] = v
+				} else if poll > 0 && smp.T%poll == 0 {
+					errs[i]++
+				}
+				if !math.IsNaN(last[i]) {
+					b.add(kl(KEDAScalerMetricsValue), ms, last[i])
+				}
+				b.add(kl(KEDAScalerErrors), ms, errs[i])
 			}
 		}
 	}

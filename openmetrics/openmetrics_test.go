@@ -294,3 +294,23 @@ func TestExportRecreatedHPAHasAnEmptyStatusUntilItsFirstSync(t *testing.T) {
 	require.Equal(t, 0.0, desired[375])
 	require.Equal(t, 5.0, desired[390])
 }
+
+func TestExportScaledJob(t *testing.T) {
+	spec := load(t, "../examples/scaledjob-burst/scenario-default.yaml")
+	x, err := openmetrics.Simulate(context.Background(), spec)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, x.Write(&buf))
+	p := parse(t, buf.Bytes())
+	require.NotContains(t, p.types, openmetrics.HPADesiredReplicas, "a ScaledJob has no HPA")
+	require.NotContains(t, p.types, openmetrics.DeploymentSpecReplicas)
+	k := key("__name__", openmetrics.KEDAScalerMetricsValue, "metric", "s0-prometheus", "namespace", "media", "scaledObject", "render-default",
+		"scaler", "prometheusScaler", "triggerIndex", "0", "type", "scaledjob")
+	vs := p.series[k]
+	require.NotEmpty(t, vs, "%v", keys(p.series))
+	peak := 0.0
+	for _, s := range vs {
+		peak = math.Max(peak, s.v)
+	}
+	require.Positive(t, peak, "the burst shows in the queue KEDA reads")
+}
