@@ -1,6 +1,7 @@
 package backtest_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 	"time"
@@ -287,4 +288,46 @@ func TestWarmupFillsTheStabilizationWindow(t *testing.T) {
 	require.Less(t, cold.Agreement, 1.0)
 	require.Equal(t, 1.0, warm.Agreement, "%+v", warm.Disagreement)
 	require.Equal(t, cold.Syncs, warm.Syncs)
+}
+
+// TestSavedRecordingReadsBack: a recording written with WriteRecording is
+// read back by ReadQueryRange and Classify to the same backtest.
+func TestSavedRecordingReadsBack(t *testing.T) {
+	for _, input := range []string{backtest.InputKEDA, backtest.InputQuery} {
+		spec := load(t, "../examples/fallback/scenario.yaml")
+		x, err := openmetrics.Simulate(context.Background(), spec)
+		require.NoError(t, err)
+		target, err := backtest.TargetOf(spec)
+		require.NoError(t, err)
+		series := recorded(x)
+		if input == backtest.InputQuery {
+			// The trigger's answer, as query_range gives it.
+			for _, s := range series {
+				if s.Labels[replay.NameLabel] == openmetrics.KEDAScalerMetricsValue {
+					series = append(series, replay.Series{Labels: map[string]string{}, Points: s.Points})
+				}
+			}
+		}
+		rec, _, err := backtest.Classify(target, series, input)
+		require.NoError(t, err)
+		spec = spec.Defaulted()
+		rec.From, rec.To = spec.Start, spec.Start.Add(spec.Duration)
+		want, err := backtest.Run(context.Background(), spec, target, rec, backtest.Options{})
+		require.NoError(t, err)
+
+		saved, err := rec.Series(target)
+		require.NoError(t, err)
+		var buf bytes.Buffer
+		require.NoError(t, backtest.WriteRecording(&buf, saved))
+		back, err := replay.ReadQueryRange(&buf)
+		require.NoError(t, err)
+		rec2, _, err := backtest.Classify(target, back, input)
+		require.NoError(t, err)
+		rec2.From, rec2.To = rec.From, rec.To
+		got, err := backtest.Run(context.Background(), spec, target, rec2, backtest.Options{})
+		require.NoError(t, err)
+		require.Equal(t, want.Points, got.Points, input)
+		require.Equal(t, want.Inputs, got.Inputs, input)
+		require.Equal(t, 1.0, got.Agreement, input)
+	}
 }

@@ -26,7 +26,7 @@ import (
 
 type backtestOptions struct {
 	promURL, httpConfig, from, to, input string
-	plot                                 string
+	plot, save                           string
 	recorded, manifests                  []string
 	minAgreement                         float64
 	maxLag, warmup                       time.Duration
@@ -65,6 +65,7 @@ kube_horizontalpodautoscaler_status_desired_replicas{...}[2h]).`,
 	f.StringArrayVar(&o.recorded, "recorded", nil, "saved answer of the Prometheus HTTP API (query_range or query) holding the recording (repeatable)")
 	f.StringVar(&o.input, "input", o.input, "each trigger's metric input: query (the trigger's own query) or keda (keda_scaler_metrics_value)")
 	f.Float64Var(&o.minAgreement, "min-agreement", -1, "exit 1 when the agreement (0 to 1) is below this")
+	f.StringVar(&o.save, "save-recording", "", "with --prometheus-url: also write what was read to this file, a query_range answer that --recorded reads back (for offline runs and CI)")
 	f.StringVar(&o.plot, "plot", "", "write the simulated and the recorded desired replicas over time to this .png or .svg file")
 	f.Var(&durationValue{d: &o.warmup}, "warmup", "replay this long before --from without comparing it, so that the HPA's stabilization window and KEDA's state are filled at --from (default 0s)")
 	f.Var(&durationValue{d: &o.maxLag}, "max-lag", "largest shift either way tried to align the traces (default 5m)")
@@ -101,6 +102,8 @@ func (o *backtestOptions) run(e *env, file string) error {
 		return usageError{"--prometheus-url needs the window: --from T --to T"}
 	case o.httpConfig != "" && o.promURL == "":
 		return usageError{"--http-config applies to --prometheus-url"}
+	case o.save != "" && o.promURL == "":
+		return usageError{"--save-recording applies to --prometheus-url"}
 	case o.maxLag <= 0:
 		return usageError{"--max-lag must be positive"}
 	case o.warmup < 0:
@@ -158,6 +161,15 @@ func (o *backtestOptions) run(e *env, file string) error {
 			return err
 		}
 		rec.From = from
+		if o.save != "" {
+			series, err := rec.Series(target)
+			if err != nil {
+				return fmt.Errorf("--save-recording: %w", err)
+			}
+			if err := e.guards.writeFile(o.save, func(w io.Writer) error { return backtest.WriteRecording(w, series) }); err != nil {
+				return err
+			}
+		}
 	} else {
 		var series []replay.Series
 		for _, f := range o.recorded {
@@ -209,8 +221,10 @@ func (o *backtestOptions) run(e *env, file string) error {
 		if err := writeBacktest(e.stdout, r, bound); err != nil {
 			return err
 		}
-		if o.plot != "" {
-			fmt.Fprintf(e.stdout, "wrote %s\n", o.plot)
+		for _, f := range []string{o.save, o.plot} {
+			if f != "" {
+				fmt.Fprintf(e.stdout, "wrote %s\n", f)
+			}
 		}
 	} else if err := output.Write(e.stdout, o.output.format, output.BacktestResultOf(r, file, bound)); err != nil {
 		return err

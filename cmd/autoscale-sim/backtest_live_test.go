@@ -129,6 +129,15 @@ func TestLiveRoundTrip(t *testing.T) {
 		require.Equal(t, input, doc.Inputs[0].Source)
 	}
 
+	// What was read can be saved and backtested offline, to the same
+	// report.
+	saved := filepath.Join(dir, "saved.json")
+	code, online, stderr := runCLI(t, append([]string{"backtest", backtestScenario, "-o", "json", "--save-recording", saved}, window...)...)
+	require.Equal(t, exitOK, code, stderr)
+	code, offline, stderr := runCLI(t, "backtest", backtestScenario, "-o", "json", "--recorded", saved, "--from", window[3], "--to", window[5])
+	require.Equal(t, exitOK, code, stderr)
+	require.JSONEq(t, online, offline)
+
 	// The cluster differs: a manual scale to 4 shows in the HPA's status
 	// at 12:20:00 and 12:20:15, and the scrape of 12:06:00 is lost.
 	b, err := os.ReadFile(om)
