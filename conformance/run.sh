@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Differential conformance campaign: random cases through the upstream
-# controllers and through the hpa and keda packages, side by side.
+# controllers and through the hpa and keda packages, side by side, and
+# through the kube-scheduler's plugins and cluster/scheduler.
 #
 #   conformance/run.sh                 bounded campaign, default releases (CI)
 #   conformance/run.sh --full          every supported release, many cases
@@ -16,11 +17,12 @@ here="$(cd "$(dirname "$0")" && pwd)"
 full=0
 hpa_cases=15000
 keda_cases=20000
+scheduler_cases=5000
 budget=60s
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --full) full=1; hpa_cases=100000; keda_cases=200000; budget=0; shift ;;
+    --full) full=1; hpa_cases=100000; keda_cases=200000; scheduler_cases=200000; budget=0; shift ;;
     --cases) hpa_cases="$2"; shift 2 ;;
     --budget) budget="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
@@ -60,6 +62,13 @@ for v in $hpa_versions; do
   "${sandbox[@]}" "$bin/hpa-conformance-$v" "${args[@]}" || status=1
   summaries+=("$bin/hpa-$v.json")
 done
+
+# The scheduler's filter and score plugins, called directly: a test binary
+# built against the k8s.io/kubernetes of conformance/scheduler/go.mod.
+start=$(date +%s)
+(cd "$here/scheduler" && go test -c -o "$bin/scheduler-conformance.test" . && go vet ./...)
+echo "--- scheduler, k8s.io/kubernetes $(cd "$here/scheduler" && go list -m -f '{{.Version}}' k8s.io/kubernetes) (built in $(( $(date +%s) - start ))s)"
+"${sandbox[@]}" "$bin/scheduler-conformance.test" -test.v -test.run '^TestAgainstUpstreamPlugins$' -cases "$scheduler_cases" | grep -E 'cases:|^(PASS|FAIL|---)|scheduler_test.go' || status=1
 
 (cd "$here/.." && go build -o "$bin/keda-conformance" ./internal/kedaconformance/cmd/keda-conformance)
 for v in $keda_versions; do
