@@ -10,7 +10,9 @@
 //   - what kube-state-metrics exports for the HorizontalPodAutoscaler
 //     (kube_horizontalpodautoscaler_status_desired_replicas,
 //     _status_current_replicas, _spec_min_replicas, _spec_max_replicas,
-//     labelled namespace and horizontalpodautoscaler) and for the
+//     labelled namespace and horizontalpodautoscaler, and each metric's
+//     _spec_target_metric and _status_target_metric, labelled
+//     metric_name and metric_target_type as well) and for the
 //     Deployment (kube_deployment_spec_replicas,
 //     kube_deployment_status_replicas, kube_deployment_status_replicas_ready,
 //     labelled namespace and deployment), after kube-state-metrics

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/keda"
 	"github.com/autoscale-sim/autoscale-sim/promql"
 	"github.com/autoscale-sim/autoscale-sim/sim"
@@ -26,6 +27,12 @@ const (
 	HPACurrentReplicas = "kube_horizontalpodautoscaler_status_current_replicas"
 	HPAMinReplicas     = "kube_horizontalpodautoscaler_spec_min_replicas"
 	HPAMaxReplicas     = "kube_horizontalpodautoscaler_spec_max_replicas"
+	// HPASpecTarget and HPAStatusTarget are each metric's target and its
+	// current value in the HPA's status, labelled metric_name and
+	// metric_target_type (value, average or utilization); hpa.go
+	// createHPASpecTargetMetric and createHPAStatusTargetMetric.
+	HPASpecTarget   = "kube_horizontalpodautoscaler_spec_target_metric"
+	HPAStatusTarget = "kube_horizontalpodautoscaler_status_target_metric"
 
 	DeploymentSpecReplicas  = "kube_deployment_spec_replicas"
 	DeploymentReplicas      = "kube_deployment_status_replicas"
@@ -44,6 +51,9 @@ const (
 	LabelNamespace  = "namespace"
 	LabelHPA        = "horizontalpodautoscaler"
 	LabelDeployment = "deployment"
+	// The labels of the target metrics.
+	LabelMetricName = "metric_name"
+	LabelTargetType = "metric_target_type"
 	// KEDA's metricLabels.
 	LabelScaledObject = "scaledObject"
 	LabelScaler       = "scaler"
@@ -57,6 +67,8 @@ var help = map[string]string{
 	HPACurrentReplicas:      "Current number of replicas of pods managed by this autoscaler.",
 	HPAMinReplicas:          "Lower limit for the number of pods that can be set by the autoscaler, default 1.",
 	HPAMaxReplicas:          "Upper limit for the number of pods that can be set by the autoscaler; cannot be smaller than MinReplicas.",
+	HPASpecTarget:           "The metric specifications used by this autoscaler when calculating the desired replica count.",
+	HPAStatusTarget:         "The current metric status used by this autoscaler when calculating the desired replica count.",
 	DeploymentSpecReplicas:  "Number of desired pods for a deployment.",
 	DeploymentReplicas:      "The number of replicas per deployment.",
 	DeploymentReadyReplicas: "The number of ready replicas per deployment.",
@@ -234,6 +246,7 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 			b.add(hpaLabels(HPACurrentReplicas), ms, current)
 			b.add(hpaLabels(HPAMinReplicas), ms, float64(d.MinReplicas))
 			b.add(hpaLabels(HPAMaxReplicas), ms, float64(d.MaxReplicas))
+			addTargets(b, hpaLabels, s.HPA().Spec(), d, ms, !recreated.IsZero() && d.Time.Before(recreated))
 		}
 	}
 	res, err := s.Run(ctx)
@@ -347,6 +360,48 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 		return nil, err
 	}
 	return &Export{Result: res, Step: step, Series: b.sorted()}, nil
+}
+
+// addTargets adds each metric's target and, after a sync that read it,
+// its current value as the HPA's status holds it (value, averageValue in
+// units, averageUtilization in percent). Object metrics, which
+// kube-state-metrics labels with their described object too, are left
+// out.
+func addTargets(b *builder, hpaLabels func(string) promql.Labels, spec hpa.Spec, d hpa.Decision, ms int64, empty bool) {
+	milli := func(v int64) float64 { return float64(v) / 1000 }
+	add := func(name, metric, typ string, v float64) {
+		ls := hpaLabels(name)
+		ls[LabelMetricName], ls[LabelTargetType] = metric, typ
+		b.add(ls, ms, v)
+	}
+	for j, m := range spec.Metrics {
+		if m.Type == hpa.ObjectMetricSourceType {
+			continue
+		}
+		t := m.Target
+		if t.ValueMilli != nil {
+			add(HPASpecTarget, m.Name, "value", milli(*t.ValueMilli))
+		}
+		if t.AverageValueMilli != nil {
+			add(HPASpecTarget, m.Name, "average", milli(*t.AverageValueMilli))
+		}
+		if t.AverageUtilization != nil {
+			add(HPASpecTarget, m.Name, "utilization", float64(*t.AverageUtilization))
+		}
+		if empty || j >= len(d.Metrics) || d.Metrics[j].Err != nil || d.Metrics[j].Type != m.Type {
+			continue
+		}
+		p := d.Metrics[j].Details
+		if p.ValueMilli != nil {
+			add(HPAStatusTarget, m.Name, "value", milli(*p.ValueMilli))
+		}
+		if p.AverageValueMilli != nil {
+			add(HPAStatusTarget, m.Name, "average", milli(*p.AverageValueMilli))
+		}
+		if p.Utilization != nil {
+			add(HPAStatusTarget, m.Name, "utilization", float64(*p.Utilization))
+		}
+	}
 }
 
 // builder gathers series by label set.

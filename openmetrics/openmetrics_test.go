@@ -267,6 +267,20 @@ func TestExportFollowsTheHPAStatus(t *testing.T) {
 	require.Equal(t, 5.0, desired[75])
 	require.Equal(t, 1.0, current[75])
 	require.Equal(t, 5.0, current[90])
+	// Its status holds the External metric's average over the replicas
+	// it found (200 connections on 1), then over 5; the target is 40.
+	average := func(name string) map[int64]float64 {
+		out := map[int64]float64{}
+		for _, s := range p.series[key("__name__", name, "namespace", "custom-metric-autoscaler-demo", "horizontalpodautoscaler", "keda-hpa-websocket-scaledobject",
+			"metric_name", "s0-prometheus", "metric_target_type", "average")] {
+			out[s.t/1000] = s.v
+		}
+		return out
+	}
+	status, target := average(openmetrics.HPAStatusTarget), average(openmetrics.HPASpecTarget)
+	require.Equal(t, 200.0, status[75])
+	require.Equal(t, 40.0, status[90])
+	require.Equal(t, 40.0, target[75])
 	paused := map[int64]float64{}
 	for _, s := range p.series[key("__name__", openmetrics.KEDAScaledObjectPaused, "namespace", "custom-metric-autoscaler-demo", "scaledObject", "websocket-scaledobject")] {
 		paused[s.t/1000] = s.v
