@@ -175,10 +175,10 @@ func Classify(t Target, series []replay.Series, input string) (*Recording, []str
 				ignored["answers of queries"]++
 				continue
 			}
-			if len(t.Triggers) != 1 {
-				return nil, nil, fmt.Errorf("series %s has no metric name: it is the answer of a query, but the ScaledObject has %d prometheus triggers and nothing says whose; record keda_scaler_metrics_value or the raw series the queries read", s, len(t.Triggers))
+			i, err := answerOf(t, s)
+			if err != nil {
+				return nil, nil, err
 			}
-			i := t.Triggers[0].Index
 			in := rec.Inputs[i]
 			in.Source = InputQuery
 			in.Series = append(in.Series, s)
@@ -206,6 +206,32 @@ func ObjectNamespace(labels map[string]string) string {
 		return ns
 	}
 	return labels[openmetrics.LabelNamespace]
+}
+
+// TriggerLabel names the trigger whose query a recorded answer is, when
+// the ScaledObject has several: record each trigger's answer with
+// label_replace(QUERY, "autoscale_sim_trigger", "<index>", "", "").
+const TriggerLabel = "autoscale_sim_trigger"
+
+// answerOf is the index of the trigger whose query answered s: its
+// TriggerLabel, or the only prometheus trigger.
+func answerOf(t Target, s replay.Series) (int, error) {
+	if v, ok := s.Labels[TriggerLabel]; ok {
+		i, err := strconv.Atoi(v)
+		if err == nil {
+			for _, tr := range t.Triggers {
+				if tr.Index == i {
+					return i, nil
+				}
+			}
+		}
+		return 0, fmt.Errorf("series %s: %s %q is not the index of a prometheus trigger of ScaledObject %s/%s", s, TriggerLabel, v, t.Namespace, t.ScaledObject)
+	}
+	if len(t.Triggers) != 1 {
+		return 0, fmt.Errorf("series %s has no metric name: it is the answer of a query, but the ScaledObject has %d prometheus triggers and nothing says whose; add the label %s with label_replace(QUERY, %q, \"<index>\", \"\", \"\"), or record keda_scaler_metrics_value or the raw series the queries read",
+			s, len(t.Triggers), TriggerLabel, TriggerLabel)
+	}
+	return t.Triggers[0].Index, nil
 }
 
 // Span is the window a recording covers: from the first to the last

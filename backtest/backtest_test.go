@@ -3,6 +3,7 @@ package backtest_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -330,4 +331,52 @@ func TestSavedRecordingReadsBack(t *testing.T) {
 		require.Equal(t, want.Inputs, got.Inputs, input)
 		require.Equal(t, 1.0, got.Agreement, input)
 	}
+}
+
+// TestAnswersOfSeveralTriggers: with two prometheus triggers, each
+// trigger's recorded answer says whose it is with TriggerLabel; without
+// it nothing does.
+func TestAnswersOfSeveralTriggers(t *testing.T) {
+	spec := load(t, "../examples/queue/scenario.yaml")
+	so := *spec.KEDA.Object
+	second := so.Triggers[0]
+	second.Metadata = map[string]string{"serverAddress": "http://prometheus.monitoring.svc:9090", "threshold": "50", "query": `max(queue_depth{job="worker"})`}
+	so.Triggers = append(slices.Clone(so.Triggers), second)
+	spec.KEDA = &sim.KEDA{Object: &so, Version: spec.KEDA.Version}
+	x, err := openmetrics.Simulate(context.Background(), spec)
+	require.NoError(t, err)
+	target, err := backtest.TargetOf(spec)
+	require.NoError(t, err)
+	require.Len(t, target.Triggers, 2)
+	var answers, unlabelled []replay.Series
+	for _, s := range recorded(x) {
+		switch s.Labels[replay.NameLabel] {
+		case openmetrics.KEDAScalerMetricsValue:
+			answers = append(answers, replay.Series{Labels: map[string]string{backtest.TriggerLabel: s.Labels[openmetrics.LabelTriggerIndex]}, Points: s.Points})
+			unlabelled = append(unlabelled, replay.Series{Labels: map[string]string{}, Points: s.Points})
+		case openmetrics.HPADesiredReplicas, openmetrics.HPACurrentReplicas:
+			answers = append(answers, s)
+			unlabelled = append(unlabelled, s)
+		}
+	}
+	rec, _, err := backtest.Classify(target, answers, backtest.InputQuery)
+	require.NoError(t, err)
+	spec = spec.Defaulted()
+	rec.From, rec.To = spec.Start, spec.Start.Add(spec.Duration)
+	r, err := backtest.Run(context.Background(), spec, target, rec, backtest.Options{})
+	require.NoError(t, err)
+	require.Equal(t, 1.0, r.Agreement)
+	require.Len(t, r.Inputs, 2)
+
+	saved, err := rec.Series(target)
+	require.NoError(t, err)
+	rec2, _, err := backtest.Classify(target, saved, backtest.InputQuery)
+	require.NoError(t, err)
+	require.Len(t, rec2.Inputs, 2)
+
+	_, _, err = backtest.Classify(target, unlabelled, backtest.InputQuery)
+	require.ErrorContains(t, err, `add the label autoscale_sim_trigger with label_replace(QUERY, "autoscale_sim_trigger", "<index>", "", "")`)
+	answers[0].Labels[backtest.TriggerLabel] = "7"
+	_, _, err = backtest.Classify(target, answers, backtest.InputQuery)
+	require.ErrorContains(t, err, `autoscale_sim_trigger "7" is not the index of a prometheus trigger of ScaledObject demo/queue-workers`)
 }

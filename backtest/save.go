@@ -3,7 +3,6 @@ package backtest
 import (
 	"bufio"
 	"encoding/json"
-	"fmt"
 	"io"
 	"math"
 	"sort"
@@ -16,9 +15,8 @@ import (
 // Series are the recording's series under the exporters' names and
 // labels, as Classify reads them back: the HPA's and the Deployment's
 // status, KEDA's error counters and each trigger's input
-// (keda_scaler_metrics_value, or the answer of the trigger's query,
-// which has no name and so can be told apart only when one trigger
-// reads Prometheus).
+// (keda_scaler_metrics_value, or the answer of the trigger's query, which
+// has no name: with several triggers it carries TriggerLabel).
 func (r *Recording) Series(t Target) ([]replay.Series, error) {
 	var out []replay.Series
 	add := func(ls map[string]string, ps []replay.Point) {
@@ -36,7 +34,6 @@ func (r *Recording) Series(t Target) ([]replay.Series, error) {
 		return map[string]string{replay.NameLabel: name, openmetrics.LabelNamespace: t.Namespace, openmetrics.LabelScaledObject: t.ScaledObject,
 			openmetrics.LabelTriggerIndex: strconv.Itoa(i), openmetrics.LabelType: "scaledobject"}
 	}
-	queries := 0
 	for _, tr := range t.Triggers {
 		add(keda(openmetrics.KEDAScalerErrors, tr.Index), r.Errors[tr.Index])
 		in, ok := r.Inputs[tr.Index]
@@ -48,18 +45,17 @@ func (r *Recording) Series(t Target) ([]replay.Series, error) {
 				add(keda(openmetrics.KEDAScalerMetricsValue, tr.Index), s.Points)
 				continue
 			}
-			queries++
 			ls := map[string]string{}
 			for k, v := range s.Labels {
 				if k != replay.NameLabel {
 					ls[k] = v
 				}
 			}
+			if len(t.Triggers) > 1 {
+				ls[TriggerLabel] = strconv.Itoa(tr.Index)
+			}
 			add(ls, s.Points)
 		}
-	}
-	if queries > 0 && len(t.Triggers) > 1 {
-		return nil, fmt.Errorf("the answers of %d triggers' queries cannot be told apart in one recording; save it with --input keda", len(t.Triggers))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out, nil
