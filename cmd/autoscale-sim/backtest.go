@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -50,7 +51,8 @@ The recording comes from a live Prometheus (--prometheus-url, with
 --http-config for its credentials) or from saved answers of its HTTP API
 (--recorded, repeatable: query_range or instant answers, for example of
 kube_horizontalpodautoscaler_status_desired_replicas{...}[2h]).`,
-		Example: `  autoscale-sim backtest examples/backtest/scenario.yaml --recorded examples/backtest/recorded.json
+		Example: `  autoscale-sim backtest examples/backtest/scenario.yaml --recorded examples/backtest/trigger.json \
+    --recorded examples/backtest/kube-state-metrics.json --plot backtest.png
   autoscale-sim backtest scenario.yaml --prometheus-url https://prometheus:9090 --http-config http.yaml \
     --from 2026-11-30T12:00:00Z --to 2026-11-30T14:00:00Z --min-agreement 0.9`,
 		Args:         exactArgs(1, "backtest needs exactly one scenario file"),
@@ -64,7 +66,7 @@ kube_horizontalpodautoscaler_status_desired_replicas{...}[2h]).`,
 	f.StringVar(&o.to, "to", "", "end of the window: RFC 3339 or Unix seconds (with --recorded: default the recording's last sample)")
 	f.StringArrayVar(&o.recorded, "recorded", nil, "saved answer of the Prometheus HTTP API (query_range or query) holding the recording (repeatable)")
 	f.StringVar(&o.input, "input", o.input, "each trigger's metric input: query (the trigger's own query) or keda (keda_scaler_metrics_value)")
-	f.Float64Var(&o.minAgreement, "min-agreement", -1, "exit 1 when the agreement (0 to 1) is below this")
+	f.Var(&fractionValue{f: &o.minAgreement}, "min-agreement", "exit 1 when the agreement (0 to 1) is below this (default: no bound)")
 	f.StringVar(&o.save, "save-recording", "", "with --prometheus-url: also write what was read to this file, a query_range answer that --recorded reads back (for offline runs and CI)")
 	f.StringVar(&o.plot, "plot", "", "write the simulated and the recorded desired replicas over time to this .png or .svg file")
 	f.Var(&durationValue{d: &o.warmup}, "warmup", "replay this long before --from without comparing it, so that the HPA's stabilization window and KEDA's state are filled at --from (default 0s)")
@@ -346,3 +348,25 @@ func backtestVariants(r *backtest.Report) []report.Variant {
 		}),
 	}
 }
+
+// fractionValue is --min-agreement: a number, unset (negative) by
+// default, so that help shows no default.
+type fractionValue struct{ f *float64 }
+
+func (v *fractionValue) String() string {
+	if v.f == nil || *v.f < 0 {
+		return ""
+	}
+	return strconv.FormatFloat(*v.f, 'g', -1, 64)
+}
+
+func (v *fractionValue) Set(s string) error {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || f < 0 {
+		return errors.New("want a fraction from 0 to 1, such as 0.9")
+	}
+	*v.f = f
+	return nil
+}
+
+func (v *fractionValue) Type() string { return "fraction" }

@@ -72,6 +72,7 @@ func TestBacktestUsage(t *testing.T) {
 		{append(backtestExample, "--input", "logs"), `--input "logs": want query or keda`},
 		{append(backtestExample, "--save-recording", "x.json"), "--save-recording applies to --prometheus-url"},
 		{append(backtestExample, "--min-agreement", "90"), "--min-agreement 90: the agreement is a fraction from 0 to 1"},
+		{append(backtestExample, "--min-agreement", "-0.5"), "want a fraction from 0 to 1, such as 0.9"},
 		{append(backtestExample, "--from", "yesterday"), `--from "yesterday": want an RFC 3339 time`},
 		{[]string{"backtest", "../../examples/backtest/scenario.yaml", "--prometheus-url", "http://127.0.0.1:1", "--from", "0", "--to", "4102444800"},
 			"is 4102444800 steps; at most 31622400 are allowed; raise the limit with --max-steps"},
