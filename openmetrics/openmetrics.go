@@ -242,10 +242,13 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 			if !recreated.IsZero() && d.Time.Before(recreated) {
 				desired, current = 0, 0
 			}
-			b.add(hpaLabels(HPADesiredReplicas), ms, desired)
-			b.add(hpaLabels(HPACurrentReplicas), ms, current)
-			b.add(hpaLabels(HPAMinReplicas), ms, float64(d.MinReplicas))
-			b.add(hpaLabels(HPAMaxReplicas), ms, float64(d.MaxReplicas))
+			hpaSeries := func(name string) *Series {
+				return b.series(refKey{name: name}, func() promql.Labels { return hpaLabels(name) })
+			}
+			hpaSeries(HPADesiredReplicas).add(ms, desired)
+			hpaSeries(HPACurrentReplicas).add(ms, current)
+			hpaSeries(HPAMinReplicas).add(ms, float64(d.MinReplicas))
+			hpaSeries(HPAMaxReplicas).add(ms, float64(d.MaxReplicas))
 			addTargets(b, hpaLabels, s.HPA().Spec(), d, ms, !recreated.IsZero() && d.Time.Before(recreated))
 		}
 	}
@@ -259,9 +262,12 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 		}
 		for _, smp := range res.Samples {
 			ms := spec.Start.Add(smp.T).UnixMilli()
-			b.add(dl(DeploymentSpecReplicas), ms, float64(smp.DesiredReplicas))
-			b.add(dl(DeploymentReplicas), ms, float64(smp.Replicas))
-			b.add(dl(DeploymentReadyReplicas), ms, float64(smp.ReadyReplicas))
+			depSeries := func(name string) *Series {
+				return b.series(refKey{name: name}, func() promql.Labels { return dl(name) })
+			}
+			depSeries(DeploymentSpecReplicas).add(ms, float64(smp.DesiredReplicas))
+			depSeries(DeploymentReplicas).add(ms, float64(smp.Replicas))
+			depSeries(DeploymentReadyReplicas).add(ms, float64(smp.ReadyReplicas))
 		}
 	}
 	if spec.KEDA != nil {
@@ -284,7 +290,9 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 			if st.paused {
 				paused = 1
 			}
-			b.add(promql.Labels{metricName: KEDAScaledObjectPaused, LabelNamespace: ns, LabelScaledObject: so.Name}, ms, paused)
+			b.series(refKey{name: KEDAScaledObjectPaused}, func() promql.Labels {
+				return promql.Labels{metricName: KEDAScaledObjectPaused, LabelNamespace: ns, LabelScaledObject: so.Name}
+			}).add(ms, paused)
 			for i, tr := range so.Triggers {
 				metric, c := TriggerMetricName(res, i)
 				if c < 0 || c >= len(smp.Metrics) {
@@ -303,9 +311,9 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 					errs[i]++
 				}
 				if !math.IsNaN(last[i]) {
-					b.add(kl(KEDAScalerMetricsValue), ms, last[i])
+					b.series(refKey{name: KEDAScalerMetricsValue, index: i}, func() promql.Labels { return kl(KEDAScalerMetricsValue) }).add(ms, last[i])
 				}
-				b.add(kl(KEDAScalerErrors), ms, errs[i])
+				b.series(refKey{name: KEDAScalerErrors, index: i}, func() promql.Labels { return kl(KEDAScalerErrors) }).add(ms, errs[i])
 				if st.polled {
 					active := 0.0
 					for _, a := range st.poll.ActiveTriggers {
@@ -313,7 +321,7 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 							active = 1
 						}
 					}
-					b.add(kl(KEDAScalerActive), ms, active)
+					b.series(refKey{name: KEDAScalerActive, index: i}, func() promql.Labels { return kl(KEDAScalerActive) }).add(ms, active)
 				}
 			}
 		}
@@ -350,9 +358,9 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 					errs[i]++
 				}
 				if !math.IsNaN(last[i]) {
-					b.add(kl(KEDAScalerMetricsValue), ms, last[i])
+					b.series(refKey{name: KEDAScalerMetricsValue, index: i}, func() promql.Labels { return kl(KEDAScalerMetricsValue) }).add(ms, last[i])
 				}
-				b.add(kl(KEDAScalerErrors), ms, errs[i])
+				b.series(refKey{name: KEDAScalerErrors, index: i}, func() promql.Labels { return kl(KEDAScalerErrors) }).add(ms, errs[i])
 			}
 		}
 	}
@@ -369,12 +377,14 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 // out.
 func addTargets(b *builder, hpaLabels func(string) promql.Labels, spec hpa.Spec, d hpa.Decision, ms int64, empty bool) {
 	milli := func(v int64) float64 { return float64(v) / 1000 }
-	add := func(name, metric, typ string, v float64) {
-		ls := hpaLabels(name)
-		ls[LabelMetricName], ls[LabelTargetType] = metric, typ
-		b.add(ls, ms, v)
-	}
 	for j, m := range spec.Metrics {
+		add := func(name, metric, typ string, v float64) {
+			b.series(refKey{name: name, index: j, typ: typ}, func() promql.Labels {
+				ls := hpaLabels(name)
+				ls[LabelMetricName], ls[LabelTargetType] = metric, typ
+				return ls
+			}).add(ms, v)
+		}
 		if m.Type == hpa.ObjectMetricSourceType {
 			continue
 		}
@@ -407,17 +417,45 @@ func addTargets(b *builder, hpaLabels func(string) promql.Labels, spec hpa.Spec,
 // builder gathers series by label set.
 type builder struct {
 	byKey map[string]*Series
+	// refs finds the series of the exporters by what they are, without
+	// building their labels at every sample.
+	refs map[refKey]*Series
 }
 
-func newBuilder() *builder { return &builder{byKey: map[string]*Series{}} }
+// refKey names one exporter series: its metric name and, for series of
+// a trigger or of an HPA metric, the index and the target type.
+type refKey struct {
+	name  string
+	index int
+	typ   string
+}
 
-func (b *builder) add(ls promql.Labels, ms int64, v float64) {
+func newBuilder() *builder {
+	return &builder{byKey: map[string]*Series{}, refs: map[refKey]*Series{}}
+}
+
+// series is the series k, made with the labels of ls the first time.
+func (b *builder) series(k refKey, ls func() promql.Labels) *Series {
+	if sr, ok := b.refs[k]; ok {
+		return sr
+	}
+	sr := b.get(ls())
+	b.refs[k] = sr
+	return sr
+}
+
+func (b *builder) get(ls promql.Labels) *Series {
 	k := ls.String()
 	sr := b.byKey[k]
 	if sr == nil {
 		sr = &Series{Labels: ls}
 		b.byKey[k] = sr
 	}
+	return sr
+}
+
+
+func (sr *Series) add(ms int64, v float64) {
 	if n := len(sr.T); n > 0 && sr.T[n-1] >= ms {
 		// A later sample at the same instant replaces the earlier one.
 		if sr.T[n-1] == ms {
