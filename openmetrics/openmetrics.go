@@ -454,7 +454,6 @@ func (b *builder) get(ls promql.Labels) *Series {
 	return sr
 }
 
-
 func (sr *Series) add(ms int64, v float64) {
 	if n := len(sr.T); n > 0 && sr.T[n-1] >= ms {
 		// A later sample at the same instant replaces the earlier one.
