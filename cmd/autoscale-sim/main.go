@@ -190,6 +190,7 @@ func newRootCommand(e *env) *cobra.Command {
 		newSweepCommand(e),
 		newCompareCommand(e),
 		newMergeCommand(e),
+		newBacktestCommand(e),
 		newVersionCommand(e),
 	)
 	return root
