@@ -140,6 +140,96 @@ var specSection = &section{
 		{name: "phases", typ: tStringOrObject, enum: []string{"aligned", "random"}, section: phasesSection, doc: "Offsets of the scrape, poll, sync and probe schedules: aligned (all from t = 0, the best case, the default), random (drawn from the seed) or explicit."},
 		{name: "annotate", typ: tList, section: annotateSection, doc: "Annotation changes of the ScaledObject during the run, as kubectl annotate makes them."},
 		{name: "runs", typ: tInteger, min: nonNeg(), doc: "Seeded variants to run (seed, seed+1, ...); figures become median, p95 and max."},
+		{name: "nodePool", typ: tObject, section: nodePoolSection, doc: "The nodes the pods run on: pods wait Pending until the scheduler places them by their requests, and the cluster-autoscaler adds and removes nodes. Absent: capacity is unbounded."},
+	},
+}
+
+// nodePoolSection describes what cluster.DecodePool reads; the loader
+// hands the mapping to it, so the two lists must agree
+// (TestNodePoolSectionMatchesDecoder).
+var nodePoolSection = &section{
+	name:     "nodePool",
+	doc:      "A pool of identical nodes, fixed or autoscaled.",
+	required: []string{"name", "allocatable"},
+	fields: []field{
+		{name: "name", typ: tString, doc: "The node name prefix, a DNS label: nodes are <name>-1, <name>-2, ..."},
+		{name: "nodes", typ: tInteger, min: nonNeg(), doc: "Nodes at the start."},
+		{name: "allocatable", typ: tObject, section: nodeResourcesSection, doc: "status.allocatable of every node."},
+		{name: "capacity", typ: tObject, section: nodeCapacitySection, doc: "status.capacity, for the least-waste expander (default: allocatable)."},
+		{name: "labels", typ: tStringMap, doc: "Node labels, matched by nodeSelector and node affinity."},
+		{name: "taints", typ: tList, section: taintSection, doc: "spec.taints, which the pods must tolerate."},
+		{name: "scheduler", typ: tObject, section: nodeSchedulerSection},
+		{name: "autoscaler", typ: tObject, section: clusterAutoscalerSection, doc: "The pool's cluster-autoscaler; absent, the pool is fixed."},
+	},
+}
+
+var nodeResourcesSection = &section{
+	name:     "nodeResources",
+	required: []string{"cpu", "memory", "pods"},
+	fields: []field{
+		{name: "cpu", typ: tQuantity},
+		{name: "memory", typ: tQuantity},
+		{name: "pods", typ: tInteger, doc: "maxPods (the kubelet's default is 110)."},
+	},
+}
+
+var nodeCapacitySection = &section{
+	name: "nodeCapacity",
+	fields: []field{
+		{name: "cpu", typ: tQuantity},
+		{name: "memory", typ: tQuantity},
+	},
+}
+
+var taintSection = &section{
+	name:     "taint",
+	required: []string{"key", "effect"},
+	fields: []field{
+		{name: "key", typ: tString},
+		{name: "value", typ: tString},
+		{name: "effect", typ: tString, enum: []string{"NoSchedule", "PreferNoSchedule", "NoExecute"}},
+	},
+}
+
+var nodeSchedulerSection = &section{
+	name: "nodeScheduler",
+	doc:  "kube-scheduler's default profile (Kubernetes 1.35).",
+	fields: []field{
+		{name: "dynamicResources", typ: tBoolean, doc: "The DynamicResources plugin is in the profile (from Kubernetes 1.34; it leads the FailedScheduling message's preemption part)."},
+		{name: "balancedAllocation", typ: tBoolean, doc: "NodeResourcesBalancedAllocation scores with NodeResourcesFit, as the default profile does."},
+	},
+}
+
+var clusterAutoscalerSection = &section{
+	name:     "clusterAutoscaler",
+	doc:      "cluster-autoscaler's node group bounds and flags, in camelCase, defaulted as upstream (FAQ.md: What are the parameters to CA?).",
+	required: []string{"maxNodes"},
+	fields: []field{
+		{name: "minNodes", typ: tInteger, min: nonNeg()},
+		{name: "maxNodes", typ: tInteger},
+		{name: "provisioning", typ: tDurationOrObject, section: provisioningSection, doc: "From the cloud request to a Ready node: a duration or {min, max} (uniform, seeded); default 3m to 4m."},
+		{name: "scanInterval", typ: tDuration, doc: "--scan-interval (10s)."},
+		{name: "scaleDownUtilizationThreshold", typ: tNumber, min: nonNeg(), doc: "--scale-down-utilization-threshold (0.5)."},
+		{name: "scaleDownUnneededTime", typ: tDuration, doc: "--scale-down-unneeded-time (10m)."},
+		{name: "scaleDownDelayAfterAdd", typ: tDuration, doc: "--scale-down-delay-after-add (10m)."},
+		{name: "scaleDownDelayAfterDelete", typ: tDuration, doc: "--scale-down-delay-after-delete (0s)."},
+		{name: "maxNodesTotal", typ: tInteger, min: nonNeg(), doc: "--max-nodes-total (0, no limit)."},
+		{name: "expander", typ: tString, enum: []string{"least-waste", "random", "most-pods"}, doc: "--expander (least-waste)."},
+		{name: "newPodScaleUpDelay", typ: tDuration, doc: "--new-pod-scale-up-delay (0s)."},
+		{name: "scaleDownEnabled", typ: tBoolean, doc: "--scale-down-enabled (true)."},
+		{name: "maxNodesPerScaleUp", typ: tInteger, doc: "--max-nodes-per-scaleup (1000)."},
+		{name: "maxScaleDownParallelism", typ: tInteger, doc: "--max-scale-down-parallelism (10)."},
+		{name: "maxDrainParallelism", typ: tInteger, doc: "--max-drain-parallelism (1)."},
+		{name: "unremovableNodeRecheckTimeout", typ: tDuration, doc: "--unremovable-node-recheck-timeout (5m)."},
+	},
+}
+
+var provisioningSection = &section{
+	name:     "provisioning",
+	required: []string{"min", "max"},
+	fields: []field{
+		{name: "min", typ: tDuration},
+		{name: "max", typ: tDuration},
 	},
 }
 

@@ -534,6 +534,8 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 			s.Phases = phases(v)
 		case "runs":
 			sc.Runs = int(v.int32())
+		case "nodePool":
+			s.NodePool = nodePool(v)
 		case "sim":
 			v.walk(simSection, func(key string, v node) {
 				switch key {

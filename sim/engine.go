@@ -152,6 +152,8 @@ type Simulator struct {
 	// phase holds the run's resolved phase offsets.
 	phase    PhaseOffsets
 	deferred bool
+	// cl is the node pool (nil without Spec.NodePool).
+	cl *clusterState
 }
 
 // New validates spec and prepares a run.
@@ -214,9 +216,28 @@ func New(spec Spec) (*Simulator, error) {
 			s.loads[li].kafka = newKafkaState(&k)
 		}
 	}
+	if spec.NodePool != nil {
+		cl, err := newCluster(spec)
+		if err != nil {
+			return nil, err
+		}
+		s.cl, s.pods.cl = cl, cl
+		s.result.Cluster = cl.res
+	}
 	for i := int32(0); i < spec.Workload.InitialReplicas; i++ {
 		p := s.pods.create(0, 0)
-		p.ready = true
+		p.ready = s.cl == nil
+	}
+	if s.cl != nil {
+		// The initial pods are placed as the scheduler would have placed
+		// them; those that do not fit wait Pending from the start, with
+		// the workload's start-up delay once placed.
+		s.schedulePending(0)
+		for _, p := range s.pods.pods {
+			if p.node == nil {
+				p.startup = spec.Workload.PodStartup
+			}
+		}
 	}
 	var err error
 	switch {
@@ -464,6 +485,7 @@ func (s *Simulator) Result() *Result {
 	out.Samples = append([]Sample(nil), s.result.Samples...)
 	out.Events = append([]Event(nil), s.result.Events...)
 	out.KEDA = slices.Clone(s.result.KEDA)
+	out.Cluster = s.result.Cluster.clone()
 	return &out
 }
 
@@ -494,6 +516,11 @@ func (s *Simulator) tick(ctx context.Context) error {
 		if err := s.annotate(now); err != nil {
 			return err
 		}
+	}
+	// 0b. The cluster-autoscaler: nodes become Ready; its loop adds or
+	// removes nodes.
+	if s.cl != nil {
+		s.stepCluster(now)
 	}
 	// 1. Pods become ready, crash or disappear; Jobs' pods start, take
 	// messages and finish.
@@ -576,6 +603,10 @@ func (s *Simulator) tick(ctx context.Context) error {
 	// 6. The ReplicaSet creates or deletes pods to match spec.replicas.
 	if s.sj == nil {
 		s.pods.scaleTo(s.desired, now, s.podStartup, s.spec.Workload.PodTermination)
+	}
+	// 6b. The scheduler places the Pending pods.
+	if s.cl != nil {
+		s.schedulePending(now)
 	}
 	// 7. A trace row.
 	if due(now, s.spec.TraceInterval) {

@@ -48,7 +48,25 @@ type pod struct {
 	// msAt (see Phases.MetricsResolution).
 	msUsage map[string]int64
 	msAt    time.Duration
+	// On a node pool (Spec.NodePool): node is where the pod is bound,
+	// nil while it is Pending (or after its node was deleted); boundAt
+	// is when it was bound, startup its start-up delay, which runs from
+	// the binding. unschedulable says the scheduler found no node for
+	// it (PodScheduled=False, reason Unschedulable), schedMsg is its
+	// last FailedScheduling message and pendingSpan its wait's index in
+	// ClusterResult.Pending, plus one (0: none open).
+	node          *simNode
+	boundAt       time.Duration
+	startup       time.Duration
+	unschedulable bool
+	schedMsg      string
+	pendingSpan   int
 }
+
+// unbound reports whether the pod waits for a node: on a node pool, a
+// pod not yet scheduled. Without a node pool every pod is bound at its
+// creation.
+func (p *pod) unbound(ps *podSet) bool { return ps.cl != nil && p.node == nil && !p.deleting }
 
 // inEndpoints reports whether the pod receives traffic and is scraped:
 // Endpoints list ready pods that are not terminating.
@@ -81,11 +99,18 @@ type podSet struct {
 	// ordered names pods by ordinal and creates and deletes them one at
 	// a time (Workload.Ordered).
 	ordered bool
+	// cl is the node pool, nil when capacity is unbounded.
+	cl *clusterState
 }
 
-func phase(p *pod) hpa.PodPhase {
+func (ps *podSet) phase(p *pod) hpa.PodPhase {
 	if p.failed {
 		return hpa.PodFailed
+	}
+	if p.unbound(ps) {
+		// Not scheduled: phase Pending, which the HPA counts as unready
+		// (replica_calculator.go: groupPods).
+		return hpa.PodPending
 	}
 	return hpa.PodRunning
 }
@@ -97,15 +122,23 @@ func (ps *podSet) create(now, startup time.Duration) *pod {
 		name = fmt.Sprintf("%s-%d", ps.prefix, ps.lowestFreeOrdinal())
 	}
 	p := &pod{
-		name:      name,
-		seq:       ps.nextSeq,
-		created:   now,
-		readyAt:   ps.readyAt(now, startup),
-		runningAt: running,
-		load:      make([]int64, ps.loads),
-		served:    make([]float64, ps.loads),
-		total:     make([]float64, ps.loads),
-		refs:      make([]promql.SeriesRef, ps.loads),
+		name:    name,
+		seq:     ps.nextSeq,
+		created: now,
+		boundAt: now,
+		startup: startup,
+		load:    make([]int64, ps.loads),
+		served:  make([]float64, ps.loads),
+		total:   make([]float64, ps.loads),
+		refs:    make([]promql.SeriesRef, ps.loads),
+	}
+	if ps.cl != nil {
+		// A new pod waits for the scheduler: its containers start, and
+		// its start-up delay runs, from the binding (bind).
+		p.readyAt, p.runningAt = never, never
+		ps.cl.dirty = true
+	} else {
+		p.readyAt, p.runningAt = ps.readyAt(now, startup), running
 	}
 	ps.nextSeq++
 	if ps.ever == nil {
@@ -173,11 +206,11 @@ func (ps *podSet) advance(now time.Duration) {
 // removeFrom finishes advance from index i, the first pod that goes,
 // keeping the creation order.
 func (ps *podSet) removeFrom(i int, now time.Duration) {
-	ps.leave(ps.pods[i])
+	ps.leave(ps.pods[i], now)
 	kept := ps.pods[:i]
 	for _, p := range ps.pods[i+1:] {
 		if p.deleting && now >= p.goneAt && !p.scraped {
-			ps.leave(p)
+			ps.leave(p, now)
 			continue
 		}
 		if !p.deleting && !p.ready && now >= p.readyAt {
@@ -191,7 +224,10 @@ func (ps *podSet) removeFrom(i int, now time.Duration) {
 
 // leave keeps the cAdvisor series of a pod that goes, for the next scrape
 // to mark stale.
-func (ps *podSet) leave(p *pod) {
+func (ps *podSet) leave(p *pod, now time.Duration) {
+	if ps.cl != nil {
+		ps.cl.unbind(p, now)
+	}
 	if p.cadvisor.live {
 		ps.gone = append(ps.gone, p)
 	}
@@ -211,9 +247,16 @@ func (ps *podSet) scaleTo(want int32, now time.Duration, startup func() time.Dur
 	}
 	if excess := int(n - want); excess > 0 {
 		for _, p := range podsToDelete(ps.active(), excess) {
+			p.goneAt = now + termination
+			if p.unbound(ps) {
+				// A pod not bound to a node is deleted at once, without
+				// a grace period (pkg/registry/core/pod/strategy.go:
+				// CheckGracefulDelete).
+				p.goneAt = now
+				ps.cl.endPending(p, now)
+			}
 			p.deleting = true
 			p.ready = false
-			p.goneAt = now + termination
 		}
 	}
 }
@@ -314,6 +357,11 @@ func podsToDelete(active []*pod, n int) []*pod {
 	ranked := append([]*pod(nil), active...)
 	sort.SliceStable(ranked, func(i, j int) bool {
 		a, b := ranked[i], ranked[j]
+		// Unassigned before assigned (ActivePodsWithRanks.Less, its first
+		// rule): on a node pool a scale-in removes Pending pods first.
+		if ua, ub := a.node == nil && a.unschedulable, b.node == nil && b.unschedulable; ua != ub {
+			return ua
+		}
 		if a.ready != b.ready {
 			return !a.ready
 		}
@@ -332,10 +380,10 @@ func podsToDelete(active []*pod, n int) []*pod {
 func (ps *podSet) hpaPods(start time.Time) []hpa.Pod {
 	out := make([]hpa.Pod, 0, len(ps.pods))
 	for _, p := range ps.pods {
-		started := start.Add(p.created)
+		started := start.Add(p.boundAt)
 		hp := hpa.Pod{
 			Name:      p.name,
-			Phase:     phase(p),
+			Phase:     ps.phase(p),
 			Deleting:  p.deleting,
 			StartTime: &started,
 		}

@@ -74,6 +74,8 @@ type Result struct {
 	Conditions []ConditionChange
 	// Phases are the run's schedule offsets (see Spec.Phases).
 	Phases PhaseOffsets
+	// Cluster holds the node pool's spans (nil without Spec.NodePool).
+	Cluster *ClusterResult
 }
 
 // LoadInfo describes the first load of the Spec, the one Sample.Load

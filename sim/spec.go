@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/autoscale-sim/autoscale-sim/adapter"
+	"github.com/autoscale-sim/autoscale-sim/cluster"
 	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/keda"
 	"github.com/autoscale-sim/autoscale-sim/promql"
@@ -77,6 +78,13 @@ type Spec struct {
 	// Fault.Metric, whose query may match no series during the whole run;
 	// any other query that does fails the run (see EmptyQueryError).
 	AllowEmptyQueries []int
+
+	// NodePool, when set, is where the pods run: a new pod is Pending
+	// until kube-scheduler's default profile places it by its requests
+	// (cluster/scheduler), and the pool's cluster-autoscaler adds and
+	// removes nodes (cluster/autoscaler). Nil: capacity is unbounded and
+	// every pod starts at its creation. See cluster/doc.go.
+	NodePool *cluster.Pool
 }
 
 // Workload is the scale target and its pods.

@@ -193,6 +193,7 @@ func (s *Simulator) dueAfter(now time.Duration) time.Duration {
 			at(r.Points[k].T)
 		}
 	}
+	s.clusterDue(at)
 	replicas := int32(0)
 	for _, p := range s.pods.pods {
 		switch {

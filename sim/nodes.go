@@ -1,0 +1,344 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/autoscale-sim/autoscale-sim/cluster"
+	"github.com/autoscale-sim/autoscale-sim/cluster/autoscaler"
+	"github.com/autoscale-sim/autoscale-sim/cluster/scheduler"
+)
+
+// Nodes and scheduling, wired as cluster/doc.go describes: at a full
+// tick the cluster-autoscaler steps first (nodes become Ready, loops on
+// its scan interval add or remove nodes), the workload's controllers and
+// ReplicaSet act, then the scheduler places the Pending pods one at a
+// time in creation order.
+
+// streamNodes draws the provisioning delays and the expander's choices.
+const streamNodes = streamProbe + 1
+
+// never is the readiness and running instant of a pod not yet bound.
+const never = time.Duration(math.MaxInt64)
+
+// simNode is a registered, Ready node and the pods bound to it.
+type simNode struct {
+	info scheduler.NodeInfo
+	// span is the node's index in ClusterResult.Nodes and .Ready.
+	span int
+}
+
+// clusterState is the node pool of a run.
+type clusterState struct {
+	pool       cluster.Pool
+	group      autoscaler.NodeGroup
+	autoscaled bool
+	opts       autoscaler.Options
+	st         autoscaler.State
+	rng        *rand.Rand
+	nodes      []*simNode
+	// template is the workload's pod as the scheduler reads it; pods
+	// differ only by name.
+	template scheduler.Pod
+	// dirty says the nodes or the pods changed since the last
+	// scheduling pass: a pod was created or left a node, a node joined.
+	dirty bool
+	// res holds the spans of the run's figures.
+	res *ClusterResult
+	// lastScaleUp is the message of the last NoScaleUp reason recorded.
+	lastNoScaleUp string
+	last          autoscaler.Result
+}
+
+// ClusterResult is what a run on a node pool recorded: the spans from
+// which the node figures are computed (cluster.Seconds, cluster.Peak).
+type ClusterResult struct {
+	// Pool is the pool's name.
+	Pool string
+	// Nodes are the nodes' lives from the cloud request (the instance is
+	// billed while it boots; zero for the initial nodes) to their
+	// deletion; Ready from their Ready instant.
+	Nodes, Ready []cluster.Span
+	// Pending are the pods' waits for a node: from creation to binding,
+	// or to deletion for a pod deleted while Pending. Pods placed at
+	// once have no span.
+	Pending []cluster.Span
+}
+
+func (c *ClusterResult) clone() *ClusterResult {
+	if c == nil {
+		return nil
+	}
+	out := *c
+	out.Nodes = append([]cluster.Span(nil), c.Nodes...)
+	out.Ready = append([]cluster.Span(nil), c.Ready...)
+	out.Pending = append([]cluster.Span(nil), c.Pending...)
+	return &out
+}
+
+// podSpec is the workload's pod as the scheduler reads it: the container
+// and the sidecars with their requests (memory is kept in milli-units,
+// as Resources.RequestsMilli).
+func podSpec(w Workload) corev1.PodSpec {
+	req := func(m map[string]int64) corev1.ResourceList {
+		rl := corev1.ResourceList{}
+		if v, ok := m["cpu"]; ok {
+			rl[corev1.ResourceCPU] = *resource.NewMilliQuantity(v, resource.DecimalSI)
+		}
+		if v, ok := m["memory"]; ok {
+			rl[corev1.ResourceMemory] = *resource.NewMilliQuantity(v, resource.BinarySI)
+		}
+		return rl
+	}
+	name := w.Resources.Container
+	if name == "" {
+		name = "app"
+	}
+	spec := corev1.PodSpec{Containers: []corev1.Container{{Name: name, Resources: corev1.ResourceRequirements{Requests: req(w.Resources.RequestsMilli)}}}}
+	for _, c := range w.Resources.Sidecars {
+		spec.Containers = append(spec.Containers, corev1.Container{Name: c.Name, Resources: corev1.ResourceRequirements{Requests: req(c.RequestsMilli)}})
+	}
+	return spec
+}
+
+func newCluster(spec Spec) (*clusterState, error) {
+	p := *spec.NodePool
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("nodePool: %w", err)
+	}
+	if spec.ScaledJob != nil {
+		return nil, fmt.Errorf("nodePool: a ScaledJob's pods on a node pool are not modelled; remove nodePool or use a ScaledObject")
+	}
+	tmpl, err := scheduler.NewPod(spec.Workload.Namespace+"/"+spec.Workload.Name, podSpec(spec.Workload))
+	if err != nil {
+		return nil, fmt.Errorf("nodePool: %w", err)
+	}
+	c := &clusterState{pool: p, template: tmpl, st: p.InitialState(), rng: newRand(spec.Seed, streamNodes),
+		res: &ClusterResult{Pool: p.Name}}
+	c.group, c.autoscaled = p.Group()
+	if c.autoscaled {
+		c.opts = p.Autoscaling.Options
+	}
+	for _, n := range p.InitialNodes() {
+		if err := c.addNode(n, 0, 0); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// addNode registers a Ready node, requested at requested and Ready at ready.
+func (c *clusterState) addNode(n scheduler.Node, requested, ready time.Duration) error {
+	ni, err := scheduler.NewNodeInfo(n)
+	if err != nil {
+		return fmt.Errorf("nodePool: %w", err)
+	}
+	c.nodes = append(c.nodes, &simNode{info: ni, span: len(c.res.Nodes)})
+	c.res.Nodes = append(c.res.Nodes, cluster.Span{Name: n.Name, Start: durationTime(requested)})
+	c.res.Ready = append(c.res.Ready, cluster.Span{Name: n.Name, Start: durationTime(ready)})
+	c.dirty = true
+	return nil
+}
+
+// durationTime turns a run offset into the time.Time the cluster figures
+// read (the zero instant is the run's start).
+func durationTime(d time.Duration) time.Time { return time.Time{}.Add(d) }
+
+func (c *clusterState) schedPod(p *pod) scheduler.Pod {
+	sp := c.template
+	sp.Name = p.name
+	return sp
+}
+
+// unbind removes a pod that leaves its node (or ends its Pending span).
+func (c *clusterState) unbind(p *pod, now time.Duration) {
+	if p.node != nil {
+		p.node.info, _ = p.node.info.Unbind(c.schedPod(p))
+		p.node = nil
+		c.dirty = true
+	}
+	c.endPending(p, now)
+}
+
+func (c *clusterState) endPending(p *pod, now time.Duration) {
+	if p.pendingSpan > 0 {
+		c.res.Pending[p.pendingSpan-1].End = durationTime(now)
+		p.pendingSpan = 0
+	}
+}
+
+// stepCluster runs the cluster-autoscaler at now: upcoming nodes whose
+// provisioning is over join the pool, and a loop, when due, scales the
+// pool up for the unschedulable pods or removes unneeded nodes.
+func (s *Simulator) stepCluster(now time.Duration) {
+	c := s.cl
+	if !c.autoscaled {
+		return
+	}
+	at := s.spec.Start.Add(now)
+	due := !c.st.Started || !at.Before(c.st.NextLoop)
+	for _, u := range c.st.Upcoming {
+		if !u.Ready.After(at) {
+			due = true
+		}
+	}
+	if !due {
+		return
+	}
+	var obs autoscaler.Observation
+	for _, n := range c.nodes {
+		an := autoscaler.Node{Group: c.group.Name, Info: n.info}
+		for _, name := range n.info.Pods {
+			sp := c.template
+			sp.Name = name
+			an.Pods = append(an.Pods, sp)
+		}
+		obs.Nodes = append(obs.Nodes, an)
+	}
+	for _, p := range s.pods.pods {
+		if p.unschedulable && !p.deleting {
+			obs.Pending = append(obs.Pending, autoscaler.PendingPod{Pod: c.schedPod(p), Created: s.spec.Start.Add(p.created)})
+		}
+	}
+	st, res := autoscaler.Step([]autoscaler.NodeGroup{c.group}, c.opts, c.st, obs, at, c.rng)
+	c.st = st
+	if res.Loop {
+		c.last = res
+	}
+	for _, u := range res.Ready {
+		n := c.pool.Template()
+		n.Name = u.Name
+		// The template's allocatable was validated with the pool.
+		_ = c.addNode(n, u.Requested.Sub(s.spec.Start), u.Ready.Sub(s.spec.Start))
+		s.event(now, "cluster-autoscaler", "Normal", "NodeReady", s.desired, s.desired,
+			fmt.Sprintf("node %s is Ready, %s after the scale-up asked for it", u.Name, check(u.Ready.Sub(u.Requested))))
+	}
+	for _, d := range res.Deleted {
+		s.deleteNode(now, d)
+	}
+	for _, e := range res.Events {
+		s.event(now, "cluster-autoscaler", e.Type, e.Reason, s.desired, s.desired, e.Object+": "+e.Message)
+	}
+	if res.Loop && res.NoScaleUp != c.lastNoScaleUp {
+		c.lastNoScaleUp = res.NoScaleUp
+		if res.NoScaleUp != "" {
+			s.event(now, "cluster-autoscaler", "Normal", "NotTriggerScaleUp", s.desired, s.desired, res.NoScaleUp)
+		}
+	}
+}
+
+// check formats a duration for an event message.
+func check(d time.Duration) string { return d.Round(time.Millisecond).String() }
+
+// deleteNode removes a node scale-down deleted: its pods are evicted
+// (the ReplicaSet replaces them and they start Pending again).
+func (s *Simulator) deleteNode(now time.Duration, d autoscaler.Deletion) {
+	c := s.cl
+	for i, n := range c.nodes {
+		if n.info.Node.Name != d.Node {
+			continue
+		}
+		for _, p := range s.pods.pods {
+			if p.node == n && !p.deleting {
+				p.deleting, p.ready = true, false
+				p.goneAt = now + s.spec.Workload.PodTermination
+			}
+		}
+		for _, p := range s.pods.pods {
+			if p.node == n {
+				p.node = nil
+			}
+		}
+		c.res.Nodes[n.span].End = durationTime(now)
+		c.res.Ready[n.span].End = durationTime(now)
+		c.nodes = append(c.nodes[:i:i], c.nodes[i+1:]...)
+		c.dirty = true
+		return
+	}
+}
+
+// schedulePending runs the scheduler over the Pending pods in creation
+// order, the active queue's order for pods of equal priority
+// (pkg/scheduler/framework/plugins/queuesort/priority_sort.go: Less),
+// binding each before the next as one scheduling cycle handles one pod
+// (pkg/scheduler/schedule_one.go: ScheduleOne). It runs only when
+// something changed since the last pass: the scheduler retries
+// unschedulable pods when a node is added or a pod leaves a node
+// (pkg/scheduler/backend/queue/scheduling_queue.go: MoveAllToActiveOrBackoffQueue
+// on cluster events), and a pass with nothing changed places nothing.
+func (s *Simulator) schedulePending(now time.Duration) {
+	c := s.cl
+	if !c.dirty {
+		return
+	}
+	c.dirty = false
+	var infos []scheduler.NodeInfo
+	for _, p := range s.pods.pods {
+		if p.node != nil || p.deleting {
+			continue
+		}
+		if infos == nil {
+			infos = make([]scheduler.NodeInfo, len(c.nodes))
+			for i, n := range c.nodes {
+				infos[i] = n.info
+			}
+		}
+		sp := c.schedPod(p)
+		d := scheduler.Schedule(infos, sp, c.pool.Scheduler)
+		if !d.Scheduled {
+			if p.pendingSpan == 0 {
+				c.res.Pending = append(c.res.Pending, cluster.Span{Name: p.name, Start: durationTime(p.created)})
+				p.pendingSpan = len(c.res.Pending)
+			}
+			p.unschedulable = true
+			if d.Message != p.schedMsg {
+				p.schedMsg = d.Message
+				s.event(now, "default-scheduler", "Warning", scheduler.EventReasonFailed, s.desired, s.desired,
+					"pod/"+p.name+": "+d.Message)
+			}
+			continue
+		}
+		infos[d.Index] = infos[d.Index].Bind(sp)
+		n := c.nodes[d.Index]
+		n.info = infos[d.Index]
+		if p.unschedulable {
+			s.event(now, "default-scheduler", "Normal", scheduler.EventReasonScheduled, s.desired, s.desired,
+				fmt.Sprintf("pod/%s: %s after %s Pending", p.name, d.Message, check(now-p.created)))
+		}
+		c.endPending(p, now)
+		s.pods.bind(p, n, now)
+	}
+}
+
+// bind places pod p on node n at now: its containers start, and its
+// start-up delay runs from now.
+func (ps *podSet) bind(p *pod, n *simNode, now time.Duration) {
+	p.node = n
+	p.unschedulable = false
+	p.boundAt = now
+	p.runningAt = now + max(p.startup-ps.readinessDelay, 0)
+	p.readyAt = ps.readyAt(now, p.startup)
+	if p.readyAt == now {
+		p.ready = true
+	}
+}
+
+// clusterDue adds the cluster's instants to dueAfter: the
+// autoscaler's next loop and the upcoming nodes' Ready instants.
+func (s *Simulator) clusterDue(at func(time.Duration)) {
+	c := s.cl
+	if c == nil || !c.autoscaled {
+		return
+	}
+	if c.st.Started {
+		at(c.st.NextLoop.Sub(s.spec.Start))
+	}
+	for _, u := range c.st.Upcoming {
+		at(u.Ready.Sub(s.spec.Start))
+	}
+}
