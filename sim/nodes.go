@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -239,6 +240,17 @@ func check(d time.Duration) string { return d.Round(time.Millisecond).String() }
 // (the ReplicaSet replaces them and they start Pending again).
 func (s *Simulator) deleteNode(now time.Duration, d autoscaler.Deletion) {
 	c := s.cl
+	// The events on the node, as the actuator records them
+	// (core/scaledown/actuation/actuator.go: ScaleDownEmpty for an empty
+	// node, ScaleDown for a drained one).
+	since := check(now - d.UnneededSince.Sub(s.spec.Start))
+	if d.Empty {
+		s.event(now, "cluster-autoscaler", "Normal", "ScaleDownEmpty", s.desired, s.desired,
+			fmt.Sprintf("node/%s: Scale-down: removing empty node %q (unneeded for %s)", d.Node, d.Node, since))
+	} else {
+		s.event(now, "cluster-autoscaler", "Normal", "ScaleDown", s.desired, s.desired,
+			fmt.Sprintf("node/%s: Scale-down: removing node %s, pods to reschedule: %s (unneeded for %s)", d.Node, d.Node, strings.Join(d.Evicted, ","), since))
+	}
 	for i, n := range c.nodes {
 		if n.info.Node.Name != d.Node {
 			continue

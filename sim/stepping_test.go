@@ -11,7 +11,11 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/autoscale-sim/autoscale-sim/cluster"
+	"github.com/autoscale-sim/autoscale-sim/cluster/autoscaler"
+	"github.com/autoscale-sim/autoscale-sim/cluster/scheduler"
 	"github.com/autoscale-sim/autoscale-sim/keda"
 	"github.com/autoscale-sim/autoscale-sim/report"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
@@ -79,6 +83,18 @@ func steppingSpecs(t *testing.T) map[string]sim.Spec {
 		}
 		if i%3 == 1 {
 			d.Phases = sim.Phases{Random: true, ProbePeriod: time.Duration(1+r.IntN(10)) * time.Second}
+		}
+		if i%3 == 0 {
+			// On an autoscaled node pool: pods wait for nodes that come
+			// at drawn instants between ticks, and leave for scale-down.
+			d.Workload.Resources.RequestsMilli = map[string]int64{"cpu": 1000}
+			opts := autoscaler.DefaultOptions()
+			opts.ScaleDownUnneededTime = time.Duration(60+r.IntN(600)) * time.Second
+			opts.ScaleDownDelayAfterAdd = time.Duration(r.IntN(600)) * time.Second
+			d.NodePool = &cluster.Pool{Name: "pool", Nodes: 2, CPU: resource.MustParse("8"), Memory: resource.MustParse("32Gi"), Pods: 110,
+				Scheduler: scheduler.DefaultOptions(),
+				Autoscaling: &cluster.Autoscaling{MinNodes: 1, MaxNodes: 12, Options: opts,
+					Provisioning: autoscaler.Delay{Min: 45 * time.Second, Max: time.Duration(60+r.IntN(200)) * time.Second}}}
 		}
 		d.Workload.PodStartup = time.Duration(1+r.IntN(40)) * time.Second
 		d.Workload.PodTermination = time.Duration(r.IntN(50)) * time.Second

@@ -1,0 +1,152 @@
+package sim_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/autoscale-sim/autoscale-sim/cluster"
+	"github.com/autoscale-sim/autoscale-sim/cluster/autoscaler"
+	"github.com/autoscale-sim/autoscale-sim/scenarios"
+	"github.com/autoscale-sim/autoscale-sim/sim"
+)
+
+func nodePoolSpec(t *testing.T) sim.Spec {
+	t.Helper()
+	sc, err := scenarios.Load("../examples/node-pool/scenario.yaml")
+	require.NoError(t, err)
+	require.NotNil(t, sc.Spec.NodePool)
+	return sc.Spec
+}
+
+func eventsOf(res *sim.Result, reason string) []sim.Event {
+	var out []sim.Event
+	for _, e := range res.Events {
+		if e.Reason == reason {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// On a fixed pool where one pod of 1.5 cpu fits per node, a scale-out to
+// 5 places three pods and leaves two Pending for the whole run: they are
+// in status.replicas, never ready, and each gets one FailedScheduling
+// event in the scheduler's wording, not one per step. A model that
+// ignored the requests, or counted a Pending pod as ready, would show 5
+// ready pods.
+func TestPendingPodsAreCountedButNotReady(t *testing.T) {
+	spec := nodePoolSpec(t)
+	spec.NodePool.Autoscaling = nil
+	res, err := sim.Run(context.Background(), spec)
+	require.NoError(t, err)
+	var peak sim.Sample
+	for _, s := range res.Samples {
+		if s.Replicas > peak.Replicas {
+			peak = s
+		}
+		require.LessOrEqual(t, s.ReadyReplicas, int32(3), "at %s", s.T)
+	}
+	require.Equal(t, int32(5), peak.Replicas)
+	failed := eventsOf(res, "FailedScheduling")
+	require.Len(t, failed, 2)
+	for _, e := range failed {
+		require.Contains(t, e.Message, "0/3 nodes are available: 3 Insufficient cpu.")
+	}
+	require.Empty(t, eventsOf(res, "TriggeredScaleUp"))
+	// The two pods waited from the scale-out until the scale-in deleted
+	// them.
+	require.Len(t, res.Cluster.Pending, 2)
+	for _, sp := range res.Cluster.Pending {
+		require.False(t, sp.End.IsZero(), "deleted while Pending, the span ends")
+	}
+}
+
+// With the autoscaler, the Pending pods trigger a scale-up at the
+// autoscaler's next loop, and each is bound only when its node is Ready,
+// after a provisioning delay within the pool's bounds; its start-up delay
+// runs from the binding. A node Ready at once, or a start-up counted from
+// the pod's creation, would make it ready minutes earlier.
+func TestScaleOutWaitsForNewNode(t *testing.T) {
+	spec := nodePoolSpec(t)
+	res, err := sim.Run(context.Background(), spec)
+	require.NoError(t, err)
+	up := eventsOf(res, "TriggeredScaleUp")
+	require.NotEmpty(t, up)
+	asked := up[0].T
+	ready := eventsOf(res, "NodeReady")
+	require.Len(t, ready, 2)
+	prov := spec.NodePool.Autoscaling.Provisioning
+	for _, e := range ready {
+		require.GreaterOrEqual(t, e.T-asked, prov.Min-spec.Tick)
+		require.LessOrEqual(t, e.T-asked, prov.Max+spec.Tick)
+	}
+	scheduled := eventsOf(res, "Scheduled")
+	require.Len(t, scheduled, 2)
+	for i, e := range scheduled {
+		require.Equal(t, ready[i].T, e.T)
+		require.Contains(t, e.Message, "Successfully assigned")
+	}
+	// Ready replicas reach 5 only the start-up delay after the last
+	// binding.
+	last := scheduled[1].T
+	for _, s := range res.Samples {
+		if s.T < last+spec.Workload.PodStartup {
+			require.Less(t, s.ReadyReplicas, int32(5), "at %s", s.T)
+		}
+	}
+	require.Equal(t, 5, maxReady(res))
+}
+
+func maxReady(res *sim.Result) int {
+	m := 0
+	for _, s := range res.Samples {
+		m = max(m, int(s.ReadyReplicas))
+	}
+	return m
+}
+
+// The provisioning delays come from the scenario's seed: the same seed
+// gives the same run, another seed other delays.
+func TestNodeProvisioningIsSeeded(t *testing.T) {
+	spec := nodePoolSpec(t)
+	a, err := sim.Run(context.Background(), spec)
+	require.NoError(t, err)
+	b, err := sim.Run(context.Background(), spec)
+	require.NoError(t, err)
+	require.Equal(t, traceJSON(t, a), traceJSON(t, b))
+	require.Equal(t, a.Cluster, b.Cluster)
+	spec.Seed = 7
+	c, err := sim.Run(context.Background(), spec)
+	require.NoError(t, err)
+	require.NotEqual(t, a.Cluster.Ready, c.Cluster.Ready)
+}
+
+// Once the clients leave and the pods go, the nodes the scale-up added are
+// unneeded; after scale-down-unneeded-time the autoscaler deletes them,
+// down to minNodes, and the node spans end there.
+func TestUnneededNodesAreRemoved(t *testing.T) {
+	spec := nodePoolSpec(t)
+	spec.Duration = 40 * time.Minute
+	res, err := sim.Run(context.Background(), spec)
+	require.NoError(t, err)
+	var removed []string
+	for _, sp := range res.Cluster.Nodes {
+		if !sp.End.IsZero() {
+			removed = append(removed, sp.Name)
+		}
+	}
+	require.Len(t, removed, 2, "the two added nodes, not the minNodes")
+	peak, _ := cluster.Peak(res.Cluster.Ready, time.Time{}.Add(res.Duration))
+	require.Equal(t, 5, peak)
+	down := eventsOf(res, "ScaleDownEmpty")
+	require.NotEmpty(t, down)
+	// Not before the first pod left (at the first scale-in) plus
+	// scale-down-unneeded-time.
+	firstIn := eventsOf(res, "SuccessfulRescale")[1].T
+	require.GreaterOrEqual(t, down[0].T, firstIn+autoscaler.DefaultOptions().ScaleDownUnneededTime)
+	require.True(t, strings.HasPrefix(down[0].Message, "node/pool-"), down[0].Message)
+}
