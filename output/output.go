@@ -107,6 +107,31 @@ type Figures struct {
 	Flaps int `json:"flaps"`
 	// Jobs are the figures of a ScaledJob run.
 	Jobs *JobFigures `json:"jobs,omitempty"`
+	// Nodes are the figures of a run on a node pool.
+	Nodes *NodeFigures `json:"nodes,omitempty"`
+}
+
+// NodeFigures are the figures of a run on a node pool (sim.NodeFigures).
+type NodeFigures struct {
+	PendingSeconds     float64       `json:"pendingSeconds"`
+	PodsWaited         int           `json:"podsWaited"`
+	LongestWaitSeconds float64       `json:"longestWaitSeconds"`
+	NodeSeconds        float64       `json:"nodeSeconds"`
+	ReadyNodeSeconds   float64       `json:"readyNodeSeconds"`
+	PeakNodes          int           `json:"peakNodes"`
+	PeakNodesAtSeconds float64       `json:"peakNodesAtSeconds"`
+	NodesAdded         int           `json:"nodesAdded"`
+	NodesRemoved       int           `json:"nodesRemoved"`
+	ScaleOut           *NodeScaleOut `json:"scaleOut,omitempty"`
+}
+
+// NodeScaleOut is the first scale-up after the load rises on a node pool.
+type NodeScaleOut struct {
+	AtSeconds float64 `json:"atSeconds"`
+	Replicas  int32   `json:"replicas"`
+	// ReadyAfterSeconds is null when the pods were not all Ready by the end.
+	ReadyAfterSeconds *float64 `json:"readyAfterSeconds"`
+	NodeWaitSeconds   float64  `json:"nodeWaitSeconds"`
 }
 
 // JobFigures are the figures of a ScaledJob run (sim.JobFigures).
@@ -137,6 +162,19 @@ func FiguresOf(f check.Figures) Figures {
 	if f.ScaledUpAfterRise {
 		s := Seconds(f.TimeToFirstScaleUp)
 		out.TimeToFirstScaleUpSeconds = &s
+	}
+	if n := f.Nodes; n != nil {
+		out.Nodes = &NodeFigures{PendingSeconds: n.PendingSeconds, PodsWaited: n.PodsWaited, LongestWaitSeconds: Seconds(n.LongestWait),
+			NodeSeconds: n.NodeSeconds, ReadyNodeSeconds: n.ReadyNodeSeconds, PeakNodes: n.PeakNodes, PeakNodesAtSeconds: Seconds(n.PeakNodesAt),
+			NodesAdded: n.NodesAdded, NodesRemoved: n.NodesRemoved}
+		if so := n.ScaleOut; so != nil {
+			o := &NodeScaleOut{AtSeconds: Seconds(so.At), Replicas: so.To, NodeWaitSeconds: Seconds(n.ScaleOutNodeWait)}
+			if so.Reached {
+				v := Seconds(so.Ready - so.At)
+				o.ReadyAfterSeconds = &v
+			}
+			out.Nodes.ScaleOut = o
+		}
 	}
 	if j := f.Jobs; j != nil {
 		out.Jobs = &JobFigures{MeanMessageWaitSeconds: Seconds(j.MeanMessageWait), MessagesTaken: j.MessagesTaken, MessagesWaiting: j.MessagesWaiting,

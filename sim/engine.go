@@ -581,6 +581,7 @@ func (s *Simulator) tick(ctx context.Context) error {
 	if dueAt(now, s.phase.MetricsResolution, s.phase.Metrics) {
 		s.scrapeMetricsServer(now)
 	}
+	before := s.desired
 	// 4. KEDA polls its triggers.
 	if s.loop != nil && dueFrom(now, s.pollFrom, s.loop.PollingInterval()) {
 		if err := s.pollKEDA(ctx, now); err != nil {
@@ -607,6 +608,7 @@ func (s *Simulator) tick(ctx context.Context) error {
 	// 6b. The scheduler places the Pending pods.
 	if s.cl != nil {
 		s.schedulePending(now)
+		s.trackScaleOut(now, before)
 	}
 	// 7. A trace row.
 	if due(now, s.spec.TraceInterval) {

@@ -69,6 +69,18 @@ type ClusterResult struct {
 	// or to deletion for a pod deleted while Pending. Pods placed at
 	// once have no span.
 	Pending []cluster.Span
+	// ScaleOut is the first scale-up after the load rises: when the
+	// autoscaler asked (At) for To replicas, and when as many pods were
+	// Ready (Ready; Reached false if never before the end).
+	ScaleOut *ScaleOut
+}
+
+// ScaleOut is the first scale-up after the load rises and when it was
+// served (see ClusterResult.ScaleOut).
+type ScaleOut struct {
+	At, Ready time.Duration
+	To        int32
+	Reached   bool
 }
 
 func (c *ClusterResult) clone() *ClusterResult {
@@ -79,6 +91,10 @@ func (c *ClusterResult) clone() *ClusterResult {
 	out.Nodes = append([]cluster.Span(nil), c.Nodes...)
 	out.Ready = append([]cluster.Span(nil), c.Ready...)
 	out.Pending = append([]cluster.Span(nil), c.Pending...)
+	if c.ScaleOut != nil {
+		so := *c.ScaleOut
+		out.ScaleOut = &so
+	}
 	return &out
 }
 
@@ -215,7 +231,7 @@ func (s *Simulator) stepCluster(now time.Duration) {
 		n := c.pool.Template()
 		n.Name = u.Name
 		// The template's allocatable was validated with the pool.
-		_ = c.addNode(n, u.Requested.Sub(s.spec.Start), u.Ready.Sub(s.spec.Start))
+		_ = c.addNode(n, u.Requested.Sub(s.spec.Start), now)
 		s.event(now, "cluster-autoscaler", "Normal", "NodeReady", s.desired, s.desired,
 			fmt.Sprintf("node %s is Ready, %s after the scale-up asked for it", u.Name, check(u.Ready.Sub(u.Requested))))
 	}
@@ -353,4 +369,89 @@ func (s *Simulator) clusterDue(at func(time.Duration)) {
 	for _, u := range c.st.Upcoming {
 		at(u.Ready.Sub(s.spec.Start))
 	}
+}
+
+// trackScaleOut records, after the scheduler's pass, the first scale-up
+// after the load rises and the instant its pods are all Ready. Readiness
+// changes only at full ticks, so the instant is exact.
+func (s *Simulator) trackScaleOut(now time.Duration, before int32) {
+	c := s.cl
+	so := c.res.ScaleOut
+	if so == nil {
+		if s.result.LoadRises && s.desired > before {
+			c.res.ScaleOut = &ScaleOut{At: now, To: s.desired}
+		}
+		return
+	}
+	if so.Reached {
+		return
+	}
+	if _, ready := s.pods.counts(); ready >= so.To {
+		so.Ready, so.Reached = now, true
+	}
+}
+
+// NodeFigures are the figures of a run on a node pool.
+type NodeFigures struct {
+	// PendingSeconds sums the time pods waited for a node (pod-seconds);
+	// PodsWaited counts them and LongestWait is the longest wait.
+	PendingSeconds float64
+	PodsWaited     int
+	LongestWait    time.Duration
+	// NodeSeconds is the cost: node lives from the cloud request to
+	// their deletion; ReadyNodeSeconds counts from their Ready instant.
+	NodeSeconds, ReadyNodeSeconds float64
+	// PeakNodes is the most Ready nodes at once, first reached at
+	// PeakNodesAt; NodesAdded and NodesRemoved count the autoscaler's.
+	PeakNodes                int
+	PeakNodesAt              time.Duration
+	NodesAdded, NodesRemoved int
+	// ScaleOut is the first scale-up after the load rises (nil if none);
+	// ScaleOutNodeWait is the longest time one of the pods it created
+	// waited for a node, the part of ScaleOut.Ready - ScaleOut.At that
+	// capacity added.
+	ScaleOut         *ScaleOut
+	ScaleOutNodeWait time.Duration
+}
+
+// nodeFigures computes the NodeFigures of a result on a node pool.
+func nodeFigures(r *Result) *NodeFigures {
+	c := r.Cluster
+	if c == nil {
+		return nil
+	}
+	end := time.Time{}.Add(r.Duration)
+	f := &NodeFigures{
+		PendingSeconds:   cluster.Seconds(c.Pending, end),
+		PodsWaited:       len(c.Pending),
+		NodeSeconds:      cluster.Seconds(c.Nodes, end),
+		ReadyNodeSeconds: cluster.Seconds(c.Ready, end),
+	}
+	for _, sp := range c.Pending {
+		f.LongestWait = max(f.LongestWait, spanLength(sp, end))
+	}
+	peak, at := cluster.Peak(c.Ready, end)
+	f.PeakNodes, f.PeakNodesAt = peak, at.Sub(time.Time{})
+	for _, sp := range c.Nodes {
+		if !sp.Start.IsZero() {
+			f.NodesAdded++
+		}
+		if !sp.End.IsZero() {
+			f.NodesRemoved++
+		}
+	}
+	if so := c.ScaleOut; so != nil {
+		cp := *so
+		f.ScaleOut = &cp
+		for _, sp := range c.Pending {
+			if sp.Start.Sub(time.Time{}) == so.At {
+				f.ScaleOutNodeWait = max(f.ScaleOutNodeWait, spanLength(sp, end))
+			}
+		}
+	}
+	return f
+}
+
+func spanLength(sp cluster.Span, end time.Time) time.Duration {
+	return time.Duration(cluster.Seconds([]cluster.Span{sp}, end) * float64(time.Second))
 }

@@ -150,3 +150,38 @@ func TestUnneededNodesAreRemoved(t *testing.T) {
 	require.GreaterOrEqual(t, down[0].T, firstIn+autoscaler.DefaultOptions().ScaleDownUnneededTime)
 	require.True(t, strings.HasPrefix(down[0].Message, "node/pool-"), down[0].Message)
 }
+
+// The node figures: a fixed pool costs its nodes for the whole run; on
+// the autoscaled pool the scale-out waited at least the provisioning
+// delay for a node and was all Ready only the start-up delay after that;
+// without a pool there are none.
+func TestNodeFigures(t *testing.T) {
+	spec := nodePoolSpec(t)
+	res, err := sim.Run(context.Background(), spec)
+	require.NoError(t, err)
+	f := res.Figures().Nodes
+	require.NotNil(t, f)
+	require.Equal(t, 2, f.NodesAdded)
+	require.Equal(t, 5, f.PeakNodes)
+	require.Equal(t, 2, f.PodsWaited)
+	require.NotNil(t, f.ScaleOut)
+	require.True(t, f.ScaleOut.Reached)
+	require.GreaterOrEqual(t, f.ScaleOutNodeWait, spec.NodePool.Autoscaling.Provisioning.Min)
+	require.GreaterOrEqual(t, f.ScaleOut.Ready-f.ScaleOut.At, f.ScaleOutNodeWait+spec.Workload.PodStartup)
+	require.Greater(t, f.NodeSeconds, f.ReadyNodeSeconds, "the cloud bills a node while it boots")
+	require.Greater(t, f.NodeSeconds, 3*spec.Duration.Seconds())
+
+	spec.NodePool.Autoscaling = nil
+	res, err = sim.Run(context.Background(), spec)
+	require.NoError(t, err)
+	f = res.Figures().Nodes
+	require.Equal(t, 3*spec.Duration.Seconds(), f.NodeSeconds)
+	require.Equal(t, 3, f.PeakNodes)
+	require.False(t, f.ScaleOut.Reached, "two pods never find a node")
+
+	spec.NodePool = nil
+	res, err = sim.Run(context.Background(), spec)
+	require.NoError(t, err)
+	require.Nil(t, res.Figures().Nodes)
+	require.Nil(t, res.Cluster)
+}

@@ -108,6 +108,8 @@ type Figures struct {
 	ScaledUpAfterRise  bool
 	// Jobs are the figures of a ScaledJob run (nil otherwise).
 	Jobs *JobFigures
+	// Nodes are the figures of a run on a node pool (nil otherwise).
+	Nodes *NodeFigures
 }
 
 // JobFigures summarise a ScaledJob run: how long messages waited for a
@@ -150,6 +152,7 @@ func (r *Result) Figures() Figures {
 	f.ReplicaSeconds += float64(cur) * (r.Duration - last).Seconds()
 	f.FinalReplicas = cur
 	f.OverloadedSeconds = r.OverloadedSeconds
+	f.Nodes = nodeFigures(r)
 	if n := len(r.Samples); n > 0 && r.Samples[n-1].Jobs != nil {
 		last := r.Samples[n-1].Jobs
 		j := &JobFigures{MessagesTaken: r.MessagesTaken, MessagesWaiting: int(math.Floor(last.Queue)),

@@ -25,6 +25,7 @@ func TestOutputDocuments(t *testing.T) {
 	}{
 		{"RunResult", []string{"run", exampleScenario}, exitOK},
 		{"RunResult", []string{"run", "../../examples/fallback/scenario.yaml"}, exitOK},
+		{"RunResult", []string{"run", "../../examples/node-pool/scenario.yaml"}, exitOK},
 		{"TestResult", []string{"test", failingScenario, exampleScenario, "../../testdata/expect/bad-expect.yaml"}, exitInvalid},
 		{"LintResult", []string{"lint", "../../examples/", "../../testdata/typo/scenario.yaml"}, exitInvalid},
 		{"Explanation", []string{"explain", exampleScenario, "--at", "12m"}, exitOK},

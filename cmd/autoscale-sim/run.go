@@ -13,6 +13,7 @@ import (
 	"github.com/autoscale-sim/autoscale-sim/output"
 	"github.com/autoscale-sim/autoscale-sim/report"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
+	"github.com/autoscale-sim/autoscale-sim/sim"
 )
 
 type runOptions struct {
@@ -155,8 +156,26 @@ func writeFigures(w io.Writer, f check.Figures) {
 	fmt.Fprintf(w, "Figures: cost %s replica-seconds, overloaded %s, above target %s, first scale-up %s after the load rises, %s, %s\n",
 		formatFloat(f.ReplicaSeconds), check.Duration(seconds(f.OverloadedSeconds)), check.Duration(f.AboveTarget), first,
 		plural(f.ScaleEvents, "scale event"), plural(f.DirectionChanges, "flap"))
+	if n := f.Nodes; n != nil {
+		writeNodeFigures(w, n)
+	}
 	if j := f.Jobs; j != nil {
 		fmt.Fprintf(w, "Jobs: %s created (%d succeeded, %d failed), at most %d running; messages waited %s on average (%d taken, %d still waiting)\n",
 			fmt.Sprint(j.JobsCreated), j.JobsSucceeded, j.JobsFailed, j.PeakRunning, check.Duration(j.MeanMessageWait), j.MessagesTaken, j.MessagesWaiting)
+	}
+}
+
+// writeNodeFigures prints the figures of a run on a node pool.
+func writeNodeFigures(w io.Writer, n *sim.NodeFigures) {
+	fmt.Fprintf(w, "Nodes: peak %d Ready at %s, %d added, %d removed; cost %s node-seconds (%s Ready); pods waited %s Pending in all (%s, longest %s)\n",
+		n.PeakNodes, check.Duration(n.PeakNodesAt), n.NodesAdded, n.NodesRemoved, formatFloat(n.NodeSeconds), formatFloat(n.ReadyNodeSeconds),
+		check.Duration(seconds(n.PendingSeconds)), plural(n.PodsWaited, "pod"), check.Duration(n.LongestWait))
+	if so := n.ScaleOut; so != nil {
+		ready := "never before the end"
+		if so.Reached {
+			ready = check.Duration(so.Ready-so.At) + " later"
+		}
+		fmt.Fprintf(w, "Scale-out: %d replicas asked at %s, all Ready %s, of which %s waiting for a node\n",
+			so.To, check.Duration(so.At), ready, check.Duration(n.ScaleOutNodeWait))
 	}
 }
