@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/resource"
+
 	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/keda"
 	"github.com/autoscale-sim/autoscale-sim/sim"
@@ -34,7 +36,10 @@ type Explanation struct {
 	// Jobs is the ScaledJob's last poll (nil without a ScaledJob, which
 	// has no HPA).
 	Jobs *JobsExplanation
-	HPA  HPAExplanation
+	// Nodes is the node pool at the instant (nil without one): why each
+	// Pending pod waits and what the cluster-autoscaler is doing.
+	Nodes *sim.ClusterStatus
+	HPA   HPAExplanation
 }
 
 // JobsExplanation is a ScaledJob's last poll at or before the instant:
@@ -160,6 +165,7 @@ func ExplainAt(ctx context.Context, spec sim.Spec, at time.Duration) (*Explanati
 		}
 		x.KEDA = k
 	}
+	x.Nodes = s.Cluster()
 	if jl := s.JobLoop(); jl != nil {
 		j := &JobsExplanation{PollingInterval: jl.PollingInterval(), Conditions: jl.Conditions().List()}
 		if poll, t, ok := s.LastJobPoll(); ok {
@@ -347,7 +353,60 @@ func (x *Explanation) WriteText(w io.Writer) error {
 	for _, c := range d.Conditions {
 		p("  condition:       %s=%s %s: %s\n", c.Type, c.Status, c.Reason, c.Message)
 	}
+	writeNodes(p, x)
 	return ew.err
+}
+
+// writeNodes writes the node pool's part of an explanation.
+func writeNodes(p func(string, ...any), x *Explanation) {
+	c := x.Nodes
+	if c == nil {
+		return
+	}
+	p("\nNodes (pool %s: %d Ready", c.Pool, len(c.Nodes))
+	if c.Autoscaled {
+		p(", cluster-autoscaler between %d and %d", c.MinNodes, c.MaxNodes)
+	}
+	p(")\n")
+	for _, n := range c.Nodes {
+		p("  %-16s %d pods, cpu %dm of %dm requested, memory %s of %s\n", n.Name+":", n.Pods, n.RequestedMilliCPU, n.AllocatableMilliCPU,
+			bytesText(n.RequestedMemory), bytesText(n.AllocatableMemory))
+	}
+	for _, pp := range c.Pending {
+		p("  Pending %s for %s\n", pp.Name, Duration(x.At-pp.Since))
+		if pp.Message != "" {
+			p("    FailedScheduling: %s\n", pp.Message)
+		}
+		for _, l := range pp.Nodes {
+			p("    %s\n", l)
+		}
+	}
+	if !c.Autoscaled {
+		if len(c.Pending) > 0 {
+			p("  no cluster-autoscaler: the pool is fixed, the pods wait until a pod leaves a node\n")
+		}
+		return
+	}
+	if c.Looped {
+		p("  cluster-autoscaler: last loop at %s, next at %s\n", Duration(c.LastLoop), Duration(c.NextLoop))
+	}
+	for _, u := range c.Upcoming {
+		p("    upcoming:      %s asked at %s, Ready at %s (in %s)\n", u.Name, Duration(u.Requested), Duration(u.Ready), Duration(u.Ready-x.At))
+	}
+	if c.NoScaleUp != "" {
+		p("    no scale-up:   %s\n", c.NoScaleUp)
+	}
+	for _, u := range c.Unneeded {
+		p("    unneeded:      %s since %s\n", u.Name, Duration(u.Since))
+	}
+	if c.ScaleDownSkipped != "" {
+		p("    scale-down:    %s\n", c.ScaleDownSkipped)
+	}
+}
+
+// bytesText renders a byte count as a binary quantity (16Gi).
+func bytesText(b int64) string {
+	return resource.NewQuantity(b, resource.BinarySI).String()
 }
 
 // WindowEntry is a recommendation of the stabilization window.

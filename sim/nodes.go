@@ -455,3 +455,104 @@ func nodeFigures(r *Result) *NodeFigures {
 func spanLength(sp cluster.Span, end time.Time) time.Duration {
 	return time.Duration(cluster.Seconds([]cluster.Span{sp}, end) * float64(time.Second))
 }
+
+// ClusterStatus is the node pool at the current instant, for explain.
+type ClusterStatus struct {
+	Pool string
+	// Nodes are the Ready nodes in creation order.
+	Nodes []NodeStatus
+	// Pending are the pods that wait for a node, oldest first.
+	Pending []PendingPodStatus
+	// Autoscaled says the pool has a cluster-autoscaler; the fields
+	// below are its state.
+	Autoscaled bool
+	MinNodes   int
+	MaxNodes   int
+	Upcoming   []UpcomingNode
+	// LastLoop is when its last loop ran (Looped false before the
+	// first), NextLoop when the next one runs.
+	Looped             bool
+	LastLoop, NextLoop time.Duration
+	// NoScaleUp says why its last loop did not scale up for the Pending
+	// pods; ScaleDownSkipped why it deleted no unneeded node; Unneeded
+	// lists the nodes it counts as unneeded, and since when.
+	NoScaleUp        string
+	ScaleDownSkipped string
+	Unneeded         []UnneededNode
+}
+
+// NodeStatus is one Ready node: its pods and its requested share.
+type NodeStatus struct {
+	Name                string
+	Pods                int
+	RequestedMilliCPU   int64
+	AllocatableMilliCPU int64
+	RequestedMemory     int64
+	AllocatableMemory   int64
+	AllowedPods         int64
+}
+
+// PendingPodStatus is a pod that waits for a node: since when, the
+// scheduler's last FailedScheduling message and, per node, why it does
+// not fit (scheduler.Explain).
+type PendingPodStatus struct {
+	Name    string
+	Since   time.Duration
+	Message string
+	Nodes   []string
+}
+
+// UpcomingNode is a node asked of the cloud and not yet Ready.
+type UpcomingNode struct {
+	Name             string
+	Requested, Ready time.Duration
+}
+
+// UnneededNode is a node scale-down counts as unneeded.
+type UnneededNode struct {
+	Name  string
+	Since time.Duration
+}
+
+// Cluster is the node pool's state at Now (nil without a node pool).
+func (s *Simulator) Cluster() *ClusterStatus {
+	c := s.cl
+	if c == nil {
+		return nil
+	}
+	off := func(t time.Time) time.Duration { return t.Sub(s.spec.Start) }
+	out := &ClusterStatus{Pool: c.pool.Name, Autoscaled: c.autoscaled}
+	infos := make([]scheduler.NodeInfo, len(c.nodes))
+	for i, n := range c.nodes {
+		infos[i] = n.info
+		out.Nodes = append(out.Nodes, NodeStatus{Name: n.info.Node.Name, Pods: len(n.info.Pods),
+			RequestedMilliCPU: n.info.Requested.MilliCPU, AllocatableMilliCPU: n.info.Allocatable.MilliCPU,
+			RequestedMemory: n.info.Requested.Memory, AllocatableMemory: n.info.Allocatable.Memory, AllowedPods: n.info.AllowedPods})
+	}
+	for _, p := range s.pods.pods {
+		if !p.unbound(&s.pods) {
+			continue
+		}
+		sp := c.schedPod(p)
+		// Schedule is pure: asking again says why, without binding.
+		d := scheduler.Schedule(infos, sp, c.pool.Scheduler)
+		out.Pending = append(out.Pending, PendingPodStatus{Name: p.name, Since: p.created, Message: p.schedMsg,
+			Nodes: scheduler.Explain(infos, sp, d)})
+	}
+	if !c.autoscaled {
+		return out
+	}
+	out.MinNodes, out.MaxNodes = c.group.MinSize, c.group.MaxSize
+	for _, u := range c.st.Upcoming {
+		out.Upcoming = append(out.Upcoming, UpcomingNode{Name: u.Name, Requested: off(u.Requested), Ready: off(u.Ready)})
+	}
+	if c.st.Started {
+		out.Looped, out.NextLoop = true, off(c.st.NextLoop)
+		out.LastLoop = out.NextLoop - c.opts.ScanInterval
+	}
+	out.NoScaleUp, out.ScaleDownSkipped = c.last.NoScaleUp, c.last.ScaleDownSkipped
+	for _, u := range c.st.Unneeded {
+		out.Unneeded = append(out.Unneeded, UnneededNode{Name: u.Node, Since: off(u.At)})
+	}
+	return out
+}

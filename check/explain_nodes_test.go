@@ -1,0 +1,44 @@
+package check_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/autoscale-sim/autoscale-sim/check"
+	"github.com/autoscale-sim/autoscale-sim/scenarios"
+)
+
+// explain on a node pool says why each Pending pod waits, node by node,
+// and what the cluster-autoscaler is doing: the nodes it asked for and
+// when they will be Ready. Once they are, nothing is Pending.
+func TestExplainPendingPods(t *testing.T) {
+	sc, err := scenarios.Load("../examples/node-pool/scenario.yaml")
+	require.NoError(t, err)
+	x, err := check.ExplainAt(context.Background(), sc.Spec, 2*time.Minute)
+	require.NoError(t, err)
+	require.NotNil(t, x.Nodes)
+	require.Len(t, x.Nodes.Pending, 2)
+	for _, p := range x.Nodes.Pending {
+		require.Contains(t, p.Message, "0/3 nodes are available: 3 Insufficient cpu.")
+		require.Len(t, p.Nodes, 3)
+		require.Contains(t, p.Nodes[0], "Insufficient cpu: requests 1500m, 0 free of 1500m (NodeResourcesFit)")
+	}
+	require.Len(t, x.Nodes.Upcoming, 2)
+	for _, u := range x.Nodes.Upcoming {
+		require.Greater(t, u.Ready, 2*time.Minute, "not Ready yet")
+		require.GreaterOrEqual(t, u.Ready-u.Requested, sc.Spec.NodePool.Autoscaling.Provisioning.Min)
+	}
+	var buf bytes.Buffer
+	require.NoError(t, x.WriteText(&buf))
+	require.Contains(t, buf.String(), "upcoming:      pool-4 asked at 1m20s")
+
+	x, err = check.ExplainAt(context.Background(), sc.Spec, 5*time.Minute)
+	require.NoError(t, err)
+	require.Empty(t, x.Nodes.Pending)
+	require.Len(t, x.Nodes.Nodes, 5)
+	require.Empty(t, x.Nodes.Upcoming)
+}
