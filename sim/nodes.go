@@ -239,7 +239,11 @@ func (s *Simulator) stepCluster(now time.Duration) {
 		s.deleteNode(now, d)
 	}
 	for _, e := range res.Events {
-		s.event(now, "cluster-autoscaler", e.Type, e.Reason, s.desired, s.desired, e.Object+": "+e.Message)
+		obj := e.Object
+		if !strings.Contains(obj, "/") {
+			obj = "pod/" + obj
+		}
+		s.event(now, "cluster-autoscaler", e.Type, e.Reason, s.desired, s.desired, obj+": "+e.Message)
 	}
 	if res.Loop && res.NoScaleUp != c.lastNoScaleUp {
 		c.lastNoScaleUp = res.NoScaleUp
