@@ -99,3 +99,32 @@ func TestNodePoolSectionMatchesDecoder(t *testing.T) {
 	require.Equal(t, "most-pods", a.Options.Expander)
 	require.Equal(t, 4*time.Minute, a.Options.UnremovableNodeRecheckTimeout)
 }
+
+// The Deployment's nodeSelector and tolerations are what the scheduler
+// matches against the pool's labels and taints.
+func TestPlacementFromTheDeployment(t *testing.T) {
+	hpa := "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 10\n" +
+		"  metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}}]\n"
+	deploy := `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      nodeSelector: {pool: general}
+      tolerations: [{key: dedicated, operator: Equal, value: web, effect: NoSchedule}]
+      containers:
+      - name: app
+        resources: {requests: {cpu: 500m, memory: 256Mi}}
+`
+	scen := strings.Replace(tenMinutes, "so.yaml", "m.yaml", 1) + "  nodePool: {name: pool, nodes: 1, allocatable: {cpu: 2, memory: 4Gi, pods: 10}}\n"
+	sc, err := Parse("scenario.yaml", []byte(scen), files(map[string]string{"m.yaml": hpa + deploy}))
+	require.NoError(t, err)
+	p := sc.Spec.Workload.Placement
+	require.Equal(t, map[string]string{"pool": "general"}, p.NodeSelector)
+	require.Len(t, p.Tolerations, 1)
+	require.Equal(t, "dedicated", p.Tolerations[0].Key)
+}

@@ -96,6 +96,10 @@ func (rs *resolution) workload() {
 		rs.startupDefaults(nil, nil, name)
 		return
 	}
+	// What the scheduler reads of the template on a node pool.
+	ps := w.Template.Spec
+	s.Workload.Placement = corev1.PodSpec{NodeSelector: ps.NodeSelector, Affinity: ps.Affinity, Tolerations: ps.Tolerations,
+		InitContainers: ps.InitContainers, Overhead: ps.Overhead}
 	// The container that carries the load, and the others.
 	main := rs.mainContainer(w)
 	if main == nil {

@@ -116,7 +116,10 @@ func podSpec(w Workload) corev1.PodSpec {
 	if name == "" {
 		name = "app"
 	}
-	spec := corev1.PodSpec{Containers: []corev1.Container{{Name: name, Resources: corev1.ResourceRequirements{Requests: req(w.Resources.RequestsMilli)}}}}
+	// What the template says of its placement, with the containers the
+	// simulation models.
+	spec := *w.Placement.DeepCopy()
+	spec.Containers = []corev1.Container{{Name: name, Resources: corev1.ResourceRequirements{Requests: req(w.Resources.RequestsMilli)}}}
 	for _, c := range w.Resources.Sidecars {
 		spec.Containers = append(spec.Containers, corev1.Container{Name: c.Name, Resources: corev1.ResourceRequirements{Requests: req(c.RequestsMilli)}})
 	}

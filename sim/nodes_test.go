@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/autoscale-sim/autoscale-sim/cluster"
 	"github.com/autoscale-sim/autoscale-sim/cluster/autoscaler"
@@ -184,4 +185,45 @@ func TestNodeFigures(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, res.Figures().Nodes)
 	require.Nil(t, res.Cluster)
+}
+
+// The pool's taints and labels select the pods: a pod that does not
+// tolerate the taint, or whose nodeSelector no node matches, is Pending
+// from the start, in the scheduler's words, while one that tolerates it
+// runs. Scheduling by requests alone would place all three.
+func TestTaintsAndNodeSelector(t *testing.T) {
+	taint := corev1.Taint{Key: "dedicated", Value: "websocket", Effect: corev1.TaintEffectNoSchedule}
+	tests := []struct {
+		name      string
+		placement corev1.PodSpec
+		want      string
+	}{
+		{"untolerated", corev1.PodSpec{}, "0/3 nodes are available: 3 node(s) had untolerated taint(s)."},
+		{"tolerated", corev1.PodSpec{Tolerations: []corev1.Toleration{{Key: "dedicated", Operator: corev1.TolerationOpEqual, Value: "websocket", Effect: corev1.TaintEffectNoSchedule}}}, ""},
+		{"selector", corev1.PodSpec{NodeSelector: map[string]string{"pool": "batch"}, Tolerations: []corev1.Toleration{{Key: "dedicated", Operator: corev1.TolerationOpExists}}},
+			"0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := nodePoolSpec(t)
+			spec.NodePool.Autoscaling = nil
+			spec.NodePool.Taints = []corev1.Taint{taint}
+			spec.NodePool.Labels = map[string]string{"pool": "general"}
+			spec.Workload.Placement = tt.placement
+			// No pod may ever run, so the trigger may never see a series.
+			spec.AllowEmptyQueries = []int{0}
+			res, err := sim.Run(context.Background(), spec)
+			require.NoError(t, err)
+			failed := eventsOf(res, "FailedScheduling")
+			if tt.want == "" {
+				require.Equal(t, int32(1), res.Samples[0].ReadyReplicas)
+				require.Len(t, failed, 2, "only the two pods that do not fit by cpu")
+				return
+			}
+			require.Equal(t, int32(0), res.Samples[0].ReadyReplicas)
+			require.NotEmpty(t, failed)
+			require.Equal(t, time.Duration(0), failed[0].T)
+			require.Contains(t, failed[0].Message, tt.want)
+		})
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/autoscale-sim/autoscale-sim/adapter"
 	"github.com/autoscale-sim/autoscale-sim/cluster"
 	"github.com/autoscale-sim/autoscale-sim/hpa"
@@ -123,6 +125,11 @@ type Workload struct {
 	// pkg/controller/statefulset/stateful_set_control.go). Pods are named
 	// by ordinal (name-0, name-1, ...).
 	Ordered bool
+	// Placement is what the scheduler reads of the pod template besides
+	// the containers' requests (Resources): nodeSelector, affinity,
+	// tolerations, init containers, overhead. Only a run on a NodePool
+	// reads it.
+	Placement corev1.PodSpec
 }
 
 // Prometheus is the metrics pipeline.
