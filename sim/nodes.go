@@ -24,6 +24,9 @@ import (
 // streamNodes draws the provisioning delays and the expander's choices.
 const streamNodes = streamProbe + 1
 
+// maxPoolNodes bounds a pool's nodes.
+const maxPoolNodes = 5000
+
 // never is the readiness and running instant of a pod not yet bound.
 const never = time.Duration(math.MaxInt64)
 
@@ -32,6 +35,10 @@ type simNode struct {
 	info scheduler.NodeInfo
 	// span is the node's index in ClusterResult.Nodes and .Ready.
 	span int
+	// pods are the bound pods as the autoscaler reads them, rebuilt
+	// only after a pod came or went (podsOK false).
+	pods   []scheduler.Pod
+	podsOK bool
 }
 
 // clusterState is the node pool of a run.
@@ -131,6 +138,11 @@ func newCluster(spec Spec) (*clusterState, error) {
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("nodePool: %w", err)
 	}
+	// A cluster's documented limit (kubernetes.io/docs/setup/best-practices/
+	// cluster-large: "No more than 5,000 nodes") bounds the run's cost.
+	if p.Nodes > maxPoolNodes || p.Autoscaling != nil && p.Autoscaling.MaxNodes > maxPoolNodes {
+		return nil, fmt.Errorf("nodePool: at most %d nodes (the largest cluster Kubernetes supports)", maxPoolNodes)
+	}
 	if spec.ScaledJob != nil {
 		return nil, fmt.Errorf("nodePool: a ScaledJob's pods on a node pool are not modelled; remove nodePool or use a ScaledObject")
 	}
@@ -179,6 +191,7 @@ func (c *clusterState) schedPod(p *pod) scheduler.Pod {
 func (c *clusterState) unbind(p *pod, now time.Duration) {
 	if p.node != nil {
 		p.node.info, _ = p.node.info.Unbind(c.schedPod(p))
+		p.node.podsOK = false
 		p.node = nil
 		c.dirty = true
 	}
@@ -210,15 +223,18 @@ func (s *Simulator) stepCluster(now time.Duration) {
 	if !due {
 		return
 	}
-	var obs autoscaler.Observation
+	obs := autoscaler.Observation{Nodes: make([]autoscaler.Node, 0, len(c.nodes))}
 	for _, n := range c.nodes {
-		an := autoscaler.Node{Group: c.group.Name, Info: n.info}
-		for _, name := range n.info.Pods {
-			sp := c.template
-			sp.Name = name
-			an.Pods = append(an.Pods, sp)
+		if !n.podsOK {
+			n.pods = n.pods[:0]
+			for _, name := range n.info.Pods {
+				sp := c.template
+				sp.Name = name
+				n.pods = append(n.pods, sp)
+			}
+			n.podsOK = true
 		}
-		obs.Nodes = append(obs.Nodes, an)
+		obs.Nodes = append(obs.Nodes, autoscaler.Node{Group: c.group.Name, Info: n.info, Pods: n.pods})
 	}
 	for _, p := range s.pods.pods {
 		if p.unschedulable && !p.deleting {
@@ -341,6 +357,7 @@ func (s *Simulator) schedulePending(now time.Duration) {
 		infos[d.Index] = infos[d.Index].Bind(sp)
 		n := c.nodes[d.Index]
 		n.info = infos[d.Index]
+		n.podsOK = false
 		if p.unschedulable {
 			s.event(now, "default-scheduler", "Normal", scheduler.EventReasonScheduled, s.desired, s.desired,
 				fmt.Sprintf("pod/%s: %s after %s Pending", p.name, d.Message, check(now-p.created)))

@@ -8,9 +8,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/autoscale-sim/autoscale-sim/cluster"
 	"github.com/autoscale-sim/autoscale-sim/cluster/autoscaler"
+	"github.com/autoscale-sim/autoscale-sim/cluster/scheduler"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
 	"github.com/autoscale-sim/autoscale-sim/sim"
 )
@@ -227,3 +229,20 @@ func TestTaintsAndNodeSelector(t *testing.T) {
 		})
 	}
 }
+
+// dayOnNodes is daySpec(100, 24h) on an autoscaled pool of 8-cpu nodes
+// with 1-cpu pods: the day's scale-outs wait for nodes, its scale-ins
+// empty them.
+func dayOnNodes() sim.Spec {
+	d := daySpec(100, 24*time.Hour)
+	d.Workload.Resources.RequestsMilli = map[string]int64{"cpu": 1000}
+	d.NodePool = &cluster.Pool{Name: "pool", Nodes: 2, CPU: resource.MustParse("8"), Memory: resource.MustParse("32Gi"), Pods: 110,
+		Scheduler: scheduler.DefaultOptions(),
+		Autoscaling: &cluster.Autoscaling{MinNodes: 2, MaxNodes: 20, Options: autoscaler.DefaultOptions(),
+			Provisioning: autoscaler.Delay{Min: 90 * time.Second, Max: 150 * time.Second}}}
+	return d
+}
+
+// BenchmarkDay100PodsOnNodes is BenchmarkDay100Pods on a node pool: the
+// cost of scheduling and of the autoscaler's loop every 10 s.
+func BenchmarkDay100PodsOnNodes(b *testing.B) { runDays(b, dayOnNodes()) }
