@@ -6,6 +6,10 @@
 //
 //  0. faults (Spec.Faults) start or end, with an event of source "sim";
 //     a controller restart clears the HPA's memory;
+//     on a node pool (Spec.NodePool), the cluster-autoscaler steps:
+//     nodes whose provisioning delay is over join the pool, and at each
+//     scan interval its loop scales up for the unschedulable pods or
+//     removes unneeded nodes (cluster/autoscaler; nodes.go);
 //  1. pods: pods whose startup delay has passed become Ready; crashes due
 //     now fail pods; terminated pods whose grace period has passed (and
 //     whose series were marked stale) disappear;
@@ -31,6 +35,11 @@
 //     value as the KEDA version does) and reconciles;
 //  6. ReplicaSet: pods are created or deleted to match spec.replicas;
 //     deleted pods leave the endpoints at once;
+//     on a node pool new pods are Pending, a scale-in deletes Pending
+//     pods first, and the scheduler then places the Pending pods one at
+//     a time in creation order (cluster/scheduler): a placed pod's
+//     start-up delay runs from its binding, the others get a
+//     FailedScheduling event and wait for a node;
 //  7. trace: every TraceInterval a row of the trace is recorded.
 //
 // A tick at which only the load is due (most of them: nothing is scraped,
