@@ -15,6 +15,7 @@ import (
 
 	"github.com/autoscale-sim/autoscale-sim/check"
 	"github.com/autoscale-sim/autoscale-sim/internal/safeio"
+	"github.com/autoscale-sim/autoscale-sim/output"
 	"github.com/autoscale-sim/autoscale-sim/report"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
 )
@@ -24,8 +25,8 @@ import (
 // entry judged over the runs. With --shard K/N it runs only its part and
 // writes it as JSON for `merge`.
 func (o *runOptions) runMany(e *env, sc *scenarios.Scenario, n int) error {
-	if !o.output.text() {
-		return usageError{"--runs prints text (and writes --out); -o json is for a single run; --shard writes a mergeable JSON shard"}
+	if !o.output.text() && o.shard != "" {
+		return usageError{"--shard writes a mergeable JSON shard; -o json is for the whole distribution (run without --shard, or merge the shards)"}
 	}
 	var shard check.Shard
 	if o.shard != "" {
@@ -42,6 +43,7 @@ func (o *runOptions) runMany(e *env, sc *scenarios.Scenario, n int) error {
 	if err != nil {
 		return sc.LocateError(err)
 	}
+	d.File = sc.File
 	if o.shard != "" {
 		write := func(w io.Writer) error {
 			enc := json.NewEncoder(w)
@@ -52,13 +54,20 @@ func (o *runOptions) runMany(e *env, sc *scenarios.Scenario, n int) error {
 		}
 		return e.guards.writeFile(o.shardOut, write)
 	}
-	return writeDistribution(e, d, o.out, o.quiet)
+	return writeDistribution(e, d, o.output.format, o.out, o.quiet)
 }
 
 // writeDistribution prints a distribution (a run of --runs, or merged
-// shards) and writes its band under out.
-func writeDistribution(e *env, d *check.Distribution, out string, quiet bool) error {
-	if !quiet {
+// shards) as text or as a RunsResult document, and writes its band under
+// out.
+func writeDistribution(e *env, d *check.Distribution, format, out string, quiet bool) error {
+	switch {
+	case format != "text":
+		if err := output.Write(e.stdout, format, output.RunsResultOf(d)); err != nil {
+			return err
+		}
+		quiet = true // the document is the whole of stdout
+	case !quiet:
 		if err := d.WriteText(e.stdout); err != nil {
 			return err
 		}
@@ -235,14 +244,14 @@ any order.`,
 				}
 				return mergeSweep(e.ctx, &o.sweep, e.stdout, sweeps)
 			}
-			if !o.sweep.output.text() {
-				return usageError{"the shards of run --runs merge to text (and --out)"}
+			if err := o.sweep.output.check(); err != nil {
+				return err
 			}
 			d, err := check.Merge(shards...)
 			if err != nil {
 				return err
 			}
-			return writeDistribution(e, d, o.out, o.quiet)
+			return writeDistribution(e, d, o.sweep.output.format, o.out, o.quiet)
 		},
 	}
 	f := cmd.Flags()
