@@ -59,7 +59,7 @@ func TestShardedRunsMerge(t *testing.T) {
 	merged := cliProcess(t, append([]string{"merge", "--out", filepath.Join(dir, "whole")}, shards[2], shards[0], shards[3], shards[1])...)
 	require.Equal(t, string(whole), string(merged))
 	require.Contains(t, string(whole), "websocket-random: 60 runs (seeds 1 to 60)")
-	for _, f := range []string{"band.csv", "band.svg"} {
+	for _, f := range []string{"band.csv", "band.png", "band.svg"} {
 		_, err := os.Stat(filepath.Join(dir, "whole", f))
 		require.NoError(t, err)
 	}
