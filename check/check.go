@@ -263,6 +263,23 @@ func MaxMeanMessageWait(d time.Duration) Assertion {
 	}}
 }
 
+// MaxPodPending claims that, on a node pool, no pod waits Pending for a
+// node longer than d (sim.NodeFigures.LongestWait; a pod still Pending at
+// the end counts the time it waited so far).
+func MaxPodPending(d time.Duration) Assertion {
+	return assertion{fmt.Sprintf("no pod Pending longer than %s", Duration(d)), func(r *sim.Result) error {
+		n := r.Figures().Nodes
+		if n == nil {
+			return errors.New("maxPodPending applies to a run on a node pool (spec.nodePool); this run has unbounded capacity")
+		}
+		if n.LongestWait > d {
+			return fmt.Errorf("pod Pending: want at most %s, got %s (%d pods waited, %s in all; peak %d nodes)",
+				Duration(d), Duration(n.LongestWait), n.PodsWaited, Duration(time.Duration(n.PendingSeconds*float64(time.Second))), n.PeakNodes)
+		}
+		return nil
+	}}
+}
+
 // FromExpectation turns an expect: entry into an Assertion named after
 // it (with its file and line).
 func FromExpectation(e scenarios.Expectation) Assertion {
@@ -292,6 +309,8 @@ func FromExpectation(e scenarios.Expectation) Assertion {
 		a = MaxOverloaded(*e.MaxOverloaded)
 	case e.MaxMeanMessageWait != nil:
 		a = MaxMeanMessageWait(*e.MaxMeanMessageWait)
+	case e.MaxPodPending != nil:
+		a = MaxPodPending(*e.MaxPodPending)
 	default:
 		// The loader rejects such entries; a hand-built one fails loudly.
 		a = assertion{"", func(*sim.Result) error { return errors.New("the expectation makes no claim") }}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/autoscale-sim/autoscale-sim/check"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
+	"github.com/autoscale-sim/autoscale-sim/sim"
 )
 
 // explain on a node pool says why each Pending pod waits, node by node,
@@ -41,4 +42,25 @@ func TestExplainPendingPods(t *testing.T) {
 	require.Empty(t, x.Nodes.Pending)
 	require.Len(t, x.Nodes.Nodes, 5)
 	require.Empty(t, x.Nodes.Upcoming)
+}
+
+// maxPodPending holds above the longest wait for a node and fails below
+// it, saying how long; on unbounded capacity it is refused, not passed.
+func TestMaxPodPending(t *testing.T) {
+	sc, err := scenarios.Load("../examples/node-pool/scenario.yaml")
+	require.NoError(t, err)
+	res, err := sim.Run(context.Background(), sc.Spec)
+	require.NoError(t, err)
+	longest := res.Figures().Nodes.LongestWait
+	require.Greater(t, longest, sc.Spec.NodePool.Autoscaling.Provisioning.Min)
+	require.NoError(t, check.MaxPodPending(longest).Check(res))
+	err = check.MaxPodPending(longest - time.Second).Check(res)
+	require.ErrorContains(t, err, "pod Pending: want at most")
+	require.ErrorContains(t, err, "got "+check.Duration(longest))
+
+	spec := sc.Spec
+	spec.NodePool = nil
+	res, err = sim.Run(context.Background(), spec)
+	require.NoError(t, err)
+	require.ErrorContains(t, check.MaxPodPending(time.Hour).Check(res), "applies to a run on a node pool")
 }

@@ -36,6 +36,7 @@ import (
 //	  maxOverloaded: 0s   # time the load exceeds what the ready pods serve (capacity)
 //	- name: renders start soon
 //	  maxMeanMessageWait: 2m  # ScaledJob: mean wait of a message for a Job
+//	  maxPodPending: 3m       # node pool: the longest wait of a pod for a node
 type Expectation struct {
 	Name string
 	// File and Line locate the entry.
@@ -58,6 +59,7 @@ type Expectation struct {
 	MaxAboveTarget        *time.Duration
 	MaxOverloaded         *time.Duration
 	MaxMeanMessageWait    *time.Duration
+	MaxPodPending         *time.Duration
 
 	// Quantile, for a scenario of several runs (spec.runs, --runs), is
 	// the share of the runs in which the claim must hold (0 < q <= 1);
@@ -117,6 +119,8 @@ func expectations(n node) []Expectation {
 				e.MaxOverloaded = v.durationp()
 			case "maxMeanMessageWait":
 				e.MaxMeanMessageWait = v.durationp()
+			case "maxPodPending":
+				e.MaxPodPending = v.durationp()
 			case "quantile":
 				q := v.float()
 				if !(q > 0 && q <= 1) {
@@ -160,9 +164,10 @@ func checkKinds(v node, e Expectation) {
 	has(e.MaxAboveTarget != nil, "maxAboveTarget")
 	has(e.MaxOverloaded != nil, "maxOverloaded")
 	has(e.MaxMeanMessageWait != nil, "maxMeanMessageWait")
+	has(e.MaxPodPending != nil, "maxPodPending")
 	switch {
 	case len(kinds) == 0:
-		v.fail("no claim; set one of: at+replicas, during+min/max/noChange, reaches+by, zeroBy, maxScaleEventsPerHour, maxReplicaSeconds, maxAboveTarget, maxOverloaded, maxMeanMessageWait")
+		v.fail("no claim; set one of: at+replicas, during+min/max/noChange, reaches+by, zeroBy, maxScaleEventsPerHour, maxReplicaSeconds, maxAboveTarget, maxOverloaded, maxMeanMessageWait, maxPodPending")
 		return
 	case len(kinds) > 1:
 		v.fail("several claims (%s); write one expectation per claim", strings.Join(kinds, ", "))

@@ -540,6 +540,7 @@ var expectSection = &section{
 		{name: "maxAboveTarget", typ: tDuration},
 		{name: "maxOverloaded", typ: tDuration},
 		{name: "maxMeanMessageWait", typ: tDuration, doc: "ScaledJob: the mean time a message waits for a Job's pod."},
+		{name: "maxPodPending", typ: tDuration, doc: "Node pool: the longest time one pod waits Pending for a node."},
 		{name: "quantile", typ: tNumber, doc: "With several runs: the share of runs in which the claim must hold (default 1: all)."},
 	},
 }
