@@ -28,6 +28,50 @@ type Explanation struct {
 	// has no HPA, so hpa says synced false).
 	Jobs *JobsDecision `json:"jobs,omitempty"`
 	HPA  HPADecision   `json:"hpa"`
+	// Nodes is the node pool at the instant (omitted without one).
+	Nodes *NodesState `json:"nodes,omitempty"`
+}
+
+// NodesState is the node pool at an instant: the Ready nodes, the
+// Pending pods and why they wait, and the cluster-autoscaler's state
+// (sim.ClusterStatus).
+type NodesState struct {
+	Pool       string         `json:"pool"`
+	Nodes      []NodeState    `json:"nodes"`
+	Pending    []PendingPod   `json:"pending"`
+	Autoscaled bool           `json:"autoscaled"`
+	Upcoming   []UpcomingNode `json:"upcoming"`
+	// NextLoop is when the autoscaler's next loop runs (null before
+	// its first, or for a fixed pool).
+	NextLoop         *float64 `json:"nextLoop"`
+	NoScaleUp        string   `json:"noScaleUp,omitempty"`
+	ScaleDownSkipped string   `json:"scaleDownSkipped,omitempty"`
+}
+
+// NodeState is one Ready node.
+type NodeState struct {
+	Name                string `json:"name"`
+	Pods                int    `json:"pods"`
+	RequestedMilliCPU   int64  `json:"requestedMilliCPU"`
+	AllocatableMilliCPU int64  `json:"allocatableMilliCPU"`
+	RequestedBytes      int64  `json:"requestedMemoryBytes"`
+	AllocatableBytes    int64  `json:"allocatableMemoryBytes"`
+}
+
+// PendingPod is a pod waiting for a node: since when, the scheduler's
+// FailedScheduling message and why each node rejects it.
+type PendingPod struct {
+	Name    string   `json:"name"`
+	Since   float64  `json:"since"`
+	Message string   `json:"message"`
+	Nodes   []string `json:"nodes"`
+}
+
+// UpcomingNode is a node asked of the cloud, not yet Ready.
+type UpcomingNode struct {
+	Name      string  `json:"name"`
+	Requested float64 `json:"requested"`
+	Ready     float64 `json:"ready"`
 }
 
 // JobsDecision is a ScaledJob's last poll: each trigger's queue, the
@@ -167,6 +211,25 @@ func ExplanationOf(x *check.Explanation, file string) Explanation {
 			kd.LastActiveTime = &s
 		}
 		out.KEDA = kd
+	}
+	if c := x.Nodes; c != nil {
+		n := &NodesState{Pool: c.Pool, Nodes: []NodeState{}, Pending: []PendingPod{}, Autoscaled: c.Autoscaled, Upcoming: []UpcomingNode{},
+			NoScaleUp: c.NoScaleUp, ScaleDownSkipped: c.ScaleDownSkipped}
+		for _, nd := range c.Nodes {
+			n.Nodes = append(n.Nodes, NodeState{Name: nd.Name, Pods: nd.Pods, RequestedMilliCPU: nd.RequestedMilliCPU, AllocatableMilliCPU: nd.AllocatableMilliCPU,
+				RequestedBytes: nd.RequestedMemory, AllocatableBytes: nd.AllocatableMemory})
+		}
+		for _, p := range c.Pending {
+			n.Pending = append(n.Pending, PendingPod{Name: p.Name, Since: Seconds(p.Since), Message: p.Message, Nodes: append([]string{}, p.Nodes...)})
+		}
+		for _, u := range c.Upcoming {
+			n.Upcoming = append(n.Upcoming, UpcomingNode{Name: u.Name, Requested: Seconds(u.Requested), Ready: Seconds(u.Ready)})
+		}
+		if c.Looped {
+			v := Seconds(c.NextLoop)
+			n.NextLoop = &v
+		}
+		out.Nodes = n
 	}
 	if j := x.Jobs; j != nil {
 		r := j.Poll

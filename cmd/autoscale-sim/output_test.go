@@ -29,6 +29,7 @@ func TestOutputDocuments(t *testing.T) {
 		{"TestResult", []string{"test", failingScenario, exampleScenario, "../../testdata/expect/bad-expect.yaml"}, exitInvalid},
 		{"LintResult", []string{"lint", "../../examples/", "../../testdata/typo/scenario.yaml"}, exitInvalid},
 		{"Explanation", []string{"explain", exampleScenario, "--at", "12m"}, exitOK},
+		{"Explanation", []string{"explain", "../../examples/node-pool/scenario.yaml", "--at", "2m"}, exitOK},
 		{"Explanation", []string{"explain", "../../examples/prometheus-adapter-websocket/scenario.yaml", "--at", "0s"}, exitOK},
 		{"Explanation", []string{"explain", "../../examples/scaledjob-burst/scenario-custom.yaml", "--at", "3m"}, exitOK},
 		{"RunResult", []string{"run", "../../examples/scaledjob-burst/scenario-eager.yaml"}, exitOK},
