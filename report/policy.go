@@ -325,7 +325,7 @@ func figureRows(r *sim.Result) [][2]string {
 	if f.AboveTarget > 0 {
 		above += ", first at " + check.Duration(f.FirstAboveTarget)
 	}
-	return [][2]string{
+	rows := [][2]string{
 		{"Cost", wholeNumber(f.ReplicaSeconds) + " replica-seconds"},
 		{"Time to first scale-up", first},
 		{"Peak replicas", fmt.Sprint(f.MaxReplicas)},
@@ -337,4 +337,16 @@ func figureRows(r *sim.Result) [][2]string {
 		{"Overloaded", check.Duration(time.Duration(f.OverloadedSeconds*float64(time.Second))) + " with the load above what the ready pods serve"},
 		{"Peak load per ready pod", shortNumber(f.PeakLoadPerPod)},
 	}
+	if n := f.Nodes; n != nil {
+		rows = append(rows,
+			[2]string{"Nodes", fmt.Sprintf("peak %d Ready at %s, %d added, %d removed", n.PeakNodes, check.Duration(n.PeakNodesAt), n.NodesAdded, n.NodesRemoved)},
+			[2]string{"Node cost", wholeNumber(n.NodeSeconds) + " node-seconds from the cloud requests (" + wholeNumber(n.ReadyNodeSeconds) + " Ready)"},
+			[2]string{"Pending", fmt.Sprintf("%s in all, %d pods waited for a node, the longest %s",
+				check.Duration(time.Duration(n.PendingSeconds*float64(time.Second))), n.PodsWaited, check.Duration(n.LongestWait))})
+		if so := n.ScaleOut; so != nil && so.Reached {
+			rows = append(rows, [2]string{"Scale-out served", fmt.Sprintf("%d replicas all Ready %s after the scale-up, %s of it waiting for a node",
+				so.To, check.Duration(so.Ready-so.At), check.Duration(n.ScaleOutNodeWait))})
+		}
+	}
+	return rows
 }
