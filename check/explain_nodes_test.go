@@ -64,3 +64,29 @@ func TestMaxPodPending(t *testing.T) {
 	require.NoError(t, err)
 	require.ErrorContains(t, check.MaxPodPending(time.Hour).Check(res), "applies to a run on a node pool")
 }
+
+// Over seeded runs the node figures are summarised with the others, the
+// wait for a node varying with the drawn provisioning delays; runs
+// without a node pool list none.
+func TestRunsSummariseNodeFigures(t *testing.T) {
+	sc, err := scenarios.Load("../examples/node-pool/scenario.yaml")
+	require.NoError(t, err)
+	d, err := check.RunMany(context.Background(), sc.Spec, 20, 2, nil, nil, check.Shard{})
+	require.NoError(t, err)
+	byName := map[string]check.Summary{}
+	for _, s := range d.Summaries() {
+		byName[s.Name] = s
+	}
+	wait := byName["longest wait for a node"]
+	require.Equal(t, 20, wait.N)
+	require.Less(t, wait.Min, wait.Max, "the provisioning delays are drawn per seed")
+	require.GreaterOrEqual(t, wait.Min, sc.Spec.NodePool.Autoscaling.Provisioning.Min.Seconds())
+
+	spec := sc.Spec
+	spec.NodePool = nil
+	d, err = check.RunMany(context.Background(), spec, 3, 2, nil, nil, check.Shard{})
+	require.NoError(t, err)
+	for _, s := range d.Summaries() {
+		require.NotEqual(t, "peak nodes", s.Name)
+	}
+}

@@ -249,17 +249,32 @@ func (d *Distribution) Summaries() []Summary {
 		name    string
 		seconds bool
 		get     func(Figures) (float64, bool)
+		// nodes marks the figures of a run on a node pool, listed only
+		// when some run has them.
+		nodes bool
 	}{
-		{"cost (replica-seconds)", false, func(f Figures) (float64, bool) { return f.ReplicaSeconds, true }},
-		{"max replicas", false, func(f Figures) (float64, bool) { return float64(f.MaxReplicas), true }},
-		{"final replicas", false, func(f Figures) (float64, bool) { return float64(f.FinalReplicas), true }},
-		{"time overloaded", true, func(f Figures) (float64, bool) { return f.OverloadedSeconds, true }},
-		{"time above target", true, func(f Figures) (float64, bool) { return f.AboveTarget.Seconds(), true }},
+		{"cost (replica-seconds)", false, func(f Figures) (float64, bool) { return f.ReplicaSeconds, true }, false},
+		{"max replicas", false, func(f Figures) (float64, bool) { return float64(f.MaxReplicas), true }, false},
+		{"final replicas", false, func(f Figures) (float64, bool) { return float64(f.FinalReplicas), true }, false},
+		{"time overloaded", true, func(f Figures) (float64, bool) { return f.OverloadedSeconds, true }, false},
+		{"time above target", true, func(f Figures) (float64, bool) { return f.AboveTarget.Seconds(), true }, false},
 		{"time to first scale-up", true, func(f Figures) (float64, bool) {
 			return f.TimeToFirstScaleUp.Seconds(), f.ScaledUpAfterRise
-		}},
-		{"scale events", false, func(f Figures) (float64, bool) { return float64(f.ScaleEvents), true }},
-		{"direction changes", false, func(f Figures) (float64, bool) { return float64(f.DirectionChanges), true }},
+		}, false},
+		{"scale events", false, func(f Figures) (float64, bool) { return float64(f.ScaleEvents), true }, false},
+		{"direction changes", false, func(f Figures) (float64, bool) { return float64(f.DirectionChanges), true }, false},
+		{"time Pending (pod-seconds)", true, func(f Figures) (float64, bool) {
+			return nodeFigure(f, func(n *sim.NodeFigures) float64 { return n.PendingSeconds })
+		}, true},
+		{"longest wait for a node", true, func(f Figures) (float64, bool) {
+			return nodeFigure(f, func(n *sim.NodeFigures) float64 { return n.LongestWait.Seconds() })
+		}, true},
+		{"node-seconds", false, func(f Figures) (float64, bool) {
+			return nodeFigure(f, func(n *sim.NodeFigures) float64 { return n.NodeSeconds })
+		}, true},
+		{"peak nodes", false, func(f Figures) (float64, bool) {
+			return nodeFigure(f, func(n *sim.NodeFigures) float64 { return float64(n.PeakNodes) })
+		}, true},
 	}
 	out := make([]Summary, 0, len(defs))
 	for _, def := range defs {
@@ -268,6 +283,9 @@ func (d *Distribution) Summaries() []Summary {
 			if v, ok := def.get(r.Figures); ok {
 				vs = append(vs, v)
 			}
+		}
+		if def.nodes && len(vs) == 0 {
+			continue
 		}
 		slices.Sort(vs)
 		s := Summary{Name: def.name, N: len(vs), Seconds: def.seconds}
@@ -279,6 +297,14 @@ func (d *Distribution) Summaries() []Summary {
 		out = append(out, s)
 	}
 	return out
+}
+
+// nodeFigure reads one node figure of a run, absent without a node pool.
+func nodeFigure(f Figures, get func(*sim.NodeFigures) float64) (float64, bool) {
+	if f.Nodes == nil {
+		return 0, false
+	}
+	return get(f.Nodes), true
 }
 
 // Band is spec.replicas over the runs at each instant of grid: the

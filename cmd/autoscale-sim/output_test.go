@@ -37,6 +37,7 @@ func TestOutputDocuments(t *testing.T) {
 		{"Comparison", []string{"compare", exampleScenario, "../../examples/prometheus-adapter-websocket/scenario.yaml"}, exitOK},
 		{"Version", []string{"version"}, exitOK},
 		{"RunsResult", []string{"run", "../../examples/websocket/scenario-random.yaml", "--runs", "12"}, exitOK},
+		{"RunsResult", []string{"run", "../../examples/node-pool/scenario.yaml", "--runs", "5"}, exitOK},
 		{"RunsResult", []string{"run", "../../testdata/expect/websocket-failing.yaml", "--runs", "3"}, exitFailed},
 		{"BacktestResult", []string{"backtest", "../../examples/backtest/scenario.yaml", "--recorded", "../../examples/backtest/trigger.json", "--recorded", "../../examples/backtest/kube-state-metrics.json", "--min-agreement", "0.99"}, exitFailed},
 	}
