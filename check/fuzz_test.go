@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,7 +34,14 @@ func FuzzRunScenario(f *testing.F) {
 			if filepath.IsAbs(name) || len(name) > 200 {
 				return nil, os.ErrNotExist
 			}
-			return os.ReadFile(filepath.Join("../examples", filepath.Base(dir), filepath.Clean("/"+name)))
+			clean := filepath.Clean("/" + name)
+			data, err := os.ReadFile(filepath.Join("../examples", filepath.Base(dir), clean))
+			if err != nil && strings.HasPrefix(name, "../") {
+				// A sibling example's manifest (examples/node-pool reads
+				// examples/websocket's), still within examples/.
+				data, err = os.ReadFile(filepath.Join("../examples", clean))
+			}
+			return data, err
 		}
 		opts := scenarios.Options{Limits: sim.Limits{MaxSteps: 2 * 3600, MaxPods: 200, MaxMetrics: 10}, ReplayTimeout: time.Millisecond}
 		sc, err := scenarios.ParseWith("scenario.yaml", []byte(text), read, opts)
