@@ -24,8 +24,16 @@ import (
 // streamNodes draws the provisioning delays and the expander's choices.
 const streamNodes = streamProbe + 1
 
-// maxPoolNodes bounds a pool's nodes.
-const maxPoolNodes = 5000
+// maxPoolNodes bounds a pool's nodes (a loop of the autoscaler over 5,000
+// nodes takes seconds).
+const maxPoolNodes = 1000
+
+func maxNodesOf(p cluster.Pool) int {
+	if p.Autoscaling == nil {
+		return p.Nodes
+	}
+	return p.Autoscaling.MaxNodes
+}
 
 // never is the readiness and running instant of a pod not yet bound.
 const never = time.Duration(math.MaxInt64)
@@ -138,10 +146,11 @@ func newCluster(spec Spec) (*clusterState, error) {
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("nodePool: %w", err)
 	}
-	// A cluster's documented limit (kubernetes.io/docs/setup/best-practices/
-	// cluster-large: "No more than 5,000 nodes") bounds the run's cost.
+	// Each autoscaler loop visits every node, and scale-down simulates
+	// moving the pods of each candidate to the others: the pool's size
+	// bounds the run's cost.
 	if p.Nodes > maxPoolNodes || p.Autoscaling != nil && p.Autoscaling.MaxNodes > maxPoolNodes {
-		return nil, fmt.Errorf("nodePool: at most %d nodes (the largest cluster Kubernetes supports)", maxPoolNodes)
+		return nil, fmt.Errorf("nodePool: at most %d nodes are modelled (nodes %d, maxNodes %d)", maxPoolNodes, p.Nodes, maxNodesOf(p))
 	}
 	if spec.ScaledJob != nil {
 		return nil, fmt.Errorf("nodePool: a ScaledJob's pods on a node pool are not modelled; remove nodePool or use a ScaledObject")

@@ -246,3 +246,12 @@ func dayOnNodes() sim.Spec {
 // BenchmarkDay100PodsOnNodes is BenchmarkDay100Pods on a node pool: the
 // cost of scheduling and of the autoscaler's loop every 10 s.
 func BenchmarkDay100PodsOnNodes(b *testing.B) { runDays(b, dayOnNodes()) }
+
+// A pool larger than the model's bound is refused before the run, not
+// simulated for minutes.
+func TestHugePoolRefused(t *testing.T) {
+	spec := nodePoolSpec(t)
+	spec.NodePool.Autoscaling.MaxNodes = 5000
+	_, err := sim.New(spec)
+	require.ErrorContains(t, err, "nodePool: at most 1000 nodes are modelled (nodes 3, maxNodes 5000)")
+}
