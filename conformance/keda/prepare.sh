@@ -3,8 +3,10 @@
 # github.com/kedacore/keda/v2 (the version in go.mod, or $1) from the
 # module cache into a temporary directory (hard links) and keeps, of the
 # scalers package, only the files the harness drives (the Prometheus and
-# cpu/memory scalers and the shared scaler helpers), so that the build
-# does not compile every cloud SDK. Writes an alternate go.mod that uses
+# cpu/memory scalers and the shared scaler helpers), and of the resolver
+# everything but the secret store handlers, so that the build does not
+# compile every cloud SDK; buildScaler knows those two scalers only, and
+# the executor reads an injectable clock (overlay/). Writes an alternate go.mod that uses
 # the copy. No upstream code is kept in the repository.
 #
 # Prints the alternate go.mod; build with: go build -modfile="$(./prepare.sh)" ...
@@ -15,7 +17,7 @@ version="${1:-$(go list -m -f '{{.Version}}' github.com/kedacore/keda/v2)}"
 root="${CONFORMANCE_TMP:-${TMPDIR:-/tmp}/autoscale-sim-conformance}/keda-$version"
 src="$(go mod download -json "github.com/kedacore/keda/v2@$version" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
 test -d "$src"
-if [ ! -f "$root/.complete" ]; then
+if [ ! -f "$root/.complete" ] || [ "$root/.complete" -ot "$0" ] || [ -n "$(find overlay -newer "$root/.complete")" ]; then
   rm -rf "$root"
   mkdir -p "$root"
   cp -al "$src" "$root/keda" 2>/dev/null || cp -r "$src" "$root/keda"
@@ -27,6 +29,27 @@ if [ ! -f "$root/.complete" ]; then
     esac
   done
   cp overlay/scalers.go.in "$root/keda/pkg/scalers/zz_conformance.go"
+  # The scale handler builds scalers with a switch over every type: keep
+  # buildScalers, replace buildScaler with the two scalers compiled here.
+  b="$root/keda/pkg/scaling/scalers_builder.go"
+  sed -n '/^\/\/ buildScaler builds/q;p' "$src/pkg/scaling/scalers_builder.go" > "$b.new"
+  cat overlay/builder.go.in >> "$b.new"
+  rm -f "$b"; mv "$b.new" "$b"
+  grep -q 'case "prometheus":' "$b"
+  cp overlay/scaling.go.in "$root/keda/pkg/scaling/zz_conformance.go"
+  # The secret store handlers of the resolver pull in cloud SDKs.
+  for f in aws_secretmanager_handler.go azure_keyvault_handler.go gcp_secretmanager_handler.go hashicorpvault_handler.go; do
+    rm -f "$root/keda/pkg/scaling/resolver/$f"
+  done
+  rm -f "$root"/keda/pkg/scaling/resolver/*_test.go
+  cp overlay/resolver.go.in "$root/keda/pkg/scaling/resolver/zz_conformance.go"
+  # The executor reads the wall clock for lastActiveTime and the
+  # cooldowns: an injectable clock instead.
+  e="$root/keda/pkg/scaling/executor/scale_scaledobjects.go"
+  sed -e 's/time\.Now()/conformanceNow()/g' "$src/pkg/scaling/executor/scale_scaledobjects.go" > "$e.new"
+  rm -f "$e"; mv "$e.new" "$e"
+  grep -q conformanceNow "$e"
+  cp overlay/clock.go.in "$root/keda/pkg/scaling/executor/zz_conformance.go"
   touch "$root/.complete"
 fi
 mod="$root/go.mod"

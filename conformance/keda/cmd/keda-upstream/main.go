@@ -151,7 +151,11 @@ func main() {
 			fmt.Fprintln(os.Stderr, "keda-upstream: bad case:", err)
 			os.Exit(2)
 		}
-		_ = enc.Encode(run(c))
+		if c.Loop != nil {
+			_ = enc.Encode(runLoop(c.Loop))
+		} else {
+			_ = enc.Encode(run(c))
+		}
 		out.Flush()
 	}
 }
