@@ -41,7 +41,7 @@ func ScaledObjectOf(c *LoopCase) *keda.ScaledObject {
 }
 
 func condText(c keda.Condition) string {
-	if c.Status == "" {
+	if c.Status == "" || (c.Status == "Unknown" && c.Reason == "") {
 		return ""
 	}
 	return c.Status + " " + c.Reason

@@ -25,6 +25,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	kedav1alpha1 "github.com/kedacore/keda/v2/apis/keda/v1alpha1"
+	"github.com/kedacore/keda/v2/pkg/fallback"
 	"github.com/kedacore/keda/v2/pkg/scalers/authentication"
 	"github.com/kedacore/keda/v2/pkg/scaling"
 	"github.com/kedacore/keda/v2/pkg/scaling/executor"
@@ -247,6 +248,19 @@ func runLoop(c *LoopCase) LoopResult {
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	so := scaledObjectOf(c, ts.URL)
+	// The reconciler initializes the conditions, builds the scalers cache
+	// on a copy of the ScaledObject while it creates the HPA
+	// (controllers/keda/hpa.go getScaledObjectMetricSpecs), then sets
+	// Ready and, without a valid fallback, Fallback False
+	// (scaledobject_controller.go Reconcile).
+	reconciling := so.DeepCopy()
+	reconciling.Status.Conditions = *kedav1alpha1.GetInitializedConditions()
+	reconciling.Status.ExternalMetricNames = nil
+	so.Status.Conditions = *kedav1alpha1.GetInitializedConditions()
+	so.Status.Conditions.SetReadyCondition(metav1.ConditionTrue, kedav1alpha1.ScaledObjectConditionReadySuccessReason, kedav1alpha1.ScaledObjectConditionReadySuccessMessage)
+	if so.Spec.Fallback == nil || !fallback.HasValidFallback(so) {
+		so.Status.Conditions.SetFallbackCondition(metav1.ConditionFalse, "NoFallbackFound", "No fallbacks are active on this scaled object")
+	}
 	cl, scheme, err := newCluster(so.DeepCopy(), c.Replicas)
 	if err != nil {
 		return LoopResult{Error: "cluster: " + err.Error()}
@@ -259,6 +273,9 @@ func runLoop(c *LoopCase) LoopResult {
 	// (pkg/metricsservice/server.go GetMetrics).
 	operator := scaling.NewScaleHandler(cl.cl, cl.scale, scheme, 3*time.Second, rec, acs)
 	defer func() { _ = operator.ClearScalersCache(ctx, so) }()
+	if _, err := operator.GetScalersCache(ctx, reconciling); err != nil {
+		return LoopResult{Error: "scalers cache: " + err.Error()}
+	}
 	// The scale loop keeps one object and re-reads it on every tick.
 	loopObj := so.DeepCopy()
 	var out LoopResult

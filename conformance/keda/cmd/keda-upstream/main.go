@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"github.com/go-logr/logr/funcr"
 	v2 "k8s.io/api/autoscaling/v2"
 	"k8s.io/apimachinery/pkg/api/resource"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
@@ -134,7 +135,12 @@ func run(c Case) Result {
 }
 
 func main() {
-	ctrllog.SetLogger(logr.Discard())
+	if os.Getenv("KEDA_UPSTREAM_LOG") != "" {
+		// Upstream's own log on standard error, to read while debugging.
+		ctrllog.SetLogger(funcr.New(func(prefix, args string) { fmt.Fprintln(os.Stderr, prefix, args) }, funcr.Options{Verbosity: 1}))
+	} else {
+		ctrllog.SetLogger(logr.Discard())
+	}
 	if err := loopbackUp(); err != nil {
 		fmt.Fprintln(os.Stderr, "keda-upstream: loopback:", err)
 		os.Exit(2)
