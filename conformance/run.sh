@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Differential conformance campaign: random cases through the upstream
-# controllers and through the hpa and keda packages, side by side.
+# controllers and through the hpa and keda packages, side by side (HPA
+# syncs; KEDA's Prometheus scaler, then ScaledObjects through KEDA's scale
+# handler: scale loop ticks and the HPA's metric requests).
 #
 #   conformance/run.sh                 bounded campaign, default releases (CI)
 #   conformance/run.sh --full          every supported release, many cases
@@ -16,11 +18,12 @@ here="$(cd "$(dirname "$0")" && pwd)"
 full=0
 hpa_cases=15000
 keda_cases=20000
+keda_loop_cases=600
 budget=60s
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --full) full=1; hpa_cases=100000; keda_cases=200000; budget=0; shift ;;
+    --full) full=1; hpa_cases=100000; keda_cases=200000; keda_loop_cases=20000; budget=0; shift ;;
     --cases) hpa_cases="$2"; shift 2 ;;
     --budget) budget="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
@@ -68,7 +71,7 @@ for v in $keda_versions; do
   (cd "$here/keda" && go build -modfile="$mod" -o "$bin/keda-upstream-$v" ./cmd/keda-upstream &&
     go vet -modfile="$mod" ./...)
   echo "--- KEDA, github.com/kedacore/keda/v2 $v (built in $(( $(date +%s) - start ))s)"
-  args=(-version "${v#v}" -cases "$keda_cases" -budget "$budget" -summary "$bin/keda-$v.json")
+  args=(-version "${v#v}" -cases "$keda_cases" -loop-cases "$keda_loop_cases" -budget "$budget" -summary "$bin/keda-$v.json")
   if [ -n "$out" ]; then args+=(-out "$out/keda-$v"); fi
   "$bin/keda-conformance" -upstream "${sandbox[*]} $bin/keda-upstream-$v" "${args[@]}" || status=1
 done

@@ -36,7 +36,13 @@ if [ ! -f "$root/.complete" ] || [ "$root/.complete" -ot "$0" ] || [ -n "$(find 
   cat overlay/builder.go.in >> "$b.new"
   rm -f "$b"; mv "$b.new" "$b"
   grep -q 'case "prometheus":' "$b"
-  cp overlay/scaling.go.in "$root/keda/pkg/scaling/zz_conformance.go"
+  # NewScaleHandler takes one timeout, or from v2.21.0 two (the HTTP and
+  # the Kubernetes API timeouts).
+  timeouts=timeout
+  if grep -q 'globalHTTPTimeout, kubernetesAPITimeout time.Duration' "$src/pkg/scaling/scale_handler.go"; then
+    timeouts="timeout, timeout"
+  fi
+  sed -e "s/TIMEOUTS/$timeouts/" overlay/scaling.go.in > "$root/keda/pkg/scaling/zz_conformance.go"
   # ClearScalersCache deletes the metric records in a goroutine, which in a
   # cluster runs long before the scale loop stores the tick's records
   # (RequestScale talks to the API server in between) but races with them

@@ -271,7 +271,7 @@ func runLoop(c *LoopCase) LoopResult {
 	acs := &authentication.AuthClientSet{}
 	// One scale handler: the metrics server asks the operator's over gRPC
 	// (pkg/metricsservice/server.go GetMetrics).
-	operator := scaling.NewScaleHandler(cl.cl, cl.scale, scheme, 3*time.Second, rec, acs)
+	operator := scaling.ConformanceScaleHandler(cl.cl, cl.scale, scheme, 3*time.Second, rec, acs)
 	defer func() { _ = operator.ClearScalersCache(ctx, so) }()
 	if _, err := operator.GetScalersCache(ctx, reconciling); err != nil {
 		return LoopResult{Error: "scalers cache: " + err.Error()}
