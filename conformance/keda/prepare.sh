@@ -47,8 +47,15 @@ if [ ! -f "$root/.complete" ] || [ "$root/.complete" -ot "$0" ] || [ -n "$(find 
   # cluster runs long before the scale loop stores the tick's records
   # (RequestScale talks to the API server in between) but races with them
   # against the fake API server: delete at once, as a cluster's timing does.
+  # The triggers of a tick or of a metric request are queried in parallel
+  # goroutines whose fallback health updates land in whichever order they
+  # finish: run them one after the other, in trigger order (the order the
+  # keda package takes, one of those a cluster sees).
   h="$root/keda/pkg/scaling/scale_handler.go"
-  sed -e 's/^\(\s*\)go h\.scaledObjectsMetricCache\.Delete(key)$/\1h.scaledObjectsMetricCache.Delete(key)/' "$src/pkg/scaling/scale_handler.go" > "$h.new"
+  sed -e 's/^\(\s*\)go h\.scaledObjectsMetricCache\.Delete(key)$/\1h.scaledObjectsMetricCache.Delete(key)/' \
+      -e 's/^\(\s*\)go func(results chan metricResult, /\1func(results chan metricResult, /' \
+      -e 's/^\(\s*\)go func(scaler scalers\.Scaler, index int, /\1func(scaler scalers.Scaler, index int, /' \
+      "$src/pkg/scaling/scale_handler.go" > "$h.new"
   rm -f "$h"; mv "$h.new" "$h"
   # The secret store handlers of the resolver pull in cloud SDKs.
   for f in aws_secretmanager_handler.go azure_keyvault_handler.go gcp_secretmanager_handler.go hashicorpvault_handler.go; do
@@ -63,6 +70,9 @@ if [ ! -f "$root/.complete" ] || [ "$root/.complete" -ot "$0" ] || [ -n "$(find 
   rm -f "$e"; mv "$e.new" "$e"
   grep -q conformanceNow "$e"
   cp overlay/clock.go.in "$root/keda/pkg/scaling/executor/zz_conformance.go"
+  # The admission webhook's clients, and the CRD for its schema.
+  cp overlay/webhook.go.in "$root/keda/apis/keda/v1alpha1/zz_conformance.go"
+  cp "$src/config/crd/bases/keda.sh_scaledobjects.yaml" "$root/keda/apis/keda/v1alpha1/zz_conformance_crd.yaml"
   touch "$root/.complete"
 fi
 mod="$root/go.mod"

@@ -158,6 +158,9 @@ func GenerateLoop(seed int64, version string) Case {
 		c.Annotations = map[string]string{}
 		c.Annotations[pick("autoscaling.keda.sh/force-activation", "autoscaling.keda.sh/paused-scale-in", "autoscaling.keda.sh/paused-scale-out")] = pick("true", "true", "false")
 	}
+	if p(0.2) {
+		invalid(r, c)
+	}
 	var names []string
 	for i := range c.Triggers {
 		names = append(names, fmt.Sprintf("s%d-prometheus", i))
@@ -187,4 +190,59 @@ func GenerateLoop(seed int64, version string) Case {
 		c.Steps = append(c.Steps, st)
 	}
 	return Case{Seed: seed, Version: version, Loop: c}
+}
+
+// invalid makes a scale loop case something the CRD schema or the
+// admission webhook may refuse.
+func invalid(r *rand.Rand, c *LoopCase) {
+	i32 := func(v int32) *int32 { return &v }
+	switch r.Intn(12) {
+	case 0:
+		c.MinReplicaCount, c.MaxReplicaCount = i32(3), i32(2)
+	case 1:
+		c.MinReplicaCount, c.IdleReplicaCount = i32(1), i32(1)
+	case 2:
+		c.MinReplicaCount = i32(-1)
+	case 3:
+		c.CooldownPeriod = i32(-5)
+	case 4:
+		c.Fallback = &LoopFallback{FailureThreshold: -1, Replicas: 2}
+	case 5:
+		c.Fallback = &LoopFallback{FailureThreshold: 2, Replicas: -3}
+	case 6:
+		c.Fallback = &LoopFallback{FailureThreshold: 2, Replicas: 3, Behavior: "sometimes"}
+	case 7:
+		if c.Modifiers != nil {
+			c.Modifiers.Formula = []string{"a +", "c * 2", "", "a ? 1"}[r.Intn(4)]
+		} else {
+			c.MaxReplicaCount = i32(0)
+		}
+	case 8:
+		if c.Modifiers != nil {
+			c.Modifiers.Target = []string{"", "0", "-5", "x", "0.0001"}[r.Intn(5)]
+		} else {
+			c.InitialCooldownPeriod = i32(-1)
+		}
+	case 9:
+		if c.Modifiers != nil {
+			c.Modifiers.MetricType = []string{"Utilization", "average"}[r.Intn(2)]
+		} else {
+			c.Triggers[0].MetricType = "Utilization"
+		}
+	case 10:
+		if len(c.Triggers) == 2 {
+			c.Triggers[1].Name = c.Triggers[0].Name
+			if c.Triggers[0].Name == "" {
+				c.Triggers[0].Name, c.Triggers[1].Name = "a", "a"
+			}
+		} else {
+			c.Triggers[0].MetricType = "Values"
+		}
+	default:
+		if c.Modifiers != nil {
+			c.Modifiers.ActivationTarget = "soon"
+		} else {
+			c.IdleReplicaCount = i32(-1)
+		}
+	}
 }

@@ -14,6 +14,7 @@ import (
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	v2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
@@ -28,6 +29,7 @@ import (
 	"github.com/kedacore/keda/v2/pkg/fallback"
 	"github.com/kedacore/keda/v2/pkg/scalers/authentication"
 	"github.com/kedacore/keda/v2/pkg/scaling"
+	"github.com/kedacore/keda/v2/pkg/scaling/cache"
 	"github.com/kedacore/keda/v2/pkg/scaling/executor"
 )
 
@@ -136,14 +138,11 @@ func newCluster(so *kedav1alpha1.ScaledObject, replicas int32) (*cluster, *runti
 	if err := kedav1alpha1.AddToScheme(s); err != nil {
 		return nil, nil, err
 	}
-	labels := map[string]string{"app": "web"}
-	dep := &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "app", Namespace: "ns"},
-		Spec: appsv1.DeploymentSpec{Replicas: &replicas, Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "web"}}}}},
+	// The webhook sees the namespace before the ScaledObject exists.
+	if err := admit(so.DeepCopy(), fake.NewClientBuilder().WithScheme(s).WithObjects(deployment(replicas)).Build()); err != nil {
+		return nil, nil, err
 	}
-	cl := fake.NewClientBuilder().WithScheme(s).WithObjects(so, dep).WithStatusSubresource(&kedav1alpha1.ScaledObject{}).Build()
+	cl := fake.NewClientBuilder().WithScheme(s).WithObjects(so, deployment(replicas)).WithStatusSubresource(&kedav1alpha1.ScaledObject{}).Build()
 	c := &cluster{cl: cl, scale: &fakescale.FakeScaleClient{}}
 	ctx := context.Background()
 	c.scale.AddReactor("get", "deployments", func(clienttesting.Action) (bool, runtime.Object, error) {
@@ -168,6 +167,16 @@ func newCluster(so *kedav1alpha1.ScaledObject, replicas int32) (*cluster, *runti
 		return nil, nil, err
 	}
 	return c, s, nil
+}
+
+func deployment(replicas int32) *appsv1.Deployment {
+	labels := map[string]string{"app": "web"}
+	return &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "app", Namespace: "ns"},
+		Spec: appsv1.DeploymentSpec{Replicas: &replicas, Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "web"}}}}},
+	}
 }
 
 // setReplicas writes the Deployment's replicas and keeps as many running,
@@ -263,7 +272,7 @@ func runLoop(c *LoopCase) LoopResult {
 	}
 	cl, scheme, err := newCluster(so.DeepCopy(), c.Replicas)
 	if err != nil {
-		return LoopResult{Error: "cluster: " + err.Error()}
+		return LoopResult{Error: err.Error()}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -273,8 +282,12 @@ func runLoop(c *LoopCase) LoopResult {
 	// (pkg/metricsservice/server.go GetMetrics).
 	operator := scaling.ConformanceScaleHandler(cl.cl, cl.scale, scheme, 3*time.Second, rec, acs)
 	defer func() { _ = operator.ClearScalersCache(ctx, so) }()
-	if _, err := operator.GetScalersCache(ctx, reconciling); err != nil {
+	sc, err := operator.GetScalersCache(ctx, reconciling)
+	if err != nil {
 		return LoopResult{Error: "scalers cache: " + err.Error()}
+	}
+	if err := generatedHPAProblem(ctx, so, sc); err != nil {
+		return LoopResult{Error: err.Error()}
 	}
 	// The scale loop keeps one object and re-reads it on every tick.
 	loopObj := so.DeepCopy()
@@ -308,4 +321,57 @@ func runLoop(c *LoopCase) LoopResult {
 		out.Steps = append(out.Steps, res)
 	}
 	return out
+}
+
+// generatedHPAProblem is what the API server says of the HPA the
+// reconciler generates (controllers/keda/hpa.go getScaledObjectMetricSpecs:
+// the scalers' External metric specs, or under scalingModifiers the one
+// composite metric with target int64(target*1000) milli-units): each
+// target's type must be AverageValue or Value with a positive quantity
+// (autoscaling validation, validateMetricTarget). The controllers package
+// itself is not built here (its event emitters pull in cloud SDKs); only
+// those rules of the HPA matter to these cases.
+func generatedHPAProblem(ctx context.Context, so *kedav1alpha1.ScaledObject, sc *cache.ScalersCache) error {
+	var targets []v2.MetricTarget
+	if so.IsUsingModifiers() {
+		sm := so.Spec.Advanced.ScalingModifiers
+		t := v2.MetricTarget{Type: v2.AverageValueMetricType}
+		if sm.MetricType != "" {
+			t.Type = sm.MetricType
+		}
+		if t.Type == v2.UtilizationMetricType {
+			return fmt.Errorf("the generated HPA is invalid: composite metric of type Utilization")
+		}
+		n, _ := strconv.ParseFloat(sm.Target, 64)
+		if n > 0 {
+			q := resource.NewMilliQuantity(int64(n*1000), resource.DecimalSI)
+			switch t.Type {
+			case v2.AverageValueMetricType:
+				t.AverageValue = q
+			case v2.ValueMetricType:
+				t.Value = q
+			}
+			targets = append(targets, t)
+		}
+	} else {
+		for _, spec := range sc.GetMetricSpecForScaling(ctx) {
+			if spec.External != nil {
+				targets = append(targets, spec.External.Target)
+			}
+		}
+	}
+	for i, t := range targets {
+		q := t.Value
+		switch t.Type {
+		case v2.AverageValueMetricType:
+			q = t.AverageValue
+		case v2.ValueMetricType:
+		default:
+			return fmt.Errorf("the generated HPA is invalid: spec.metrics[%d].external.target.type: Unsupported value: %q", i, t.Type)
+		}
+		if q == nil || q.Sign() != 1 {
+			return fmt.Errorf("the generated HPA is invalid: spec.metrics[%d].external.target: must be a positive quantity", i)
+		}
+	}
+	return nil
 }
