@@ -773,9 +773,6 @@ func (l *Loop) Poll(now time.Time, w Workload, obs []TriggerObservation) (PollRe
 	if isError {
 		l.cache = cacheNone
 	}
-	if len(newRecords) > 0 {
-		l.records = newRecords
-	}
 
 	if l.so.UsingModifiers() {
 		active, activeTriggers = false, nil
@@ -801,6 +798,12 @@ func (l *Loop) Poll(now time.Time, w Workload, obs []TriggerObservation) (PollRe
 				firstErr = err
 			}
 		}
+	}
+	// The tick's records are stored once its state is known: a tick that
+	// stops at an unparsable activationTarget stores none (scale_handler.go
+	// checkScalers returns before StoreRecords).
+	if len(newRecords) > 0 {
+		l.records = newRecords
 	}
 	if resourceOnly && !isError {
 		active = true
