@@ -1,11 +1,3 @@
-// Package kedaconformance holds the model side of the differential runs
-// against KEDA (conformance/keda): the case format both sides read, the
-// random cases, the run through the keda package and the comparison.
-//
-// KEDA pins its own Kubernetes libraries, which cannot share a build with
-// this module's, so the two sides run as separate programs and exchange
-// cases and results as JSON lines; conformance/keda keeps its own copy of
-// the format, which must stay in step with this one.
 package kedaconformance
 
 // Case is one Prometheus trigger and the answers its server gives to
