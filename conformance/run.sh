@@ -7,6 +7,7 @@
 #   conformance/run.sh                 bounded campaign, default releases (CI)
 #   conformance/run.sh --full          every supported release, many cases
 #   conformance/run.sh --cases N --budget 90s --out DIR
+#   conformance/run.sh --full --cases N --keda-cases N --loop-cases N
 #
 # The upstream side runs in a network namespace with only loopback
 # (unshare -rn): nothing may send traffic anywhere else. Builds happen
@@ -25,6 +26,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --full) full=1; hpa_cases=100000; keda_cases=200000; keda_loop_cases=20000; budget=0; shift ;;
     --cases) hpa_cases="$2"; shift 2 ;;
+    --keda-cases) keda_cases="$2"; shift 2 ;;
+    --loop-cases) keda_loop_cases="$2"; shift 2 ;;
     --budget) budget="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
