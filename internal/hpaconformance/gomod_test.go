@@ -42,25 +42,35 @@ func requires(t *testing.T, path string) map[string]string {
 	return out
 }
 
-// TestConformanceModuleInStep holds conformance/hpa/go.mod to the main
-// module's versions: the conformance module builds this module from the
-// work tree (a replace), so a dependency the main module raised and the
+// TestConformanceModulesInStep holds every conformance module that builds
+// this module from the work tree (replace ... => ../..) to the main
+// module's versions: a dependency the main module raised and the
 // conformance module did not makes its build stop with "updates to go.mod
-// needed", and the campaign of .ci/run with it. Run `go mod tidy` in
-// conformance/hpa after changing the main module's requirements.
-func TestConformanceModuleInStep(t *testing.T) {
+// needed", and the campaign of .ci/run with it. Run `go mod tidy` in that
+// module after changing the main module's requirements.
+func TestConformanceModulesInStep(t *testing.T) {
 	root := filepath.Join("..", "..")
 	main := requires(t, filepath.Join(root, "go.mod"))
-	conf := requires(t, filepath.Join(root, "conformance", "hpa", "go.mod"))
 	require.NotEmpty(t, main)
-	require.Contains(t, conf, "k8s.io/kubernetes")
-	for mod, v := range conf {
-		mv, ok := main[mod]
-		if !ok || v == "v0.0.0" {
-			// Not a dependency of the main module, or a staging module
-			// that prepare.sh points at the release under test.
+	mods, err := filepath.Glob(filepath.Join(root, "conformance", "*", "go.mod"))
+	require.NoError(t, err)
+	checked := 0
+	for _, path := range mods {
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		if !strings.Contains(string(b), "github.com/autoscale-sim/autoscale-sim => ../..") {
 			continue
 		}
-		require.Equalf(t, mv, v, "conformance/hpa/go.mod requires %s %s, the main module %s: run go mod tidy in conformance/hpa", mod, v, mv)
+		checked++
+		for mod, v := range requires(t, path) {
+			mv, ok := main[mod]
+			if !ok || v == "v0.0.0" {
+				// Not a dependency of the main module, or a staging module
+				// that prepare.sh points at the release under test.
+				continue
+			}
+			require.Equalf(t, mv, v, "%s requires %s %s, the main module %s: run go mod tidy there", path, mod, v, mv)
+		}
 	}
+	require.NotZero(t, checked, "conformance/hpa builds this module from the work tree")
 }
