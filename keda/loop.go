@@ -313,10 +313,25 @@ func (l *Loop) Conditions() Conditions { return l.conds }
 // sets Paused False ScaledObjectUnpaused.
 func (l *Loop) SetAnnotations(annotations map[string]string) {
 	wasPaused := l.conds.Paused.Status == "True"
+	wasStopped := l.so.Paused()
+	// The reconcile that follows reads the ScaledObject as stored now.
+	reconciling := l.apiCopy()
 	l.so.Annotations = maps.Clone(annotations)
 	forVersion(&l.so, l.f)
 	l.hpaSpec = buildHPA(&l.so, l.f)
 	paused := l.so.Paused() || l.so.PausedScaleIn() || l.so.PausedScaleOut()
+	switch {
+	case l.so.Paused():
+		// The scale loop stops and its scalers cache goes
+		// (scaledobject_controller.go stopScaleLoop, scale_handler.go
+		// DeleteScalableObject).
+		l.cache, l.cacheObj, l.loopObj = cacheNone, nil, nil
+	case wasStopped:
+		// The HPA is created again, on a scalers cache built from the
+		// reconciler's copy (controllers/keda/hpa.go
+		// getScaledObjectMetricSpecs).
+		l.cache, l.cacheObj = cacheOwn, reconciling
+	}
 	switch {
 	case paused:
 		l.reconcilePause()
