@@ -158,8 +158,9 @@
 //   - ScaledObjects (replica bounds, cooldowns, fallback of every behavior,
 //     scalingModifiers, the activation and pause-direction annotations, one
 //     or two Prometheus triggers, useCachedMetrics) through the CRD schema,
-//     the admission webhook (ValidateCreate) and the generated HPA's target
-//     rules, then KEDA's scale handler over a fake API server: scale loop
+//     the admission webhook (ValidateCreate) and the reconciler's
+//     newHPAForScaledObject, then KEDA's scale handler over a fake API
+//     server: scale loop
 //     ticks (checkScalers, getScaledObjectState, the executor's
 //     RequestScale) and the HPA's metric requests (GetScaledObjectMetrics,
 //     which the metrics server forwards to the operator), compared after
@@ -167,14 +168,13 @@
 //     Active and Fallback conditions, the metrics or error of each request.
 //
 // Reproducers are under testdata/conformance. Not compared: the HPAActive
-// condition and events (the harness has no HPA object; both follow the
-// executor's checkHPAHealth and the scale loop's messages); of the
-// generated HPA only its targets (type and a positive quantity) are
-// checked upstream, since controllers/keda cannot be built without the
-// event emitters' cloud SDKs (the rest of GenerateHPA follows
-// controllers/keda/hpa.go and the hpaspec tests); the CRD's one CEL rule
-// (minReplicaCount <= maxReplicaCount) is left to the webhook's same
-// check.
+// condition and events (the harness has no HPA controller; both follow the
+// executor's checkHPAHealth and the scale loop's messages); of the HPA the
+// reconciler generates (newHPAForScaledObject), its name, replica bounds,
+// metrics and targets and the selectPolicy of each direction are compared,
+// and the API server's checks of it are those of its targets (type, a
+// positive quantity); the CRD's one CEL rule (minReplicaCount <=
+// maxReplicaCount) is left to the webhook's same check.
 //
 // # Not modelled
 //

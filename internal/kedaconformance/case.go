@@ -104,7 +104,20 @@ type LoopStep struct {
 type LoopResult struct {
 	// Error is a ScaledObject the side refuses to run.
 	Error string           `json:"error,omitempty"`
+	HPA   *GeneratedHPA    `json:"hpa,omitempty"`
 	Steps []LoopStepResult `json:"steps,omitempty"`
+}
+
+// GeneratedHPA is the HPA generated for a LoopCase, as far as compared:
+// name, replica bounds, metrics ("type name targetType milli", in order)
+// and the selectPolicy of each direction.
+type GeneratedHPA struct {
+	Name      string   `json:"name"`
+	Min       int32    `json:"min"`
+	Max       int32    `json:"max"`
+	Metrics   []string `json:"metrics"`
+	ScaleUp   string   `json:"scaleUp,omitempty"`
+	ScaleDown string   `json:"scaleDown,omitempty"`
 }
 
 // LoopStepResult is the state after one step.

@@ -13,7 +13,8 @@
 //   - LoopCase (Case.Loop): a ScaledObject with Prometheus triggers,
 //     fallback, scalingModifiers and annotations, and a run of scale loop
 //     ticks and HPA metric requests. Upstream, it meets the CRD schema, the
-//     admission webhook and the generated HPA's target rules, then KEDA's
+//     admission webhook and the reconciler's newHPAForScaledObject (the
+//     generated HPA is compared too), then KEDA's
 //     scale handler over a fake API server (checkScalers,
 //     getScaledObjectState, the executor's RequestScale, fallback,
 //     scalingModifiers, GetScaledObjectMetrics); here keda.Loop.Poll and

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/keda"
 )
 
@@ -56,7 +57,7 @@ func RunLoop(c *LoopCase) LoopResult {
 		return LoopResult{Error: err.Error()}
 	}
 	replicas := c.Replicas
-	var out LoopResult
+	out := LoopResult{HPA: generatedHPA(loop.HPA())}
 	for _, st := range c.Steps {
 		now := Created.Add(time.Duration(st.At) * time.Millisecond)
 		obs := make([]keda.TriggerObservation, len(c.Triggers))
@@ -143,6 +144,12 @@ func CompareLoop(m, u LoopResult) []Divergence {
 			add(i, "loop.hpa.metrics", fmt.Sprint(ms.Metrics), fmt.Sprint(us.Metrics))
 		}
 	}
+	if m.HPA != nil && u.HPA != nil {
+		a, b := fmt.Sprintf("%+v", *m.HPA), fmt.Sprintf("%+v", *u.HPA)
+		if a != b {
+			add(-1, "loop.hpa.spec", a, b)
+		}
+	}
 	if len(m.Steps) != len(u.Steps) {
 		add(-1, "loop.steps", itoa(int64(len(m.Steps))), itoa(int64(len(u.Steps))))
 	}
@@ -160,4 +167,33 @@ func healthText(h map[string]string) string {
 		fmt.Fprintf(&b, "%s=%s;", k, h[k])
 	}
 	return b.String()
+}
+
+// generatedHPA summarizes the keda package's generated HPA.
+func generatedHPA(s hpa.Spec) *GeneratedHPA {
+	g := &GeneratedHPA{Name: s.Name, Min: 1, Max: s.MaxReplicas}
+	if s.MinReplicas != nil {
+		g.Min = *s.MinReplicas
+	}
+	for _, m := range s.Metrics {
+		var milli int64
+		switch {
+		case m.Target.AverageValueMilli != nil:
+			milli = *m.Target.AverageValueMilli
+		case m.Target.ValueMilli != nil:
+			milli = *m.Target.ValueMilli
+		case m.Target.AverageUtilization != nil:
+			milli = int64(*m.Target.AverageUtilization)
+		}
+		g.Metrics = append(g.Metrics, fmt.Sprintf("%s %s %s %d", m.Type, m.Name, m.Target.Type, milli))
+	}
+	if b := s.Behavior; b != nil {
+		if b.ScaleUp != nil && b.ScaleUp.SelectPolicy != nil {
+			g.ScaleUp = string(*b.ScaleUp.SelectPolicy)
+		}
+		if b.ScaleDown != nil && b.ScaleDown.SelectPolicy != nil {
+			g.ScaleDown = string(*b.ScaleDown.SelectPolicy)
+		}
+	}
+	return g
 }

@@ -14,7 +14,6 @@ import (
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	v2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
@@ -26,10 +25,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	kedav1alpha1 "github.com/kedacore/keda/v2/apis/keda/v1alpha1"
+	controllers "github.com/kedacore/keda/v2/controllers/keda"
 	"github.com/kedacore/keda/v2/pkg/fallback"
 	"github.com/kedacore/keda/v2/pkg/scalers/authentication"
 	"github.com/kedacore/keda/v2/pkg/scaling"
-	"github.com/kedacore/keda/v2/pkg/scaling/cache"
 	"github.com/kedacore/keda/v2/pkg/scaling/executor"
 )
 
@@ -282,16 +281,16 @@ func runLoop(c *LoopCase) LoopResult {
 	// (pkg/metricsservice/server.go GetMetrics).
 	operator := scaling.ConformanceScaleHandler(cl.cl, cl.scale, scheme, 3*time.Second, rec, acs)
 	defer func() { _ = operator.ClearScalersCache(ctx, so) }()
-	sc, err := operator.GetScalersCache(ctx, reconciling)
+	hpa, err := controllers.ConformanceNewHPA(ctx, cl.cl, scheme, operator, reconciling)
 	if err != nil {
-		return LoopResult{Error: "scalers cache: " + err.Error()}
+		return LoopResult{Error: "generated HPA: " + err.Error()}
 	}
-	if err := generatedHPAProblem(ctx, so, sc); err != nil {
+	if err := generatedHPAProblem(hpa); err != nil {
 		return LoopResult{Error: err.Error()}
 	}
 	// The scale loop keeps one object and re-reads it on every tick.
 	loopObj := so.DeepCopy()
-	var out LoopResult
+	out := LoopResult{HPA: summarize(hpa)}
 	for _, st := range c.Steps {
 		setClock(created.Add(time.Duration(st.At) * time.Millisecond))
 		srv.mu.Lock()
@@ -323,44 +322,16 @@ func runLoop(c *LoopCase) LoopResult {
 	return out
 }
 
-// generatedHPAProblem is what the API server says of the HPA the
-// reconciler generates (controllers/keda/hpa.go getScaledObjectMetricSpecs:
-// the scalers' External metric specs, or under scalingModifiers the one
-// composite metric with target int64(target*1000) milli-units): each
-// target's type must be AverageValue or Value with a positive quantity
-// (autoscaling validation, validateMetricTarget). The controllers package
-// itself is not built here (its event emitters pull in cloud SDKs); only
-// those rules of the HPA matter to these cases.
-func generatedHPAProblem(ctx context.Context, so *kedav1alpha1.ScaledObject, sc *cache.ScalersCache) error {
-	var targets []v2.MetricTarget
-	if so.IsUsingModifiers() {
-		sm := so.Spec.Advanced.ScalingModifiers
-		t := v2.MetricTarget{Type: v2.AverageValueMetricType}
-		if sm.MetricType != "" {
-			t.Type = sm.MetricType
+// generatedHPAProblem is what the API server says of the generated HPA
+// (autoscaling validation, validateMetricTarget), as far as these cases
+// reach: each External target's type is AverageValue or Value, with a
+// positive quantity.
+func generatedHPAProblem(h *v2.HorizontalPodAutoscaler) error {
+	for i, m := range h.Spec.Metrics {
+		if m.External == nil {
+			continue
 		}
-		if t.Type == v2.UtilizationMetricType {
-			return fmt.Errorf("the generated HPA is invalid: composite metric of type Utilization")
-		}
-		n, _ := strconv.ParseFloat(sm.Target, 64)
-		if n > 0 {
-			q := resource.NewMilliQuantity(int64(n*1000), resource.DecimalSI)
-			switch t.Type {
-			case v2.AverageValueMetricType:
-				t.AverageValue = q
-			case v2.ValueMetricType:
-				t.Value = q
-			}
-			targets = append(targets, t)
-		}
-	} else {
-		for _, spec := range sc.GetMetricSpecForScaling(ctx) {
-			if spec.External != nil {
-				targets = append(targets, spec.External.Target)
-			}
-		}
-	}
-	for i, t := range targets {
+		t := m.External.Target
 		q := t.Value
 		switch t.Type {
 		case v2.AverageValueMetricType:
@@ -374,4 +345,42 @@ func generatedHPAProblem(ctx context.Context, so *kedav1alpha1.ScaledObject, sc 
 		}
 	}
 	return nil
+}
+
+// summarize is the compared part of the generated HPA.
+func summarize(h *v2.HorizontalPodAutoscaler) *GeneratedHPA {
+	g := &GeneratedHPA{Name: h.Name, Min: 1, Max: h.Spec.MaxReplicas}
+	if h.Spec.MinReplicas != nil {
+		g.Min = *h.Spec.MinReplicas
+	}
+	for _, m := range h.Spec.Metrics {
+		switch {
+		case m.External != nil:
+			t := m.External.Target
+			q := t.Value
+			if t.AverageValue != nil {
+				q = t.AverageValue
+			}
+			var milli int64
+			if q != nil {
+				milli = wireMilli(*q)
+			}
+			g.Metrics = append(g.Metrics, fmt.Sprintf("External %s %s %d", m.External.Metric.Name, t.Type, milli))
+		case m.Resource != nil:
+			var u int64
+			if m.Resource.Target.AverageUtilization != nil {
+				u = int64(*m.Resource.Target.AverageUtilization)
+			}
+			g.Metrics = append(g.Metrics, fmt.Sprintf("Resource %s %s %d", m.Resource.Name, m.Resource.Target.Type, u))
+		}
+	}
+	if b := h.Spec.Behavior; b != nil {
+		if b.ScaleUp != nil && b.ScaleUp.SelectPolicy != nil {
+			g.ScaleUp = string(*b.ScaleUp.SelectPolicy)
+		}
+		if b.ScaleDown != nil && b.ScaleDown.SelectPolicy != nil {
+			g.ScaleDown = string(*b.ScaleDown.SelectPolicy)
+		}
+	}
+	return g
 }

@@ -3,8 +3,10 @@
 // internal/kedaconformance, copied in format.go), serves each case's
 // Prometheus answers from a local httptest server and runs the real
 // Prometheus scaler (scalers.NewPrometheusScaler, GetMetricSpecForScaling,
-// GetMetricsAndActivity) against it, one result line per case. The first
-// line names the KEDA release.
+// GetMetricsAndActivity) against it, one result line per case. A scale
+// loop case (loop.go) runs a ScaledObject through the CRD schema, the
+// admission webhook, the reconciler's newHPAForScaledObject and the scale
+// handler over a fake API server. The first line names the KEDA release.
 //
 // It is built from the trimmed copy that ../../prepare.sh writes and runs
 // under unshare -rn: only loopback exists, which the program brings up.
