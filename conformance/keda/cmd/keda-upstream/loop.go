@@ -138,7 +138,25 @@ func newCluster(so *kedav1alpha1.ScaledObject, replicas int32) (*cluster, *runti
 		return nil, nil, err
 	}
 	// The webhook sees the namespace before the ScaledObject exists.
-	if err := admit(so.DeepCopy(), fake.NewClientBuilder().WithScheme(s).WithObjects(deployment(replicas)).Build()); err != nil {
+	// From v2.21.0 the webhook lists by the scale target's and the HPA's
+	// names, with the field indexes its manager registers
+	// (scaledobject_webhook.go SetupWebhookWithManager).
+	byTarget := "spec.scaleTargetRef.name"
+	admission := fake.NewClientBuilder().WithScheme(s).WithObjects(deployment(replicas)).
+		WithIndex(&kedav1alpha1.ScaledObject{}, byTarget, func(o client.Object) []string {
+			return []string{o.(*kedav1alpha1.ScaledObject).Spec.ScaleTargetRef.Name}
+		}).
+		WithIndex(&kedav1alpha1.ScaledObject{}, "spec.hpaName", func(o client.Object) []string {
+			so := o.(*kedav1alpha1.ScaledObject)
+			if a := so.Spec.Advanced; a != nil && a.HorizontalPodAutoscalerConfig != nil && a.HorizontalPodAutoscalerConfig.Name != "" {
+				return []string{a.HorizontalPodAutoscalerConfig.Name}
+			}
+			return []string{"keda-hpa-" + so.Name}
+		}).
+		WithIndex(&v2.HorizontalPodAutoscaler{}, byTarget, func(o client.Object) []string {
+			return []string{o.(*v2.HorizontalPodAutoscaler).Spec.ScaleTargetRef.Name}
+		}).Build()
+	if err := admit(so.DeepCopy(), admission); err != nil {
 		return nil, nil, err
 	}
 	cl := fake.NewClientBuilder().WithScheme(s).WithObjects(so, deployment(replicas)).WithStatusSubresource(&kedav1alpha1.ScaledObject{}).Build()
