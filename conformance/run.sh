@@ -51,7 +51,9 @@ else
   exit 2
 fi
 
-bin="${CONFORMANCE_TMP:-${TMPDIR:-/tmp}/autoscale-sim-conformance}/bin"
+# Binaries per checkout: work trees running at once share the upstream
+# copies and the build cache, never each other's programs.
+bin="${CONFORMANCE_TMP:-${TMPDIR:-/tmp}/autoscale-sim-conformance}/bin-$(cd "$here/.." && pwd | cksum | cut -d' ' -f1)"
 mkdir -p "$bin"
 status=0
 summaries=()
@@ -65,6 +67,7 @@ for v in $hpa_versions; do
   if [ -n "$out" ]; then args+=(-out "$out/hpa-$v"); fi
   "${sandbox[@]}" "$bin/hpa-conformance-$v" "${args[@]}" || status=1
   summaries+=("$bin/hpa-$v.json")
+  hpa_last="$v"
 done
 
 (cd "$here/.." && go build -o "$bin/keda-conformance" ./internal/kedaconformance/cmd/keda-conformance)
@@ -81,6 +84,6 @@ done
 
 if [ "$full" = 1 ]; then
   echo "--- totals"
-  "$bin/hpa-conformance-$v" -totals "${summaries[@]}"
+  "$bin/hpa-conformance-$hpa_last" -totals "${summaries[@]}"
 fi
 exit $status

@@ -82,9 +82,12 @@ if [ ! -f "$root/.complete" ] || [ "$root/.complete" -ot "$0" ] || [ -n "$(find 
   cp "$src/config/crd/bases/keda.sh_scaledobjects.yaml" "$root/keda/apis/keda/v1alpha1/zz_conformance_crd.yaml"
   touch "$root/.complete"
 fi
-mod="$root/go.mod"
+# One alternate go.mod per checkout: work trees share the copy, not the
+# module file that points at their own sources.
+tag="$(cd ../.. && pwd | cksum | cut -d' ' -f1)"
+mod="$root/go-$tag.mod"
 cp go.mod "$mod"
-cp go.sum "$root/go.sum"
+cp go.sum "$root/go-$tag.sum"
 go mod edit -modfile="$mod" -require="github.com/kedacore/keda/v2@$version" -replace="github.com/kedacore/keda/v2=$root/keda"
 # KEDA pins its Kubernetes libraries with replace directives, which only
 # apply in KEDA's own build: repeat them here.
