@@ -44,6 +44,14 @@
 #  4. Start prometheus in the background with a config that has no scrape
 #     jobs and wait (at most 30 s) for /-/ready and for the data to answer.
 #
+# A third instance serves data a test brings (the round trip of
+# autoscale-sim run --openmetrics and backtest):
+#
+#   bash .ci/prometheus.sh backfill FILE.om   # last line of stdout: "URL PID"
+#
+# turns FILE.om into blocks with promtool in a fresh data directory and
+# (re)starts that instance on it; `stop` stops it with the others.
+#
 # Settings (environment):
 #   AUTOSCALE_SIM_PROMETHEUS_PORT  first port to try (default 19090)
 #   AUTOSCALE_SIM_PROMETHEUS_DIR   work directory (default ${TMPDIR:-/tmp}/autoscale-sim-prometheus)
@@ -91,14 +99,60 @@ stop_ours() {
 if [ "${1:-}" = stop ]; then
 	stop_ours
 	pidfile=$work/prometheus-tls.pid stop_ours
+	pidfile=$work/prometheus-backfill.pid stop_ours
 	exit 0
 fi
-[ $# -eq 0 ] || die "unknown argument '$1' (usage: prometheus.sh [stop])"
 
 # port_in_use PORT: true if something accepts connections on 127.0.0.1:PORT.
 port_in_use() {
 	(exec 9<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
+
+# wait_ready URL PID LOG: wait at most 30 s for /-/ready.
+wait_ready() {
+	local deadline=$(($(date +%s) + 30))
+	until curl -fsS --max-time 2 "$1/-/ready" >/dev/null 2>&1; do
+		if ! kill -0 "$2" 2>/dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
+			tail -n 30 "$3" >&2 || true
+			die "prometheus on $1 did not start (log: $3)"
+		fi
+		sleep 0.1
+	done
+}
+
+if [ "${1:-}" = backfill ]; then
+	[ $# -eq 2 ] && [ -f "$2" ] || die "usage: prometheus.sh backfill FILE.om"
+	command -v promtool >/dev/null 2>&1 || die "promtool is not installed: run prometheus.sh without arguments first"
+	mkdir -p "$work"
+	pidfile=$work/prometheus-backfill.pid stop_ours
+	bdata=$work/data-backfill
+	rm -rf "$bdata"
+	promtool tsdb create-blocks-from openmetrics "$2" "$bdata" >"$work/promtool-backfill.log" 2>&1 || {
+		cat "$work/promtool-backfill.log" >&2
+		die "promtool could not create blocks from $2"
+	}
+	[ -f "$work/prometheus.yml" ] || printf 'global:\n  scrape_interval: 15s\n' >"$work/prometheus.yml"
+	bport=$((port + 10))
+	while port_in_use "$bport"; do
+		bport=$((bport + 1))
+		[ "$bport" -lt $((port + 110)) ] || die "no free port for the backfill instance"
+	done
+	# Retention far beyond the data's age: blocks of a fixed past window
+	# must not be deleted at start-up.
+	nohup setsid prometheus \
+		--config.file="$work/prometheus.yml" \
+		--storage.tsdb.path="$bdata" \
+		--storage.tsdb.retention.time=100y \
+		--web.listen-address="127.0.0.1:$bport" \
+		</dev/null >"$work/prometheus-backfill.log" 2>&1 3>&- &
+	bpid=$!
+	echo "$bpid" >"$work/prometheus-backfill.pid"
+	wait_ready "http://127.0.0.1:$bport" "$bpid" "$work/prometheus-backfill.log"
+	log "backfill instance pid $bpid ready on http://127.0.0.1:$bport ($(grep -c . "$2") lines of $2)"
+	echo "http://127.0.0.1:$bport $bpid" >&3
+	exit 0
+fi
+[ $# -eq 0 ] || die "unknown argument '$1' (usage: prometheus.sh [stop | backfill FILE.om])"
 
 # ---- 1. install -------------------------------------------------------------
 t_begin=$(date +%s.%N)

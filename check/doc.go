@@ -26,6 +26,14 @@
 // Assertions with FromExpectation, which is how `autoscale-sim test` runs
 // them.
 //
+// RunMany runs seeded variants of a spec (random phases, startup delays,
+// noise) on every core and returns a Distribution: every run's figures
+// and replica steps, the figures as median, p95 and max (Summaries), the
+// band of the replicas (Band), and each assertion judged by the share of
+// runs it must hold in (Verdicts). The result does not depend on the
+// number of workers; with a Shard it runs part K of N, and Merge puts the
+// shards back together into the unsharded Distribution.
+//
 // Lint reports design problems of a policy (settings that have no effect,
 // an unreachable maxReplicaCount, Value/AverageValue confusion) together
 // with KEDA's own admission warnings; Explain breaks down the decision in

@@ -26,6 +26,9 @@ type Explanation struct {
 	Trace       *sim.Sample
 	Settings    []sim.Setting
 	Assumptions []sim.Assumption
+	// Phases describes the offsets of the run's schedules (see
+	// sim.Phases): aligned, the best case, unless the scenario says.
+	Phases []string
 	// KEDA is nil for a plain HPA.
 	KEDA *KEDAExplanation
 	// Jobs is the ScaledJob's last poll (nil without a ScaledJob, which
@@ -111,6 +114,13 @@ func ExplainAt(ctx context.Context, spec sim.Spec, at time.Duration) (*Explanati
 	res := s.Result()
 	x := &Explanation{At: at, Autoscaler: res.Autoscaler, Workload: res.Workload, Replicas: res.DesiredAt(at),
 		Settings: res.Settings, Assumptions: res.Assumptions}
+	var poll time.Duration
+	if loop := s.KEDA(); loop != nil {
+		poll = loop.PollingInterval()
+	} else if spec.ScaledJob != nil && spec.ScaledJob.Object != nil {
+		poll = time.Duration(spec.ScaledJob.Object.PollingIntervalSeconds()) * time.Second
+	}
+	x.Phases = res.Phases.Describe(spec.Prometheus.ScrapeInterval, poll, spec.Controller.SyncPeriod)
 	if n := len(res.Samples); n > 0 {
 		last := res.Samples[n-1]
 		x.Trace = &last
@@ -211,6 +221,13 @@ func (x *Explanation) WriteText(w io.Writer) error {
 		}
 		for _, a := range x.Assumptions {
 			p("  assumed:         %s (%s)\n", a.Message, a.Hint)
+		}
+	}
+
+	if len(x.Phases) > 0 {
+		p("\nPhases\n")
+		for _, ph := range x.Phases {
+			p("  %s\n", ph)
 		}
 	}
 

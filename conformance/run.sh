@@ -2,7 +2,8 @@
 # Differential conformance campaign: random cases through the upstream
 # controllers and through the hpa and keda packages, side by side (HPA
 # syncs; KEDA's Prometheus scaler, then ScaledObjects through KEDA's scale
-# handler: scale loop ticks and the HPA's metric requests).
+# handler: scale loop ticks and the HPA's metric requests), and through
+# the kube-scheduler's plugins and cluster/scheduler.
 #
 #   conformance/run.sh                 bounded campaign, default releases (CI)
 #   conformance/run.sh --full          every supported release, many cases
@@ -20,11 +21,12 @@ full=0
 hpa_cases=15000
 keda_cases=20000
 keda_loop_cases=600
+scheduler_cases=5000
 budget=60s
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --full) full=1; hpa_cases=100000; keda_cases=200000; keda_loop_cases=20000; budget=0; shift ;;
+    --full) full=1; hpa_cases=100000; keda_cases=200000; keda_loop_cases=20000; scheduler_cases=200000; budget=0; shift ;;
     --cases) hpa_cases="$2"; shift 2 ;;
     --keda-cases) keda_cases="$2"; shift 2 ;;
     --loop-cases) keda_loop_cases="$2"; shift 2 ;;
@@ -69,6 +71,13 @@ for v in $hpa_versions; do
   summaries+=("$bin/hpa-$v.json")
   hpa_last="$v"
 done
+
+# The scheduler's filter and score plugins, called directly: a test binary
+# built against the k8s.io/kubernetes of conformance/scheduler/go.mod.
+start=$(date +%s)
+(cd "$here/scheduler" && go test -c -o "$bin/scheduler-conformance.test" . && go vet ./...)
+echo "--- scheduler, k8s.io/kubernetes $(cd "$here/scheduler" && go list -m -f '{{.Version}}' k8s.io/kubernetes) (built in $(( $(date +%s) - start ))s)"
+"${sandbox[@]}" "$bin/scheduler-conformance.test" -test.v -test.run '^TestAgainstUpstreamPlugins$' -cases "$scheduler_cases" | grep -E 'cases:|^(PASS|FAIL|---)|scheduler_test.go' || status=1
 
 (cd "$here/.." && go build -o "$bin/keda-conformance" ./internal/kedaconformance/cmd/keda-conformance)
 for v in $keda_versions; do

@@ -167,6 +167,27 @@ type Autoscaler struct {
 	// validMessages are the ValidMetricFound messages naming each metric.
 	validMessages []string
 	windows       windowArena
+	// selectorErrs memoizes selectorError: a pure function of the
+	// selector, which the spec fixes, and costly (label validation by
+	// regular expressions) to run at every sync.
+	selectorErrs map[string]error
+	// recycle and condBuf: see RecycleDecisions.
+	recycle   bool
+	condBuf   [2][]Condition
+	metricBuf [2][]MetricResult
+}
+
+// selectorError is the package's selectorError, computed once per selector.
+func (a *Autoscaler) selectorError(selector string) error {
+	if err, ok := a.selectorErrs[selector]; ok {
+		return err
+	}
+	if a.selectorErrs == nil {
+		a.selectorErrs = map[string]error{}
+	}
+	err := selectorError(selector)
+	a.selectorErrs[selector] = err
+	return err
 }
 
 // NewAutoscaler validates spec and cfg as the API server and the
@@ -244,6 +265,43 @@ func (a *Autoscaler) Spec() Spec { return cloneSpec(a.spec) }
 // controller uses, nil on the legacy path.
 func (a *Autoscaler) EffectiveBehavior() *Behavior {
 	return DefaultBehavior(a.behavior, a.cfg.DownscaleStabilization)
+}
+
+// RecycleDecisions lets later decisions reuse the memory of the
+// StabilizationWindow and Conditions slices of earlier ones, for a caller
+// that keeps only the latest Decision (a simulator): each stays valid
+// until the second Reconcile after it. Without it every Decision's slices
+// are its own for good.
+func (a *Autoscaler) RecycleDecisions() {
+	a.windows.recycle = true
+	a.recycle = true
+}
+
+// conditions copies the status conditions for a Decision.
+func (a *Autoscaler) conditions() []Condition {
+	if !a.recycle {
+		return append([]Condition(nil), a.state.Conditions...)
+	}
+	// Two buffers in turn: the previous decision's stays intact.
+	a.condBuf[0], a.condBuf[1] = a.condBuf[1], append(a.condBuf[0][:0], a.state.Conditions...)
+	out := a.condBuf[1]
+	return out[:len(out):len(out)]
+}
+
+// Update replaces the spec, as an update of the HPA object does (KEDA
+// rewriting the behavior of its HPA for a paused-scale-in annotation, say):
+// the controller's in-memory recommendations and scale events are keyed by
+// the HPA's namespace/name (horizontal.go, HorizontalController
+// recommendations, scaleUpEvents, scaleDownEvents) and survive, and so does
+// the status. Only deleting the HPA forgets them.
+func (a *Autoscaler) Update(spec Spec) error {
+	n, err := NewAutoscaler(spec, a.cfg)
+	if err != nil {
+		return err
+	}
+	n.state, n.windows, n.recycle = a.state, a.windows, a.recycle
+	*a = *n
+	return nil
 }
 
 // Restart models a kube-controller-manager restart: the in-memory
@@ -355,7 +413,7 @@ func (a *Autoscaler) Reconcile(now time.Time, in Input) Decision {
 	if in.SpecReplicas < 0 || in.StatusReplicas < 0 {
 		d.Path = PathInvalidInput
 		d.Err = fmt.Errorf("invalid input: replicas must not be negative (spec %d, status %d)", in.SpecReplicas, in.StatusReplicas)
-		d.Conditions = append([]Condition(nil), a.state.Conditions...)
+		d.Conditions = a.conditions()
 		return d
 	}
 	a.setCondition(now, AbleToScale, ConditionTrue, "SucceededGetScale", "the HPA controller was able to get the target's current scale")
@@ -410,7 +468,7 @@ func (a *Autoscaler) Reconcile(now time.Time, in Input) Decision {
 		if !ok {
 			d.Path = PathMetricsFailed
 			d.StatusDesiredReplicas = a.state.DesiredReplicas
-			d.Conditions = append([]Condition(nil), a.state.Conditions...)
+			d.Conditions = a.conditions()
 			return d
 		}
 		rescaleMetric := ""
@@ -459,7 +517,7 @@ func (a *Autoscaler) Reconcile(now time.Time, in Input) Decision {
 	}
 	d.StatusDesiredReplicas = d.DesiredReplicas
 	a.state.DesiredReplicas = d.DesiredReplicas
-	d.Conditions = append([]Condition(nil), a.state.Conditions...)
+	d.Conditions = a.conditions()
 	return d
 }
 
@@ -531,6 +589,17 @@ func (a *Autoscaler) computeMetrics(now time.Time, in Input, d *Decision) bool {
 		firstCond    Condition
 		haveFirstErr bool
 	)
+	if a.recycle {
+		// As conditions: two buffers in turn, each holding every metric,
+		// capped so that an append by the caller copies.
+		n := len(a.spec.Metrics)
+		buf := a.metricBuf[0][:0]
+		if cap(buf) < n {
+			buf = make([]MetricResult, 0, n)
+		}
+		a.metricBuf[0], a.metricBuf[1] = a.metricBuf[1], buf
+		d.Metrics = buf[:0:n]
+	}
 	for i, m := range a.spec.Metrics {
 		var mi MetricInput
 		if i < len(in.Metrics) {
@@ -655,7 +724,7 @@ func (a *Autoscaler) computeMetric(calc ReplicaCalculator, m MetricSpec, descrip
 	case PodsMetricSourceType:
 		reason = "FailedGetPodsMetric"
 		var err error
-		if err = selectorError(m.Selector); err != nil {
+		if err = a.selectorError(m.Selector); err != nil {
 			// The metric selector is parsed first (computeReplicasForMetric).
 		} else if t.AverageValueMilli == nil {
 			err = errors.New("invalid pods metric source: no average value target was set")
@@ -670,8 +739,8 @@ func (a *Autoscaler) computeMetric(calc ReplicaCalculator, m MetricSpec, descrip
 		reason = "FailedGetObjectMetric"
 		var err error
 		switch {
-		case selectorError(m.Selector) != nil:
-			inner = selectorError(m.Selector)
+		case a.selectorError(m.Selector) != nil:
+			inner = a.selectorError(m.Selector)
 			outer = inner
 		case t.Type == ValueMetricType && t.ValueMilli != nil:
 			p, err = calc.ObjectMetricReplicas(in.SpecReplicas, *t.ValueMilli, m.Name, m.DescribedObject, ns, mi, in.Pods)
@@ -696,14 +765,14 @@ func (a *Autoscaler) computeMetric(calc ReplicaCalculator, m MetricSpec, descrip
 		switch {
 		case t.AverageValueMilli != nil:
 			// The calculator parses the metric selector before reading.
-			if err = selectorError(m.Selector); err == nil {
+			if err = a.selectorError(m.Selector); err == nil {
 				p, err = calc.ExternalPerPodMetricReplicas(in.StatusReplicas, *t.AverageValueMilli, m.Name, ns, m.Selector, mi)
 			}
 			if err != nil {
 				inner, outer = err, fmt.Errorf("failed to get %s external metric: %v", m.Name, err)
 			}
 		case t.ValueMilli != nil:
-			if err = selectorError(m.Selector); err == nil {
+			if err = a.selectorError(m.Selector); err == nil {
 				p, err = calc.ExternalMetricReplicas(in.SpecReplicas, *t.ValueMilli, m.Name, ns, m.Selector, mi, in.Pods)
 			}
 			if err != nil {

@@ -167,10 +167,22 @@ func record(h []Recommendation, slot int, r Recommendation) []Recommendation {
 // allocate one of its own. A slice once handed out is never written
 // again, and its capacity ends at its length, so an append by whoever
 // keeps the Decision copies instead of running into the next one.
-type windowArena struct{ buf []Recommendation }
+type windowArena struct {
+	buf []Recommendation
+	// recycle alternates between two buffers, one per decision (see
+	// Autoscaler.RecycleDecisions): room is called once per Reconcile.
+	recycle bool
+	spare   []Recommendation
+}
 
 // room returns an empty slice with capacity n at the end of the arena.
 func (w *windowArena) room(n int) []Recommendation {
+	if w.recycle {
+		w.buf, w.spare = w.spare[:0], w.buf
+		if cap(w.buf) < n {
+			w.buf = make([]Recommendation, 0, max(64, 2*n))
+		}
+	}
 	if cap(w.buf)-len(w.buf) < n {
 		w.buf = make([]Recommendation, 0, max(1024, n))
 	}

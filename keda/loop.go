@@ -179,6 +179,8 @@ type record struct {
 // the creation time and the compiled formula. It is not safe for
 // concurrent use; the simulation drives it from one goroutine.
 type Loop struct {
+	// hpaTriggers memoizes HPATriggers.
+	hpaTriggers map[string][]int
 	so          ScaledObject
 	version     string
 	f           features
@@ -341,6 +343,17 @@ func (l *Loop) SetAnnotations(annotations map[string]string) {
 	}
 }
 
+// Name is the ScaledObject's name.
+func (l *Loop) Name() string { return l.so.Name }
+
+// Annotations returns a copy of the ScaledObject's annotations.
+func (l *Loop) Annotations() map[string]string { return maps.Clone(l.so.Annotations) }
+
+// Paused reports whether KEDA has stopped the scale loop and deleted the
+// HPA (paused-replicas present, or paused true); the one-direction pauses
+// keep both.
+func (l *Loop) Paused() bool { return l.so.Paused() }
+
 func (l *Loop) reconcilePause() {
 	l.conds.Paused = Condition{"True", "ScaledObjectPaused", "ScaledObject is paused"}
 	if l.so.Paused() {
@@ -497,6 +510,21 @@ func (l *Loop) stateFromHPAAllowed() bool { return l.so.UsesHPAObservations() }
 // scalingModifiers, else the one trigger (scale_handler.go
 // getTrueMetricArray).
 func (l *Loop) HPATriggers(metricName string) []int {
+	// The answer depends only on the ScaledObject's triggers: computed
+	// once per name (the HPA asks at every sync). Callers must not
+	// modify it.
+	if out, ok := l.hpaTriggers[metricName]; ok {
+		return out
+	}
+	out := l.hpaTriggersOf(metricName)
+	if l.hpaTriggers == nil {
+		l.hpaTriggers = map[string][]int{}
+	}
+	l.hpaTriggers[metricName] = out
+	return out
+}
+
+func (l *Loop) hpaTriggersOf(metricName string) []int {
 	var out []int
 	all := l.so.UsingModifiers() && l.so.Advanced.ScalingModifiers.Target != ""
 	for i, n := range l.metricNames {

@@ -20,6 +20,8 @@ type Explanation struct {
 	Trace       *TraceRow    `json:"trace"`
 	Settings    []Setting    `json:"settings"`
 	Assumptions []Assumption `json:"assumptions"`
+	// Phases describes the offsets of the run's schedules.
+	Phases []string `json:"phases,omitempty"`
 	// KEDA is null for a plain HPA.
 	KEDA *KEDADecision `json:"keda"`
 	// Jobs is a ScaledJob's last poll (omitted otherwise; a ScaledJob
@@ -153,6 +155,7 @@ func ExplanationOf(x *check.Explanation, file string) Explanation {
 	for _, a := range x.Assumptions {
 		out.Assumptions = append(out.Assumptions, Assumption(a))
 	}
+	out.Phases = x.Phases
 	if k := x.KEDA; k != nil {
 		kd := &KEDADecision{PollingInterval: Seconds(k.PollingInterval), Polled: k.Polled, Active: k.Active,
 			ActiveTriggers: append([]string{}, k.ActiveTriggers...), Reason: k.Reason, Cooldown: k.Cooldown, Conditions: []Condition{}}

@@ -26,6 +26,7 @@ const (
 	KindSweepResult = "SweepResult"
 	KindComparison  = "Comparison"
 	KindVersion     = "Version"
+	KindBacktest    = "BacktestResult"
 )
 
 // TypeMeta names a document's version and kind.

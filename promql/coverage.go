@@ -101,7 +101,12 @@ func (s *Store) Without(drop func(Labels) bool) *Store {
 		name := sr.lbls.Get(labels.MetricName)
 		out.series = append(out.series, sr)
 		out.byName[name] = append(out.byName[name], sr)
+		if !sr.retired {
+			out.live = append(out.live, sr)
+			out.liveByName[name] = append(out.liveByName[name], sr)
+		}
 		out.n += len(sr.ts)
+		out.appended += len(sr.ts)
 	}
 	return out
 }

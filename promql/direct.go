@@ -264,13 +264,9 @@ func (o scalarOp) apply(v float64) float64 {
 // sample at or before tMs, unless that sample is a staleness marker or
 // no newer than tMs-lookback (the lookback window is open on the left).
 func evalDirect(plan *directPlan, st *Store, tMs, lookbackMs int64) Result {
-	candidates := st.series
-	if plan.name != "" {
-		candidates = st.byName[plan.name]
-	}
 	oldest := tMs - lookbackMs // exclusive
 	agg := aggregator{op: plan.agg}
-	for _, sr := range candidates {
+	for _, sr := range st.selected(plan) {
 		n := len(sr.ts)
 		if n == 0 || sr.ts[n-1] <= oldest || sr.ts[0] > tMs {
 			continue
@@ -280,9 +276,6 @@ func evalDirect(plan *directPlan, st *Store, tMs, lookbackMs int64) Result {
 			i = tailSearch(sr.ts, n, tMs+1) - 1
 		}
 		if sr.ts[i] <= oldest || value.IsStaleNaN(sr.vs[i]) {
-			continue
-		}
-		if !matches(sr.lbls, plan.matchers) {
 			continue
 		}
 		agg.add(sr.vs[i])
@@ -295,4 +288,32 @@ func evalDirect(plan *directPlan, st *Store, tMs, lookbackMs int64) Result {
 		v = o.apply(v)
 	}
 	return Result{Type: "vector", Samples: []Sample{{Labels: Labels{}, Value: v}}}
+}
+
+// selected returns the live series plan's matchers select, in creation
+// order. The labels of a series never change, so each series is matched
+// once per change of the live set rather than at every evaluation.
+func (s *Store) selected(plan *directPlan) []*series {
+	if m, ok := s.matched[plan]; ok && m.version == s.version {
+		return m.list
+	}
+	candidates := s.live
+	if plan.name != "" {
+		candidates = s.liveByName[plan.name]
+	}
+	if s.matched == nil {
+		s.matched = map[*directPlan]*matchSet{}
+	}
+	m := s.matched[plan]
+	if m == nil {
+		m = &matchSet{}
+		s.matched[plan] = m
+	}
+	m.version, m.list = s.version, m.list[:0]
+	for _, sr := range candidates {
+		if matches(sr.lbls, plan.matchers) {
+			m.list = append(m.list, sr)
+		}
+	}
+	return m.list
 }

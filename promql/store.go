@@ -57,10 +57,30 @@ func fromPromLabels(ls labels.Labels) Labels {
 // A Store is not safe for concurrent use: the simulator appends a scrape,
 // then queries, on one goroutine.
 type Store struct {
-	series []*series
-	byKey  map[string]*series
-	byName map[string][]*series
-	n      int
+	// series and byName hold every series the store ever held, in
+	// creation order, for questions about labels (Unmatched, Selected,
+	// Diagnose); live and liveByName only those that may still answer a
+	// query, which is what Select and direct evaluation walk.
+	series     []*series
+	byKey      map[string]*series
+	byName     map[string][]*series
+	live       []*series
+	liveByName map[string][]*series
+	// n counts the samples held, appended those ever appended.
+	n, appended int
+	// retention, when positive, is how far back of the latest sample a
+	// query can reach (SetRetention); lastTrim is when samples older
+	// than that were last dropped.
+	retention, lastTrim int64
+	// version changes whenever a series joins or leaves the live ones;
+	// matched caches, per direct plan, the live series its matchers
+	// select, valid for one version.
+	version uint64
+	matched map[*directPlan]*matchSet
+	// byMatchers is the same for the engine's selectors, whose matchers
+	// are parsed anew at each query: keyed by their text.
+	byMatchers map[string]*matchSet
+	keyBuf     []byte
 
 	// Scratch space for building lookup keys without allocating.
 	pairs []labels.Label
@@ -71,18 +91,109 @@ type series struct {
 	lbls labels.Labels
 	ts   []int64
 	vs   []float64
+	// seq is the creation order; retired says the series left the live
+	// ones (its samples were all out of reach).
+	seq     int
+	retired bool
+}
+
+// matchSet is the live series a plan's matchers select.
+type matchSet struct {
+	version uint64
+	list    []*series
 }
 
 // NewStore returns an empty store.
 func NewStore() *Store {
-	return &Store{byKey: map[string]*series{}, byName: map[string][]*series{}}
+	return &Store{byKey: map[string]*series{}, byName: map[string][]*series{}, liveByName: map[string][]*series{}}
 }
 
-// Series returns the number of series held.
+// Series returns the number of series ever held.
 func (s *Store) Series() int { return len(s.series) }
+
+// LiveSeries returns the number of series that may still answer a query.
+func (s *Store) LiveSeries() int { return len(s.live) }
 
 // Samples returns the number of samples held, staleness markers included.
 func (s *Store) Samples() int { return s.n }
+
+// Appended returns the number of samples ever appended: unlike Samples it
+// never decreases, so an unchanged count means unchanged data.
+func (s *Store) Appended() int { return s.appended }
+
+// SetRetention bounds the samples the store keeps: from then on it drops
+// the samples older than d before its latest sample, and the series left
+// without any stop being visited by queries. d must cover the furthest
+// any query run on the store reaches back from its evaluation time (see
+// Reach), and queries must not be evaluated before the latest sample
+// appended; then answers are those of a store that keeps everything,
+// while memory no longer grows with the duration. Zero keeps every
+// sample (the default).
+func (s *Store) SetRetention(d time.Duration) {
+	s.retention = d.Milliseconds()
+}
+
+// trim drops what no query at or after nowMs can reach. It runs when the
+// latest sample has moved half a retention since the last trim, so the
+// store holds at most one and a half retentions of samples.
+func (s *Store) trim(nowMs int64) {
+	s.lastTrim = nowMs
+	cutoff := nowMs - s.retention
+	kept := s.live[:0]
+	retired := false
+	for _, sr := range s.live {
+		n := len(sr.ts)
+		if n == 0 || sr.ts[n-1] < cutoff {
+			s.n -= n
+			sr.ts, sr.vs, sr.retired = nil, nil, true
+			retired = true
+			continue
+		}
+		if sr.ts[0] < cutoff {
+			k := tailSearch(sr.ts, n, cutoff)
+			s.n -= k
+			// Moved to the front, so that the arrays are reused
+			// rather than outgrown: a series keeps a constant
+			// footprint of about one and a half retentions.
+			sr.ts = sr.ts[:copy(sr.ts, sr.ts[k:])]
+			sr.vs = sr.vs[:copy(sr.vs, sr.vs[k:])]
+		}
+		kept = append(kept, sr)
+	}
+	clear(s.live[len(kept):])
+	s.live = kept
+	if retired {
+		for name, list := range s.liveByName {
+			k := list[:0]
+			for _, sr := range list {
+				if !sr.retired {
+					k = append(k, sr)
+				}
+			}
+			clear(list[len(k):])
+			if len(k) == 0 {
+				delete(s.liveByName, name)
+				continue
+			}
+			s.liveByName[name] = k
+		}
+		s.version++
+	}
+}
+
+// revive puts a retired series that gets a sample again back among the
+// live ones, at its place in creation order.
+func (s *Store) revive(sr *series) {
+	sr.retired = false
+	insert := func(list []*series) []*series {
+		i, _ := slices.BinarySearchFunc(list, sr.seq, func(x *series, seq int) int { return x.seq - seq })
+		return slices.Insert(list, i, sr)
+	}
+	s.live = insert(s.live)
+	name := sr.lbls.Get(labels.MetricName)
+	s.liveByName[name] = insert(s.liveByName[name])
+	s.version++
+}
 
 // get finds or creates the series of lbls. The key is built in a reused
 // buffer so that appending to an existing series does not allocate; labels
@@ -119,10 +230,13 @@ func (s *Store) get(lbls Labels) (*series, error) {
 	if name == "" {
 		return nil, fmt.Errorf("series %s has no metric name", lbls)
 	}
-	sr := &series{lbls: labels.New(s.pairs...)}
+	sr := &series{lbls: labels.New(s.pairs...), seq: len(s.series)}
 	s.byKey[string(s.key)] = sr
 	s.byName[name] = append(s.byName[name], sr)
 	s.series = append(s.series, sr)
+	s.live = append(s.live, sr)
+	s.liveByName[name] = append(s.liveByName[name], sr)
+	s.version++
 	return sr, nil
 }
 
@@ -166,9 +280,16 @@ func (s *Store) AppendRef(ref SeriesRef, t time.Time, v float64) error {
 		return fmt.Errorf("series %s: sample at %s is not after the previous one at %s",
 			sr.lbls.String(), t.UTC().Format(time.RFC3339Nano), time.UnixMilli(sr.ts[n-1]).UTC().Format(time.RFC3339Nano))
 	}
+	if sr.retired {
+		s.revive(sr)
+	}
 	sr.ts = append(sr.ts, ms)
 	sr.vs = append(sr.vs, v)
 	s.n++
+	s.appended++
+	if s.retention > 0 && ms-s.lastTrim >= s.retention/2 {
+		s.trim(ms)
+	}
 	return nil
 }
 
@@ -228,13 +349,7 @@ func (q *querier) Select(_ context.Context, sortSeries bool, hints *storage.Sele
 	if hints != nil {
 		mint, maxt = hints.Start, hints.End
 	}
-	candidates := q.s.series
-	for _, m := range ms {
-		if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
-			candidates = q.s.byName[m.Value]
-			break
-		}
-	}
+	candidates := q.s.selectedBy(ms)
 	lastOnly := q.lastOnly && hints != nil && hints.Range == 0 && hints.Step == 0 && hints.Func != "info"
 	// Views are held by value in one slice: one allocation per Select
 	// rather than one per series, which matters at a thousand pods.
@@ -244,9 +359,6 @@ func (q *querier) Select(_ context.Context, sortSeries bool, hints *storage.Sele
 		// long gone, are the bulk of a long run with churn: skip them
 		// before matching labels.
 		if n := len(sr.ts); n == 0 || sr.ts[n-1] < mint {
-			continue
-		}
-		if !matches(sr.lbls, ms) {
 			continue
 		}
 		lo, hi := window(sr.ts, mint, maxt)
@@ -391,3 +503,48 @@ func (it *sliceIterator) AtFloatHistogram(*histogram.FloatHistogram) (int64, *hi
 func (it *sliceIterator) AtT() int64  { return it.ts[it.i] }
 func (it *sliceIterator) AtST() int64 { return 0 }
 func (it *sliceIterator) Err() error  { return nil }
+
+// maxMatcherSets bounds the matcher sets selectedBy remembers.
+const maxMatcherSets = 256
+
+// selectedBy returns the live series that match ms, in creation order:
+// each series is matched once per change of the live set, however many
+// queries select it (the engine parses its queries anew each time, so the
+// matchers are recognised by their text).
+func (s *Store) selectedBy(ms []*labels.Matcher) []*series {
+	s.keyBuf = s.keyBuf[:0]
+	for _, m := range ms {
+		s.keyBuf = binary.AppendUvarint(s.keyBuf, uint64(m.Type))
+		s.keyBuf = binary.AppendUvarint(s.keyBuf, uint64(len(m.Name)))
+		s.keyBuf = append(s.keyBuf, m.Name...)
+		s.keyBuf = binary.AppendUvarint(s.keyBuf, uint64(len(m.Value)))
+		s.keyBuf = append(s.keyBuf, m.Value...)
+	}
+	if m, ok := s.byMatchers[string(s.keyBuf)]; ok && m.version == s.version {
+		return m.list
+	}
+	candidates := s.live
+	for _, m := range ms {
+		if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
+			candidates = s.liveByName[m.Value]
+			break
+		}
+	}
+	if s.byMatchers == nil || len(s.byMatchers) >= maxMatcherSets {
+		// Rendered queries (prometheus-adapter's pod lists) make new
+		// matcher sets as the pods change: start over rather than grow.
+		s.byMatchers = map[string]*matchSet{}
+	}
+	m := s.byMatchers[string(s.keyBuf)]
+	if m == nil {
+		m = &matchSet{}
+		s.byMatchers[string(s.keyBuf)] = m
+	}
+	m.version, m.list = s.version, m.list[:0]
+	for _, sr := range candidates {
+		if matches(sr.lbls, ms) {
+			m.list = append(m.list, sr)
+		}
+	}
+	return m.list
+}

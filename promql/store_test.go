@@ -2,6 +2,7 @@ package promql
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -265,4 +266,23 @@ func TestAppendRef(t *testing.T) {
 	require.Equal(t, 3, st.Samples())
 	_, err = st.Ref(Labels{"pod": "b"})
 	require.ErrorContains(t, err, "no metric name")
+}
+
+// TestSelectMatchesOncePerLiveSet: the engine's selectors give the same
+// series before and after the store learns them, as series come and go,
+// and with more matcher sets than the store remembers.
+func TestSelectMatchesOncePerLiveSet(t *testing.T) {
+	st := NewStore()
+	e := NewEngine(EngineOptions{Evaluation: EngineOnly})
+	at := time.Unix(1000, 0)
+	for i := range 300 {
+		pod := fmt.Sprintf("p%03d", i%40)
+		require.NoError(t, st.Append(Labels{"__name__": "x", "pod": pod}, at.Add(time.Duration(i)*time.Second), float64(i)))
+		q := fmt.Sprintf(`count(x{pod=~"p0.*|%s|q%d"})`, pod, i)
+		got, err := e.Instant(context.Background(), st, q, at.Add(time.Duration(i)*time.Second))
+		require.NoError(t, err)
+		fresh, err := e.Instant(context.Background(), st.Without(func(Labels) bool { return false }), q, at.Add(time.Duration(i)*time.Second))
+		require.NoError(t, err)
+		require.Equal(t, fresh, got, q)
+	}
 }

@@ -59,16 +59,36 @@ func (c *Client) QueryRange(ctx context.Context, query string, start, end time.T
 	if step <= 0 {
 		return nil, fmt.Errorf("prometheus query_range: step %s is not positive", step)
 	}
-	endpoint, err := c.endpoint("/api/v1/query_range")
-	if err != nil {
-		return nil, err
-	}
 	form := url.Values{}
 	form.Set("query", query)
 	form.Set("start", formatUnixSeconds(start))
 	form.Set("end", formatUnixSeconds(end))
 	form.Set("step", formatSeconds(step))
+	return c.api(ctx, "/api/v1/query_range", "query_range", form)
+}
 
+// Query evaluates a PromQL query at one instant through /api/v1/query,
+// as QueryRange does over a range (same method, bounds and errors). A
+// range selector such as kube_deployment_spec_replicas{deployment="web"}[2h]
+// returns the raw samples of the range, each at its scrape time: what a
+// backtest compares with, missing scrapes included.
+func (c *Client) Query(ctx context.Context, query string, at time.Time) ([]Series, error) {
+	if strings.TrimSpace(query) == "" {
+		return nil, errors.New("prometheus query: empty query")
+	}
+	form := url.Values{}
+	form.Set("query", query)
+	form.Set("time", formatUnixSeconds(at))
+	return c.api(ctx, "/api/v1/query", "query", form)
+}
+
+// api sends form to path and decodes the answer; what names the endpoint
+// in errors.
+func (c *Client) api(ctx context.Context, path, what string, form url.Values) ([]Series, error) {
+	endpoint, err := c.endpoint(path)
+	if err != nil {
+		return nil, err
+	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
@@ -79,7 +99,7 @@ func (c *Client) QueryRange(ctx context.Context, query string, start, end time.T
 		status, body, err = c.do(ctx, http.MethodGet, endpoint, form)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("prometheus query_range: %w", err)
+		return nil, fmt.Errorf("prometheus %s: %w", what, err)
 	}
 	if status/100 != 2 {
 		return nil, httpError(status, body)
@@ -90,7 +110,7 @@ func (c *Client) QueryRange(ctx context.Context, query string, start, end time.T
 		if errors.As(err, &apiErr) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("prometheus query_range: response: %w", err)
+		return nil, fmt.Errorf("prometheus %s: response: %w", what, err)
 	}
 	return series, nil
 }

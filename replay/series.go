@@ -41,10 +41,15 @@ func (s Series) String() string {
 
 func labelsString(labels map[string]string) string {
 	var b strings.Builder
-	b.WriteString(labels[NameLabel])
+	// A name that is not a bare metric name ("0", "a-b") is written as a
+	// __name__ matcher, so that the text parses back.
+	bare := validMetricName(labels[NameLabel])
+	if bare {
+		b.WriteString(labels[NameLabel])
+	}
 	names := make([]string, 0, len(labels))
 	for name := range labels {
-		if name != NameLabel {
+		if name != NameLabel || !bare && labels[NameLabel] != "" {
 			names = append(names, name)
 		}
 	}
@@ -297,4 +302,14 @@ func formatUnixSeconds(t time.Time) string {
 // formatSeconds renders a duration in seconds for the step parameter.
 func formatSeconds(d time.Duration) string {
 	return formatUnixSeconds(time.Unix(0, 0).Add(d))
+}
+
+// validMetricName reports whether s can stand bare before the braces.
+func validMetricName(s string) bool {
+	for i, c := range s {
+		if !(c == '_' || c == ':' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -133,6 +133,29 @@ func TestWriteReviewHTML(t *testing.T) {
 	}
 }
 
+// A ScaledJob's review has no HPA: its policy is the scaling strategy and
+// the Job template, its figures the messages' wait and the Jobs.
+func TestWriteReviewHTMLScaledJob(t *testing.T) {
+	rv := exampleReview(t, "../examples/scaledjob-burst/scenario-custom.yaml")
+	var b bytes.Buffer
+	require.NoError(t, report.WriteReviewHTML(&b, rv))
+	page := b.String()
+	selfContained(t, page)
+	f := check.FiguresOf(rv.Run.Result)
+	require.NotNil(t, f.Jobs)
+	for _, want := range []string{
+		`<tr><th scope="row">Autoscaler</th><td>ScaledJob render-custom: KEDA creates Jobs at its polls, no HPA</td></tr>`,
+		`<tr><th scope="row">Scaling strategy</th><td>custom, customScalingQueueLengthDeduction`,
+		`<tr><th scope="row">Mean message wait</th><td>` + check.Duration(f.Jobs.MeanMessageWait) + ` from arrival`,
+		`<tr><th scope="row">Jobs</th><td>` + itoa(f.Jobs.JobsCreated) + ` created`,
+	} {
+		contains(t, page, want)
+	}
+	for _, absent := range []string{">Tolerance<", ">Scale down<", ">Above target<", ">Direction changes (flaps)<", "HPA controller"} {
+		require.NotContains(t, page, absent)
+	}
+}
+
 func TestWriteReviewHTMLRejectsNil(t *testing.T) {
 	require.EqualError(t, report.WriteReviewHTML(&bytes.Buffer{}, report.Review{}), "report: nil run")
 	require.EqualError(t, report.WriteReviewHTML(&bytes.Buffer{}, report.Review{Run: &check.Run{}}), "report: nil result")

@@ -331,6 +331,13 @@ func drawSteps(s surface, f frame, r *sim.Result, v func(sim.Sample) float64, st
 		}
 		next = max(next, minutes(smp.T))
 		py := f.clampY(f.py(y))
+		if n := len(line); n > 0 && line[n-1].y == py && line[n-2].y == py {
+			// The value holds: extend the step instead of adding
+			// points that simplify would drop (a day of replicas is a
+			// few dozen steps, not 5,761 samples).
+			line[n-1].x = f.px(next)
+			continue
+		}
 		line = append(line, pt{f.px(minutes(smp.T)), py}, pt{f.px(next), py})
 	}
 	flush()
@@ -446,15 +453,24 @@ func valuePanel(r *sim.Result, v metricView, class, title, ylabel, series string
 	line := stroke{color: v.color, width: 1.6}
 	p.legend = append(p.legend, legendEntry{label: series, thumb: thumbLine, stroke: line})
 	withTarget = withTarget && v.hasTarget()
+	// A ScaledJob has no HPA, so no tolerance: KEDA divides the queue by
+	// the target and rounds up (scale_jobs.go).
+	withBand := withTarget && r.Autoscaler != scaledJobAutoscaler
 	var bandLo, bandHi float64
 	if withTarget {
+		bandLo, bandHi = v.m.Target, v.m.Target
+		p.legend = append(p.legend,
+			legendEntry{label: "target " + shortNumber(v.m.Target) + unit, thumb: thumbLine, stroke: stroke{color: v.color, width: 1.2, dashes: dashed}})
+	}
+	if withBand {
 		var tol string
 		bandLo, bandHi, tol = tolerance(r, v.m.Target)
+		p.legend = append(p.legend,
+			legendEntry{label: "tolerance " + tol + ": no scaling inside", thumb: thumbBand, fill: withAlpha(v.color, 0x3a)})
+	}
+	if withTarget {
 		e.add(bandLo)
 		e.add(bandHi)
-		p.legend = append(p.legend,
-			legendEntry{label: "target " + shortNumber(v.m.Target) + unit, thumb: thumbLine, stroke: stroke{color: v.color, width: 1.2, dashes: dashed}},
-			legendEntry{label: "tolerance " + tol + ": no scaling inside", thumb: thumbBand, fill: withAlpha(v.color, 0x3a)})
 		p.labels = append(p.labels, panelLabel{v: v.m.Target, text: "target " + shortNumber(v.m.Target) + unit, color: v.color})
 	}
 	if withActivation {
@@ -475,8 +491,10 @@ func valuePanel(r *sim.Result, v metricView, class, title, ylabel, series string
 	p.draw = func(s surface, f frame) {
 		if withTarget {
 			s.begin("tolerance", "")
-			y0, y1 := f.clampY(f.py(bandHi)), f.clampY(f.py(bandLo))
-			s.rect(f.x, y0, f.w, y1-y0, withAlpha(v.color, 0x3a), stroke{}, "")
+			if withBand {
+				y0, y1 := f.clampY(f.py(bandHi)), f.clampY(f.py(bandLo))
+				s.rect(f.x, y0, f.w, y1-y0, withAlpha(v.color, 0x3a), stroke{}, "")
+			}
 			y := f.py(v.m.Target)
 			s.polyline([]pt{{f.x, y}, {f.x + f.w, y}}, stroke{color: v.color, width: 1.2, dashes: dashed})
 			s.end()
@@ -550,14 +568,21 @@ func timelineLine(e sim.Event) string {
 	return strings.Join([]string{age(e.T), e.Source, e.Type, e.Reason, change(e.From, e.To), oneLine(e.Message)}, "  ")
 }
 
+// scaledJobAutoscaler is sim.Result.Autoscaler for a ScaledJob.
+const scaledJobAutoscaler = "keda-scaledjob"
+
 // replicaPanel draws spec.replicas (from the timeline, exact), the ready
 // pods, the bounds with their values in the margin, and a marker at every
 // scale event and warning whose hover title is its timeline line.
 func replicaPanel(r *sim.Result) *panel {
 	minName, maxName := "minReplicas", "maxReplicas"
-	if r.Autoscaler == "keda" {
+	if r.Autoscaler == "keda" || r.Autoscaler == scaledJobAutoscaler {
 		minName, maxName = "minReplicaCount", "maxReplicaCount"
 	}
+	// A ScaledJob's replicas are its unfinished Jobs: Job completions are
+	// drawn in the Jobs panel, not as scale-downs here.
+	jobs := r.Autoscaler == scaledJobAutoscaler
+	marked := func(e sim.Event) bool { return !jobs || e.Source != "Job" }
 	hi := max(r.MaxReplicas, r.MinReplicas, r.InitialReplicas, 1)
 	for _, s := range r.Samples {
 		hi = max(hi, s.DesiredReplicas, s.ReadyReplicas)
@@ -575,15 +600,22 @@ func replicaPanel(r *sim.Result) *panel {
 	ready := stroke{color: readyGreen, width: 1.3}
 	minSt := stroke{color: minGrey, width: 1.1, dashes: dashed}
 	maxSt := stroke{color: maxRed, width: 1.1, dashes: dashDot}
-	p := &panel{class: "replicas", title: "Replicas: spec.replicas as the autoscaler sets it, and the pods that are Ready", ylabel: "replicas", height: 120, ys: ys}
+	title, desiredLabel := "Replicas: spec.replicas as the autoscaler sets it, and the pods that are Ready", "desired (spec.replicas)"
+	if jobs {
+		title, desiredLabel = "Jobs' pods: the unfinished Jobs KEDA counts as running, and the pods that are Ready", "unfinished Jobs"
+	}
+	p := &panel{class: "replicas", title: title, ylabel: "replicas", height: 120, ys: ys}
 	p.legend = []legendEntry{
-		{label: "desired (spec.replicas)", thumb: thumbLine, stroke: desired},
+		{label: desiredLabel, thumb: thumbLine, stroke: desired},
 		{label: "ready pods", thumb: thumbLine, stroke: ready},
 		{label: fmt.Sprintf("%s %d", minName, r.MinReplicas), thumb: thumbLine, stroke: minSt},
 		{label: fmt.Sprintf("%s %d", maxName, r.MaxReplicas), thumb: thumbLine, stroke: maxSt},
 	}
 	var ups, downs, warns int
 	for _, e := range r.Events {
+		if !marked(e) {
+			continue
+		}
 		switch {
 		case e.From < e.To:
 			ups++
@@ -594,7 +626,11 @@ func replicaPanel(r *sim.Result) *panel {
 		}
 	}
 	if ups > 0 {
-		p.legend = append(p.legend, legendEntry{label: "scale up (hover: the event)", thumb: thumbMarker, marker: markerUp, fill: eventNavy})
+		label := "scale up (hover: the event)"
+		if jobs {
+			label = "Jobs created (hover: the poll)"
+		}
+		p.legend = append(p.legend, legendEntry{label: label, thumb: thumbMarker, marker: markerUp, fill: eventNavy})
 	}
 	if downs > 0 {
 		p.legend = append(p.legend, legendEntry{label: "scale down (hover: the event)", thumb: thumbMarker, marker: markerDown, fill: eventNavy})
@@ -635,6 +671,9 @@ func replicaPanel(r *sim.Result) *panel {
 		s.end()
 		s.begin("events", "")
 		for _, e := range r.Events {
+			if !marked(e) {
+				continue
+			}
 			x := f.px(minutes(e.T))
 			switch {
 			case e.From < e.To:

@@ -26,10 +26,13 @@ func secs(n int32) string { return check.Duration(time.Duration(n) * time.Second
 // cooldown, fallback, the controller's settings and the versions
 // modelled. It returns nil when the run was not made from a Spec.
 func policyOf(run *check.Run) []policyRow {
-	if run == nil || (run.Spec.KEDA == nil && run.Spec.HPA == nil) {
+	if run == nil || (run.Spec.KEDA == nil && run.Spec.HPA == nil && run.Spec.ScaledJob == nil) {
 		return nil
 	}
 	spec := run.Spec.Defaulted()
+	if spec.ScaledJob != nil && spec.ScaledJob.Object != nil {
+		return scaledJobPolicy(run, spec)
+	}
 	var rows []policyRow
 	add := func(name, format string, args ...any) {
 		rows = append(rows, policyRow{name, fmt.Sprintf(format, args...)})
@@ -138,9 +141,68 @@ func policyOf(run *check.Run) []policyRow {
 		}
 	}
 	add("Versions modelled", "%s", versions)
-	add("Metrics pipeline", "Prometheus scrapes every %s (lookback %s); the trace has a row every %s",
-		check.Duration(spec.Prometheus.ScrapeInterval), check.Duration(spec.Prometheus.LookbackDelta), check.Duration(spec.TraceInterval))
-	return rows
+	return append(rows, pipelineRow(spec))
+}
+
+func pipelineRow(spec sim.Spec) policyRow {
+	return policyRow{"Metrics pipeline", fmt.Sprintf("Prometheus scrapes every %s (lookback %s); the trace has a row every %s",
+		check.Duration(spec.Prometheus.ScrapeInterval), check.Duration(spec.Prometheus.LookbackDelta), check.Duration(spec.TraceInterval))}
+}
+
+// scaledJobPolicy summarises a ScaledJob: no HPA, so no behavior or
+// tolerance; KEDA creates Jobs at each poll by its scaling strategy
+// (pkg/scaling/executor/scale_jobs.go).
+func scaledJobPolicy(run *check.Run, spec sim.Spec) []policyRow {
+	sj := spec.ScaledJob.Object
+	var rows []policyRow
+	add := func(name, format string, args ...any) {
+		rows = append(rows, policyRow{name, fmt.Sprintf(format, args...)})
+	}
+	version, err := keda.ResolveVersion(spec.ScaledJob.Version)
+	if err != nil {
+		add("ScaledJob", "%s: %v", sj.Name, err)
+		return rows
+	}
+	add("Autoscaler", "ScaledJob %s: KEDA creates Jobs at its polls, no HPA", sj.Name)
+	lo, budget := sj.Bounds()
+	add("Jobs", "minReplicaCount %d, maxReplicaCount %d (at most %d Jobs beyond the minimum)", lo, lo+budget, budget)
+	strategy := sj.ScalingStrategy.Strategy
+	if strategy == "" {
+		strategy = keda.ScalingStrategyDefault + " (the default)"
+	}
+	if sj.ScalingStrategy.Strategy == keda.ScalingStrategyCustom {
+		ded := "0"
+		if d := sj.ScalingStrategy.CustomScalingQueueLengthDeduction; d != nil {
+			ded = fmt.Sprint(*d)
+		}
+		strategy += fmt.Sprintf(", customScalingQueueLengthDeduction %s, customScalingRunningJobPercentage %s", ded, orDash(sj.ScalingStrategy.CustomScalingRunningJobPercentage))
+	}
+	add("Scaling strategy", "%s", strategy)
+	calc := sj.ScalingStrategy.MultipleScalersCalculation
+	if calc == "" {
+		calc = keda.CalculationMax + " (the default)"
+	}
+	if len(sj.Triggers) > 1 {
+		add("Several triggers", "multipleScalersCalculation %s", calc)
+	}
+	for i, t := range sj.Triggers {
+		add(fmt.Sprintf("Trigger %d", i), "%s, %s", t.Type, metadataText(t.Metadata))
+	}
+	if len(sj.ScalingStrategy.PendingPodConditions) > 0 {
+		add("Pending Jobs", "a Job counts as pending until its pod has the conditions %s", strings.Join(sj.ScalingStrategy.PendingPodConditions, ", "))
+	}
+	add("Polling", "pollingInterval %s: KEDA reads the queue and creates Jobs every %s", secs(sj.PollingIntervalSeconds()), secs(sj.PollingIntervalSeconds()))
+	job := fmt.Sprintf("parallelism %d, completions %d", sj.Job.ParallelismOrDefault(), sj.Job.CompletionsOrDefault())
+	if sj.Job.ActiveDeadlineSeconds != nil {
+		job += fmt.Sprintf(", activeDeadlineSeconds %d", *sj.Job.ActiveDeadlineSeconds)
+	}
+	add("Job template", "%s", job)
+	versions := "KEDA " + version
+	if spec.ScaledJob.Version == "" {
+		versions += " (the default)"
+	}
+	add("Versions modelled", "%s", versions)
+	return append(rows, pipelineRow(spec))
 }
 
 func pct(f float64) string { return shortNumber(f*100) + "%" }
@@ -228,15 +290,36 @@ func rulesText(r *hpa.ScalingRules) string {
 	return strings.Join(parts, ", ")
 }
 
-// sampleFigures are the figures of a run as table rows.
-func figureRows(r *sim.Result) [][2]string {
-	f := check.FiguresOf(r)
-	first := "none: no scale-up after the load rose"
+// firstReaction words the time from the load's rise to the first step
+// up ("scale-up", "Jobs").
+func firstReaction(r *sim.Result, f check.Figures, what string) string {
 	switch {
 	case !r.LoadRises:
-		first = "none: the load never rises"
+		return "none: the load never rises"
 	case f.ScaledUpAfterRise:
-		first = fmt.Sprintf("%s (load rises at %s, first scale-up at %s)", check.Duration(f.TimeToFirstScaleUp), check.Duration(r.LoadRise), check.Duration(r.LoadRise+f.TimeToFirstScaleUp))
+		return fmt.Sprintf("%s (load rises at %s, first %s at %s)", check.Duration(f.TimeToFirstScaleUp), check.Duration(r.LoadRise), what, check.Duration(r.LoadRise+f.TimeToFirstScaleUp))
+	}
+	return "none: no " + what + " after the load rose"
+}
+
+// figureRows are the figures of a run as table rows.
+func figureRows(r *sim.Result) [][2]string {
+	f := check.FiguresOf(r)
+	first := firstReaction(r, f, "scale-up")
+	if j := f.Jobs; j != nil {
+		// A ScaledJob: Jobs and the messages they take, not replicas
+		// against a target (no HPA) or flaps (each completion is a step
+		// down).
+		firstJob := firstReaction(r, f, "Jobs")
+		return [][2]string{
+			{"Mean message wait", check.Duration(j.MeanMessageWait) + " from arrival until a Job's pod takes the message"},
+			{"Messages", fmt.Sprintf("%d taken by Jobs, %d still waiting at the end", j.MessagesTaken, j.MessagesWaiting)},
+			{"Jobs", fmt.Sprintf("%d created, %d succeeded, %d failed", j.JobsCreated, j.JobsSucceeded, j.JobsFailed)},
+			{"Peak unfinished Jobs", fmt.Sprint(j.PeakRunning)},
+			{"Time to first Jobs", firstJob},
+			{"Cost", wholeNumber(f.ReplicaSeconds) + " Job-seconds (unfinished Jobs over time)"},
+			{"Messages waiting", check.Duration(time.Duration(f.OverloadedSeconds*float64(time.Second))) + " with at least one message no Job has taken"},
+		}
 	}
 	above := check.Duration(f.AboveTarget) + " with a metric per ready pod above its target"
 	if f.AboveTarget > 0 {

@@ -238,6 +238,30 @@ func TestPlotShowsWhatTheReviewerChecks(t *testing.T) {
 		require.Contains(t, texts["heading"], "Not shown: offered load. The scenario has no load model; its metrics come from raw series.")
 		require.Contains(t, texts["strips/strip keda/keda-cooldown"], "cooldown")
 	})
+	t.Run("scaledjob", func(t *testing.T) {
+		r := exampleRun(t, "../examples/scaledjob-burst/scenario-eager.yaml").Result
+		root := parseSVG(t, svgOf(t, func(w io.Writer) error { return report.WritePlot(w, r, "svg") }))
+		texts := textsByGroup(root)
+		// No HPA, so no tolerance band; the bounds are KEDA's names.
+		require.Contains(t, texts["panel metric/legend"], "target 1")
+		for _, l := range texts["panel metric/legend"] {
+			require.NotContains(t, l, "tolerance")
+		}
+		require.Contains(t, texts["panel replicas/legend"], "unfinished Jobs")
+		require.Contains(t, texts["panel replicas/legend"], "maxReplicaCount 20")
+		require.Contains(t, texts["panel replicas/legend"], "Jobs created (hover: the poll)")
+		// Job completions are the Jobs panel's; the markers are KEDA's
+		// Job creations.
+		titles := eventTitles(root)
+		var want []string
+		for _, e := range r.Events {
+			if e.From != e.To && e.Source != "Job" {
+				want = append(want, fmt.Sprintf("%s  %s  %s  %s  %d -> %d  %s", ageOf(e.T), e.Source, e.Type, e.Reason, e.From, e.To, e.Message))
+			}
+		}
+		require.NotEmpty(t, want)
+		require.Equal(t, want, titles)
+	})
 }
 
 // textsByGroup lists the texts under each path of group classes ("panel

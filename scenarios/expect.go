@@ -58,6 +58,11 @@ type Expectation struct {
 	MaxAboveTarget        *time.Duration
 	MaxOverloaded         *time.Duration
 	MaxMeanMessageWait    *time.Duration
+
+	// Quantile, for a scenario of several runs (spec.runs, --runs), is
+	// the share of the runs in which the claim must hold (0 < q <= 1);
+	// nil: every run.
+	Quantile *float64
 }
 
 // expectations reads spec.expect.
@@ -112,6 +117,12 @@ func expectations(n node) []Expectation {
 				e.MaxOverloaded = v.durationp()
 			case "maxMeanMessageWait":
 				e.MaxMeanMessageWait = v.durationp()
+			case "quantile":
+				q := v.float()
+				if !(q > 0 && q <= 1) {
+					v.fail("must be in (0, 1], e.g. 0.95 for 95 %% of the runs, got %g", q)
+				}
+				e.Quantile = &q
 			}
 		})
 		if e.Name == "" {

@@ -34,6 +34,10 @@ const (
 	tDurationOrObject
 	// tDurationPair is a list of two durations, [from, to].
 	tDurationPair
+	// tStringOrObject is one of field.enum or a mapping of field.section.
+	tStringOrObject
+	// tStringMap is a mapping of strings, as metadata.annotations.
+	tStringMap
 )
 
 // field is one key of a section.
@@ -133,6 +137,23 @@ var specSection = &section{
 		{name: "expect", typ: tList, section: expectSection, doc: "Claims about the run, checked by autoscale-sim test."},
 		{name: "series", typ: tList, section: seriesSection, doc: "Raw series, written as given (open loop)."},
 		{name: "faults", typ: tList, section: faultSection},
+		{name: "phases", typ: tStringOrObject, enum: []string{"aligned", "random"}, section: phasesSection, doc: "Offsets of the scrape, poll, sync and probe schedules: aligned (all from t = 0, the best case, the default), random (drawn from the seed) or explicit."},
+		{name: "annotate", typ: tList, section: annotateSection, doc: "Annotation changes of the ScaledObject during the run, as kubectl annotate makes them."},
+		{name: "runs", typ: tInteger, min: nonNeg(), doc: "Seeded variants to run (seed, seed+1, ...); figures become median, p95 and max."},
+	},
+}
+
+var phasesSection = &section{
+	name: "phases",
+	doc:  "The offsets of the run's periodic schedules.",
+	fields: []field{
+		{name: "mode", typ: tString, enum: []string{"aligned", "random"}, doc: "random draws the offsets not given from the seed."},
+		{name: "scrape", typ: tDuration, doc: "The first scrape (Prometheus' target offset), under the scrape interval."},
+		{name: "poll", typ: tDuration, doc: "KEDA's first poll (when the ScaledObject was created), under pollingInterval."},
+		{name: "sync", typ: tDuration, doc: "The HPA's first sync (kube-controller-manager's phase), under the sync period."},
+		{name: "probePeriod", typ: tDuration, doc: "The readiness probe's periodSeconds: a pod is Ready at its first probe after its startup delay."},
+		{name: "metricsResolution", typ: tDuration, doc: "metrics-server's --metric-resolution: Resource metrics are read as of its last scrape."},
+		{name: "metricsOffset", typ: tDuration, doc: "metrics-server's first scrape, under metricsResolution."},
 	},
 }
 
@@ -399,6 +420,17 @@ var faultSection = &section{
 	},
 }
 
+var annotateSection = &section{
+	name:     "annotation",
+	doc:      "kubectl annotate at an instant: set some annotations, remove others.",
+	required: []string{"at"},
+	fields: []field{
+		{name: "at", typ: tDuration},
+		{name: "set", typ: tStringMap, doc: "Annotations to add or overwrite, e.g. autoscaling.keda.sh/paused: \"true\"."},
+		{name: "remove", typ: tList, elem: tString, doc: "Annotations to remove (kubectl annotate KEY-)."},
+	},
+}
+
 var expectSection = &section{
 	name:     "expectation",
 	required: []string{"name"},
@@ -418,6 +450,7 @@ var expectSection = &section{
 		{name: "maxAboveTarget", typ: tDuration},
 		{name: "maxOverloaded", typ: tDuration},
 		{name: "maxMeanMessageWait", typ: tDuration, doc: "ScaledJob: the mean time a message waits for a Job's pod."},
+		{name: "quantile", typ: tNumber, doc: "With several runs: the share of runs in which the claim must hold (default 1: all)."},
 	},
 }
 

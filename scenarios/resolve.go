@@ -305,6 +305,18 @@ func (rs *resolution) pickAutoscaler() bool {
 	if !rs.jobsSection() {
 		return false
 	}
+	if len(s.Annotate) > 0 && s.KEDA == nil {
+		r.annotate.fail("annotation changes during a run are modelled for a ScaledObject (its pause annotations); the autoscaler is not one")
+		return false
+	}
+	for i, c := range s.Annotate {
+		switch {
+		case c.At >= s.Duration:
+			r.annotateAt[i].fail("%s is not before the end of the run (spec.duration %s)", c.At, s.Duration)
+		case i > 0 && c.At < s.Annotate[i-1].At:
+			r.annotateAt[i].fail("%s is before spec.annotate[%d] (%s): give the changes in time order", c.At, i-1, s.Annotate[i-1].At)
+		}
+	}
 	n, what := s.AutoscalerMetrics()
 	for _, m := range r.metricIndexes {
 		if i := int(m.int32()); i >= n {

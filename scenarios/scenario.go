@@ -39,6 +39,8 @@ type Scenario struct {
 	// KubernetesVersion is spec.versions.kubernetes as written, "" when
 	// the scenario models the default release (reports name it).
 	KubernetesVersion string
+	// Runs is spec.runs: how many seeded variants to run (0 or 1: one).
+	Runs int
 	// Default is set on the scenario DefaultScenario makes for manifests
 	// given alone: it has no load, so simulated checks do not apply.
 	Default bool
@@ -334,6 +336,10 @@ type manifestRefs struct {
 	jobs     sim.JobModel
 	jobsNode *node
 	jobQueue node
+	// annotate locates spec.annotate, which only a ScaledObject accepts;
+	// annotateAt its entries' instants.
+	annotate   node
+	annotateAt []node
 }
 
 func scenarioSpec(n node, sc *Scenario) manifestRefs {
@@ -515,8 +521,19 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 					refs.metricIndexes = append(refs.metricIndexes, metric)
 				}
 			})
+		case "annotate":
+			v.items(func(i int, v node) {
+				c, at := annotation(v)
+				s.Annotate = append(s.Annotate, c)
+				refs.annotateAt = append(refs.annotateAt, at)
+			})
+			refs.annotate = v
 		case "expect":
 			sc.Expect = expectations(v)
+		case "phases":
+			s.Phases = phases(v)
+		case "runs":
+			sc.Runs = int(v.int32())
 		case "sim":
 			v.walk(simSection, func(key string, v node) {
 				switch key {

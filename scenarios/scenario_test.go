@@ -213,6 +213,7 @@ func TestLoadExamples(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add(goodScenario, goodScaledObject)
 	f.Add("apiVersion: x\n", "kind: ScaledObject\n")
+	f.Add(strings.Replace(goodScenario, "  load:", "  runs: 3\n  phases: {mode: random, sync: 5s, probePeriod: 4s}\n  load:", 1), goodScaledObject)
 	f.Add(goodScenario, "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec: {maxReplicas: 3, metrics: [{type: Pods}]}\n")
 	f.Fuzz(func(t *testing.T, scenario, manifest string) {
 		if len(scenario)+len(manifest) > 1<<14 {

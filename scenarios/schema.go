@@ -136,6 +136,10 @@ func typeSchema(t valueType, f field) *obj {
 		})
 	case tDurationOrObject:
 		return newObj().set("anyOf", []any{ref("duration"), ref(f.section.name)})
+	case tStringOrObject:
+		return newObj().set("anyOf", []any{newObj().set("type", "string").set("enum", f.enum), ref(f.section.name)})
+	case tStringMap:
+		return newObj().set("type", "object").set("additionalProperties", newObj().set("type", "string"))
 	case tDurationPair:
 		return newObj().set("type", "array").set("items", ref("duration")).set("minItems", 2).set("maxItems", 2)
 	}

@@ -123,3 +123,50 @@ func crashes(v node) []sim.Crash {
 	})
 	return out
 }
+
+// phases reads spec.phases: aligned, random, or a mapping of offsets.
+func phases(v node) sim.Phases {
+	var ph sim.Phases
+	if v.n.Kind != yaml.MappingNode {
+		switch mode := v.str(); mode {
+		case "aligned":
+		case "random":
+			ph.Random = true
+		default:
+			v.fail("unsupported value %q; allowed: aligned (every schedule from t = 0, the best case), random (offsets drawn from the seed), or a mapping {mode, scrape, poll, sync, probePeriod, metricsResolution, metricsOffset}", mode)
+		}
+		return ph
+	}
+	offset := func(v node) *time.Duration {
+		d := v.duration()
+		if d < 0 {
+			v.fail("must not be negative, got %s", d)
+		}
+		return &d
+	}
+	v.walk(phasesSection, func(key string, v node) {
+		switch key {
+		case "mode":
+			switch mode := v.str(); mode {
+			case "aligned":
+			case "random":
+				ph.Random = true
+			default:
+				v.fail("unsupported value %q; allowed: aligned, random", mode)
+			}
+		case "scrape":
+			ph.Scrape = offset(v)
+		case "poll":
+			ph.Poll = offset(v)
+		case "sync":
+			ph.Sync = offset(v)
+		case "metricsOffset":
+			ph.MetricsOffset = offset(v)
+		case "probePeriod":
+			ph.ProbePeriod = *offset(v)
+		case "metricsResolution":
+			ph.MetricsResolution = *offset(v)
+		}
+	})
+	return ph
+}

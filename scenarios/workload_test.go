@@ -126,12 +126,15 @@ func TestWorkloadErrors(t *testing.T) {
 		{"kafka unknown assignor", "  load: [{metric: q, model: kafka, serviceRate: 10, kafka: {partitions: 3, assignor: roundrobin}, step: {at: 1m, to: 5}}]\n", `spec.load[0].kafka.assignor: unsupported value "roundrobin"; allowed: range, cooperative-sticky`},
 		{"kafka block on a queue", "  load: [{metric: q, model: queue, serviceRate: 3, kafka: {partitions: 3}, step: {at: 1m, to: 5}}]\n", "spec.load[0].kafka: kafka goes with model: kafka"},
 		{"unsupported KEDA release", "  versions: {keda: \"2.13\"}\n", `scenario.yaml:7: spec.versions.keda: unsupported KEDA version "2.13": supported are 2.14.0`},
+		{"unknown phases", "  phases: best\n", `scenario.yaml:7: spec.phases: unsupported value "best"; allowed: aligned`},
+		{"unknown phases mode", "  phases: {mode: shuffled}\n", `scenario.yaml:7: spec.phases.mode: unsupported value "shuffled"; allowed: aligned, random`},
+		{"negative phase", "  phases: {sync: -1s}\n", `scenario.yaml:7: spec.phases.sync: must not be negative`},
+		{"phase typo", "  phases: {scarpe: 1s}\n", `spec.phases.scarpe: unknown field "scarpe"; did you mean scrape?`},
 		{"usage of unknown load", "  workload: {resources: {usage: {cpu: {base: 1m, load: nope}}}}\n", `spec.workload.resources.usage.cpu.load: no load produces "nope"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			scen := "apiVersion: autoscale-sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  duration: 10m\n  autoscaler: {manifests: so.yaml}\n" + tt.spec
-			_, err := Parse("scenario.yaml", []byte(scen), files(map[string]string{"so.yaml": cpuScaledObject}))
+			_, err := Parse("scenario.yaml", []byte(tenMinutes+tt.spec), files(map[string]string{"so.yaml": cpuScaledObject}))
 			require.Error(t, err)
 			require.Contains(t, err.Error(), tt.want)
 		})
@@ -173,4 +176,49 @@ func TestKafkaLoad(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, &sim.Kafka{Partitions: 6, ConsumerGroup: "g", Assignor: sim.CooperativeStickyAssignor, RebalancePause: 2 * time.Second,
 		CommitInterval: time.Second, SessionTimeout: 10 * time.Second, InitialLag: 100}, sc.Spec.Loads[0].Kafka)
+}
+
+func TestPhasesForms(t *testing.T) {
+	five, three := 5*time.Second, 3*time.Second
+	for text, want := range map[string]sim.Phases{
+		"":                    {},
+		"  phases: aligned\n": {},
+		"  phases: random\n":  {Random: true},
+		"  phases: {mode: random, sync: 5s, probePeriod: 10s, metricsResolution: 15s, metricsOffset: 3s}\n": {Random: true, Sync: &five, ProbePeriod: 10 * time.Second, MetricsResolution: 15 * time.Second, MetricsOffset: &three},
+		"  phases: {scrape: 3s, poll: 5s}\n": {Scrape: &three, Poll: &five},
+	} {
+		scen := "apiVersion: autoscale-sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  duration: 10m\n  autoscaler: {manifests: so.yaml}\n" + text + "  runs: 7\n"
+		sc, err := Parse("scenario.yaml", []byte(scen), files(map[string]string{"so.yaml": cpuScaledObject}))
+		require.NoError(t, err, text)
+		require.Equal(t, want, sc.Spec.Phases, text)
+		require.Equal(t, 7, sc.Runs)
+	}
+}
+
+func TestAnnotateErrors(t *testing.T) {
+	tests := []struct{ name, spec, want string }{
+		{"neither set nor remove", "  annotate: [{at: 1m}]\n", "scenario.yaml:7: spec.annotate[0]: set or remove must name at least one annotation"},
+		{"set and removed", "  annotate: [{at: 1m, set: {a: \"1\"}, remove: [a]}]\n", `spec.annotate[0]: annotation "a" is both set and removed`},
+		{"unquoted value", "  annotate: [{at: 1m, set: {autoscaling.keda.sh/paused-replicas: 2}}]\n", `spec.annotate[0].set.autoscaling.keda.sh/paused-replicas: must be a string, got the number 2; quote it: "2"`},
+		{"after the end", "  annotate: [{at: 10m, set: {a: \"1\"}}]\n", "scenario.yaml:7: spec.annotate[0].at: 10m0s is not before the end of the run (spec.duration 10m0s)"},
+		{"out of order", "  annotate: [{at: 5m, set: {a: \"1\"}}, {at: 2m, remove: [a]}]\n", "spec.annotate[1].at: 2m0s is before spec.annotate[0] (5m0s): give the changes in time order"},
+		{"missing at", "  annotate: [{set: {a: \"1\"}}]\n", "scenario.yaml:7: spec.annotate[0]: at must be set"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("scenario.yaml", []byte(tenMinutes+tt.spec), files(map[string]string{"so.yaml": cpuScaledObject}))
+			require.ErrorContains(t, err, tt.want)
+		})
+	}
+}
+
+// tenMinutes starts a scenario of 10m on so.yaml; a test adds spec fields.
+const tenMinutes = "apiVersion: autoscale-sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  duration: 10m\n  autoscaler: {manifests: so.yaml}\n"
+
+func TestAnnotateNeedsAScaledObject(t *testing.T) {
+	scen := "apiVersion: autoscale-sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  duration: 10m\n  autoscaler: {manifests: hpa.yaml}\n" +
+		"  annotate: [{at: 1m, set: {autoscaling.keda.sh/paused: \"true\"}}]\n"
+	cpuHPA := "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 10\n"
+	_, err := Parse("scenario.yaml", []byte(scen), files(map[string]string{"hpa.yaml": cpuHPA}))
+	require.ErrorContains(t, err, "scenario.yaml:7: spec.annotate: annotation changes during a run are modelled for a ScaledObject")
 }

@@ -33,13 +33,28 @@
 //     deleted pods leave the endpoints at once;
 //  7. trace: every TraceInterval a row of the trace is recorded.
 //
+// A tick at which only the load is due (most of them: nothing is scraped,
+// polled, synced or recorded, no pod changes) runs step 2 alone in a few
+// operations per load, without visiting the pods; the full tick runs from
+// one due instant to the next. The results are those of running every
+// step at every tick, byte for byte (stepping.go explains why, and
+// TestEventSteppingMatchesEveryTick checks it).
+//
 // Steps that fall on the same instant always run in that order, so a scale
 // decided at t sees the scrape of t, and pods it creates exist from t.
-// Every schedule starts at t = 0: the ScaledObject, its HPA and the first
-// scrape are created together, as `kubectl apply` does.
+// By default every schedule starts at t = 0: the ScaledObject, its HPA and
+// the first scrape are created together, as `kubectl apply` does, which is
+// the best case a cluster shows. Spec.Phases moves the first scrape, poll,
+// sync and metrics-server scrape, and adds the readiness probe's period,
+// given or drawn from the seed (see Phases).
+//
+// Run keeps only the samples the autoscaler's queries can reach, so memory
+// does not grow with the duration; a Simulator from New keeps them all
+// unless BoundMemory is called.
 //
 // The engine holds no global state and draws no random numbers outside
-// Spec.Seed (one PCG stream for startup delays, one for noise), so the same Spec always produces the same Result, byte for
+// Spec.Seed (one PCG stream each for startup delays, noise, phase offsets
+// and probe offsets), so the same Spec always produces the same Result, byte for
 // byte once written by the report package.
 //
 // The decisions themselves are made by the pure cores in packages hpa and

@@ -18,12 +18,54 @@ import (
 
 // Run simulates spec from t = 0 to spec.Duration and returns the trace and
 // timeline. The same Spec always gives the same Result.
+//
+// Nothing can query the run's series once Run returns, so its store keeps
+// only the samples the autoscaler's queries can still reach (see
+// BoundMemory): memory does not grow with the duration.
 func Run(ctx context.Context, spec Spec) (*Result, error) {
 	s, err := New(spec)
 	if err != nil {
 		return nil, err
 	}
-	return s.Run(ctx)
+	s.BoundMemory()
+	if err := s.finish(ctx); err != nil {
+		return nil, err
+	}
+	// Nobody else holds the simulator: hand its result over uncopied.
+	res := s.result
+	return &res, nil
+}
+
+// BoundMemory makes the store drop, from now on, the samples that no
+// query of the autoscaler can reach any more: those older than the
+// longest reach of its queries (lookback delta, ranges, subqueries and
+// offsets, promql.Engine.Reach) before the current instant. Series left
+// without samples are no longer visited by queries. The run's results
+// are unchanged; Query then answers only within that reach of Now. It
+// does nothing, and reports false, when a query's reach has no bound (an
+// @ modifier) or is not known before the run (queries that
+// prometheus-adapter renders from its rules at each request).
+func (s *Simulator) BoundMemory() bool {
+	if len(s.served) > 0 || s.registry != nil {
+		return false
+	}
+	var reach time.Duration
+	for _, q := range s.queries() {
+		if q.query == "" {
+			continue
+		}
+		r, ok, err := s.engine.Reach(q.query)
+		if err != nil || !ok {
+			return false
+		}
+		reach = max(reach, r)
+	}
+	// A query with no selector, or no query at all, still gets the
+	// lookback delta; the margin keeps the sample that sits exactly at
+	// the edge of a left-open window.
+	lookback, _, _ := s.engine.Reach("vector_selector_for_reach")
+	s.store.SetRetention(max(reach, lookback) + s.spec.Tick)
+	return true
 }
 
 // Simulator is one run in progress. Create it with New.
@@ -41,9 +83,12 @@ type Simulator struct {
 
 	loop *keda.Loop
 	// column maps a trigger index to its trace column.
-	column           map[int]int
-	paused           bool
-	hpaScalingActive bool
+	column map[int]int
+	paused bool
+	// pollFrom and syncFrom are when the KEDA scale loop and the HPA's
+	// resync started: 0, or the instant a removed pause recreated them.
+	pollFrom, syncFrom time.Duration
+	hpaScalingActive   bool
 
 	result  Result
 	metrics []float64 // last value read per Result.Metrics column
@@ -85,6 +130,28 @@ type Simulator struct {
 	conds keda.Conditions
 	// sj is the state of a ScaledJob run (nil otherwise).
 	sj *jobState
+
+	// Event-driven stepping (see stepping.go): quietOK says quiet ticks
+	// may skip the full tick, nextFull is the next tick that must run in
+	// full, everyTick forces a full tick at every tick (for tests).
+	quietOK, everyTick bool
+	nextFull           time.Duration
+	// endpoints is the number of pods in the endpoints since the last
+	// full tick; applied and pending are, per connections load, the
+	// connections placed and those wanted at the last quiet tick;
+	// deferred says a quiet tick ran since the last full one.
+	endpoints        int
+	applied, pending []int64
+	// podLoads are the indices of the loads with per-pod series.
+	podLoads []int
+	// scalingCond is scalingCondition of the last decision; fresh is
+	// kedaMetric's buffer of observations.
+	scalingCond *keda.Condition
+	fresh       []keda.TriggerObservation
+	inputs      []hpa.MetricInput
+	// phase holds the run's resolved phase offsets.
+	phase    PhaseOffsets
+	deferred bool
 }
 
 // New validates spec and prepares a run.
@@ -163,6 +230,26 @@ func New(spec Spec) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.phase = s.resolvePhases()
+	if p := s.spec.Phases.Poll; p != nil {
+		var every time.Duration
+		if s.loop != nil {
+			every = s.loop.PollingInterval()
+		} else if s.sj != nil {
+			every = s.sj.loop.PollingInterval()
+		}
+		if every > 0 && *p >= every {
+			return nil, fmt.Errorf("phases.poll %s must be shorter than the pollingInterval %s", *p, every)
+		}
+	}
+	s.result.Phases = s.phase
+	s.pollFrom, s.syncFrom = s.phase.Poll, s.phase.Sync
+	s.pods.probePeriod = s.phase.ProbePeriod
+	if s.phase.ProbePeriod > 0 && s.spec.Phases.Random {
+		probe := newRand(spec.Seed, streamProbe)
+		n := int64(s.phase.ProbePeriod / spec.Tick)
+		s.pods.probeOffset = func() time.Duration { return time.Duration(probe.Int64N(n)) * spec.Tick }
+	}
 	s.result.Tolerances = spec.Controller.TolerancesFor(s.hpaDef.Behavior)
 	if err := s.checkResources(); err != nil {
 		return nil, err
@@ -196,6 +283,8 @@ func (s *Simulator) setUpKEDA() error {
 	if err != nil {
 		return fmt.Errorf("HPA %s generated for ScaledObject %s: %w", s.hpaDef.Name, so.Name, err)
 	}
+	// The simulator keeps only the last decision.
+	s.ctrl.RecycleDecisions()
 	s.result.Autoscaler = "keda"
 	s.result.MinReplicas = so.MinReplicas()
 	s.result.MaxReplicas = so.MaxReplicas()
@@ -267,6 +356,7 @@ func (s *Simulator) setUpHPA() error {
 	if err != nil {
 		return fmt.Errorf("HorizontalPodAutoscaler %s: %w", s.hpaDef.Name, err)
 	}
+	s.ctrl.RecycleDecisions()
 	s.result.Autoscaler = "hpa"
 	s.result.MinReplicas = 1
 	if s.hpaDef.MinReplicas != nil {
@@ -312,16 +402,21 @@ func (s *Simulator) setUpHPA() error {
 
 // Run advances the clock to the end and returns the result.
 func (s *Simulator) Run(ctx context.Context) (*Result, error) {
-	if err := s.RunUntil(ctx, s.spec.Duration); err != nil {
-		return nil, err
-	}
-	if err := s.checkQueries(); err != nil {
-		return nil, err
-	}
-	if err := s.checkServed(); err != nil {
+	if err := s.finish(ctx); err != nil {
 		return nil, err
 	}
 	return s.Result(), nil
+}
+
+// finish runs to the end and checks the queries.
+func (s *Simulator) finish(ctx context.Context) error {
+	if err := s.RunUntil(ctx, s.spec.Duration); err != nil {
+		return err
+	}
+	if err := s.checkQueries(); err != nil {
+		return err
+	}
+	return s.checkServed()
 }
 
 // RunUntil runs every tick up to and including t (capped at the end of
@@ -331,15 +426,32 @@ func (s *Simulator) RunUntil(ctx context.Context, t time.Duration) error {
 	if t > s.spec.Duration {
 		t = s.spec.Duration
 	}
+	if s.pending == nil {
+		s.initStepping()
+	}
 	for ; s.next <= t; s.next += s.spec.Tick {
+		if s.next < s.nextFull {
+			s.now = s.next
+			s.quietTick(s.now)
+			continue
+		}
 		if err := ctx.Err(); err != nil {
 			return &InterruptedError{At: s.now, Duration: s.spec.Duration, Err: err}
 		}
+		s.flushLoads()
 		s.now = s.next
 		if err := s.tick(ctx); err != nil {
+			var ie *InterruptedError
+			if errors.As(err, &ie) {
+				return ie
+			}
 			return fmt.Errorf("t=%s: %w", s.now, err)
 		}
+		s.settle()
+		s.nextFull = s.dueAfter(s.now)
 	}
+	// The caller may look at the pods: place what quiet ticks deferred.
+	s.flushLoads()
 	return nil
 }
 
@@ -378,6 +490,11 @@ func (s *Simulator) tick(ctx context.Context) error {
 	now := s.now
 	// 0. Injected faults start or end.
 	s.applyFaults(now)
+	if s.loop != nil && len(s.spec.Annotate) > 0 {
+		if err := s.annotate(now); err != nil {
+			return err
+		}
+	}
 	// 1. Pods become ready, crash or disappear; Jobs' pods start, take
 	// messages and finish.
 	s.pods.advance(now)
@@ -421,7 +538,7 @@ func (s *Simulator) tick(ctx context.Context) error {
 				return err
 			}
 		}
-		if due(now, s.spec.Prometheus.ScrapeInterval) {
+		if dueAt(now, s.spec.Prometheus.ScrapeInterval, s.phase.Scrape) {
 			scrape := s.scrape
 			if len(s.spec.Prometheus.Jobs) > 0 {
 				scrape = func(now time.Duration) error { return s.scrapeQueues(s.spec.Start.Add(now)) }
@@ -434,20 +551,23 @@ func (s *Simulator) tick(ctx context.Context) error {
 			}
 		}
 	}
+	if dueAt(now, s.phase.MetricsResolution, s.phase.Metrics) {
+		s.scrapeMetricsServer(now)
+	}
 	// 4. KEDA polls its triggers.
-	if s.loop != nil && due(now, s.loop.PollingInterval()) {
+	if s.loop != nil && dueFrom(now, s.pollFrom, s.loop.PollingInterval()) {
 		if err := s.pollKEDA(ctx, now); err != nil {
 			return err
 		}
 	}
-	if s.sj != nil && due(now, s.sj.loop.PollingInterval()) {
+	if s.sj != nil && dueAt(now, s.sj.loop.PollingInterval(), s.phase.Poll) {
 		if err := s.pollJobs(ctx, now); err != nil {
 			return err
 		}
 	}
 	// 5. The HPA controller reconciles (KEDA deletes its HPA while the
 	// ScaledObject is paused; a ScaledJob has none).
-	if s.ctrl != nil && !s.paused && due(now, s.spec.Controller.SyncPeriod) {
+	if s.ctrl != nil && !s.paused && dueFrom(now, s.syncFrom, s.spec.Controller.SyncPeriod) {
 		s.syncHPA(ctx, now)
 	}
 	if s.fatal != nil {
@@ -466,15 +586,20 @@ func (s *Simulator) tick(ctx context.Context) error {
 
 func (s *Simulator) scrape(now time.Duration) error {
 	at := s.spec.Start.Add(now)
+	if s.podLoads == nil {
+		s.podLoads = []int{}
+		for li, l := range s.spec.Loads {
+			if l.perPod() {
+				s.podLoads = append(s.podLoads, li)
+			}
+		}
+	}
 	for _, p := range s.pods.pods {
 		if !p.inEndpoints() {
 			if p.scraped {
 				// Prometheus marks the series of a vanished target stale
 				// at the first scrape it misses.
-				for li, l := range s.spec.Loads {
-					if !l.perPod() {
-						continue
-					}
+				for _, li := range s.podLoads {
 					ref, err := s.podRef(p, li)
 					if err != nil {
 						return err
@@ -487,15 +612,12 @@ func (s *Simulator) scrape(now time.Duration) error {
 			}
 			continue
 		}
-		for li, l := range s.spec.Loads {
-			if !l.perPod() {
-				continue
-			}
+		for _, li := range s.podLoads {
 			ref, err := s.podRef(p, li)
 			if err != nil {
 				return err
 			}
-			if err := s.store.AppendRef(ref, at, podValue(l, p, li)); err != nil {
+			if err := s.store.AppendRef(ref, at, podValue(&s.spec.Loads[li], p, li)); err != nil {
 				return err
 			}
 		}
@@ -607,13 +729,23 @@ func (s *Simulator) workload() keda.Workload {
 	_, ready := s.pods.counts()
 	w := keda.Workload{Current: s.desired, Ready: ready, HPAScalingActive: s.hpaScalingActive}
 	if s.decided {
-		for _, c := range s.lastDecision.Conditions {
-			if c.Type == "ScalingActive" {
-				w.HPAScaling = &keda.Condition{Status: string(c.Status), Reason: c.Reason, Message: c.Message}
-			}
-		}
+		w.HPAScaling = s.scalingCond
 	}
 	return w
+}
+
+// scalingCondition is the HPA's ScalingActive condition after its last
+// sync, as KEDA reads it (nil before the first sync). Built once per
+// sync and never modified, so every poll and metrics request until the
+// next sync shares it.
+func scalingCondition(d hpa.Decision) *keda.Condition {
+	var out *keda.Condition
+	for _, c := range d.Conditions {
+		if c.Type == "ScalingActive" {
+			out = &keda.Condition{Status: string(c.Status), Reason: c.Reason, Message: c.Message}
+		}
+	}
+	return out
 }
 
 // kedaClockLag is how far KEDA's clock reads past the simulated instant of
@@ -663,6 +795,9 @@ func (s *Simulator) pollKEDA(ctx context.Context, now time.Duration) error {
 // recordConditions appends to Result.Conditions, and to the timeline, the
 // ScaledObject's conditions that changed since the last poll.
 func (s *Simulator) recordConditions(now time.Duration, c keda.Conditions) {
+	if c == s.conds {
+		return
+	}
 	prev := map[string]keda.Condition{}
 	for _, p := range s.conds.List() {
 		prev[p.Type] = p.Condition
@@ -716,7 +851,7 @@ func (s *Simulator) syncHPA(ctx context.Context, now time.Duration) {
 		SpecReplicas:   s.desired,
 		StatusReplicas: replicas,
 		Pods:           s.hpaPods(),
-		Metrics:        make([]hpa.MetricInput, len(s.hpaDef.Metrics)),
+		Metrics:        s.metricInputs(),
 	}
 	for i, m := range s.hpaDef.Metrics {
 		if s.loop != nil {
@@ -728,6 +863,7 @@ func (s *Simulator) syncHPA(ctx context.Context, now time.Duration) {
 	d := s.ctrl.Reconcile(at, in)
 	s.hpaScalingActive = conditionTrue(d.Conditions, "ScalingActive")
 	s.lastDecision, s.decided = d, true
+	s.scalingCond = scalingCondition(d)
 	for _, e := range d.Events {
 		from, to := d.CurrentReplicas, d.CurrentReplicas
 		if e.Reason == "SuccessfulRescale" {
@@ -747,6 +883,18 @@ func (s *Simulator) syncHPA(ctx context.Context, now time.Duration) {
 		s.lastWarn = map[string]string{}
 		s.desired = d.DesiredReplicas
 	}
+}
+
+// metricInputs is syncHPA's buffer of the HPA's metric inputs, one per
+// metric, cleared: Reconcile reads them and keeps none.
+func (s *Simulator) metricInputs() []hpa.MetricInput {
+	n := len(s.hpaDef.Metrics)
+	if cap(s.inputs) < n {
+		s.inputs = make([]hpa.MetricInput, n)
+	}
+	s.inputs = s.inputs[:n]
+	clear(s.inputs)
+	return s.inputs
 }
 
 // hpaPods is what the HPA controller's pod lister returns. The
@@ -774,15 +922,15 @@ func (s *Simulator) instant(ctx context.Context, metric int, query string, now t
 		return promql.Result{Type: "vector"}, nil
 	}
 	res, err := s.evaluate(ctx, query, now)
-	var le *promql.LimitError
-	if errors.As(err, &le) && s.fatal == nil {
-		// Too big a question: the run stops rather than feed the
-		// autoscaler an error a cluster would not see.
-		field := fmt.Sprintf("spec.triggers[%d].metadata.query", metric)
-		if s.loop == nil {
-			field = fmt.Sprintf("spec.metrics[%d]", metric)
+	if err != nil && s.fatal == nil {
+		if ctx.Err() != nil {
+			// The run was stopped (a deadline, a cancel) while the query
+			// ran: the engine's timeout says so, not the size of the
+			// query.
+			s.fatal = &InterruptedError{At: now, Duration: s.spec.Duration, Err: ctx.Err()}
+		} else {
+			s.checkLimit(metric, err)
 		}
-		s.fatal = &QueryLimitError{Metric: metric, Field: field, Err: le}
 	}
 	if err == nil && s.metricFaultActive(NaNResult, metric, now) {
 		// The result may be shared with the memo: change a copy.
@@ -792,6 +940,21 @@ func (s *Simulator) instant(ctx context.Context, metric int, query string, now t
 		}
 	}
 	return res, err
+}
+
+// checkLimit stops the run when a query hit one of the engine's limits:
+// too big a question, which the run refuses rather than feed the
+// autoscaler an error a cluster would not see.
+func (s *Simulator) checkLimit(metric int, err error) {
+	var le *promql.LimitError
+	if !errors.As(err, &le) {
+		return
+	}
+	field := fmt.Sprintf("spec.triggers[%d].metadata.query", metric)
+	if s.loop == nil {
+		field = fmt.Sprintf("spec.metrics[%d]", metric)
+	}
+	s.fatal = &QueryLimitError{Metric: metric, Field: field, Err: le}
 }
 
 // answer is the outcome of one query at one instant, over a store
@@ -811,7 +974,7 @@ type answer struct {
 // default 30s polling and 15s sync). Callers must not modify the
 // returned Samples.
 func (s *Simulator) evaluate(ctx context.Context, query string, now time.Duration) (promql.Result, error) {
-	n := s.store.Samples()
+	n := s.store.Appended()
 	if a, ok := s.answers[query]; ok && a.at == now && a.samples == n {
 		return a.res, a.err
 	}
@@ -848,7 +1011,12 @@ func (s *Simulator) kedaMetric(ctx context.Context, i int, m hpa.MetricSpec, now
 	if m.Type != hpa.ExternalMetricSourceType {
 		return hpa.MetricInput{Err: fmt.Errorf("%s metrics are not simulated yet", m.Type)}
 	}
-	fresh := make([]keda.TriggerObservation, len(s.spec.KEDA.Object.Triggers))
+	n := len(s.spec.KEDA.Object.Triggers)
+	if cap(s.fresh) < n {
+		s.fresh = make([]keda.TriggerObservation, n)
+	}
+	fresh := s.fresh[:n]
+	clear(fresh)
 	for _, i := range s.loop.HPATriggers(m.Name) {
 		if s.loop.HPARequeries(i) {
 			fresh[i] = s.query(ctx, i, now)
@@ -976,6 +1144,9 @@ func (s *Simulator) record(now time.Duration) {
 				}
 			}
 		}
+	}
+	if s.result.Samples == nil {
+		s.result.Samples = make([]Sample, 0, s.spec.Duration/s.spec.TraceInterval+1)
 	}
 	s.result.Samples = append(s.result.Samples, smp)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,7 +29,7 @@ func TestEvaluationModesAgree(t *testing.T) {
 	for _, p := range paths {
 		sc, err := scenarios.Load(p)
 		require.NoError(t, err)
-		specs[filepath.Base(filepath.Dir(p))] = sc.Spec
+		specs[strings.TrimPrefix(p, "../examples/")] = sc.Spec
 	}
 	day := daySpec(10, 6*time.Hour)
 	day.Loads[0].Noise = sim.Noise{Stddev: 30}

@@ -23,7 +23,7 @@ type loadState struct {
 
 // offeredAt is load li's shape at now plus its noise, never negative.
 func (s *Simulator) offeredAt(li int, now time.Duration) float64 {
-	l := s.spec.Loads[li]
+	l := &s.spec.Loads[li]
 	v := l.Shape.At(now)
 	if sd := l.Noise.Stddev + l.Noise.Relative*math.Abs(v); sd > 0 {
 		v += s.noise.NormFloat64() * sd
@@ -124,7 +124,7 @@ func (s *Simulator) applyLoads(now time.Duration) (overloaded bool) {
 }
 
 // podValue is what pod p exposes for per-pod load li.
-func podValue(l Load, p *pod, li int) float64 {
+func podValue(l *Load, p *pod, li int) float64 {
 	if l.Model == Connections {
 		return float64(p.load[li])
 	}

@@ -44,6 +44,10 @@ type pod struct {
 	runningAt time.Duration
 	// jobs is the pod's state in each scrape job (Prometheus.Jobs).
 	jobs []scrapeJobState
+	// msUsage is the usage metrics-server read at its last scrape, at
+	// msAt (see Phases.MetricsResolution).
+	msUsage map[string]int64
+	msAt    time.Duration
 }
 
 // inEndpoints reports whether the pod receives traffic and is scraped:
@@ -70,6 +74,10 @@ type podSet struct {
 	// ever holds the name of every pod created, for questions about where
 	// series came from.
 	ever map[string]bool
+	// probePeriod is the readiness probe's period (Phases.ProbePeriod)
+	// and probeOffset, when set, draws each new pod's probe offset.
+	probePeriod time.Duration
+	probeOffset func() time.Duration
 	// ordered names pods by ordinal and creates and deletes them one at
 	// a time (Workload.Ordered).
 	ordered bool
@@ -92,7 +100,7 @@ func (ps *podSet) create(now, startup time.Duration) *pod {
 		name:      name,
 		seq:       ps.nextSeq,
 		created:   now,
-		readyAt:   now + startup,
+		readyAt:   ps.readyAt(now, startup),
 		runningAt: running,
 		load:      make([]int64, ps.loads),
 		served:    make([]float64, ps.loads),
@@ -104,11 +112,24 @@ func (ps *podSet) create(now, startup time.Duration) *pod {
 		ps.ever = map[string]bool{}
 	}
 	ps.ever[name] = true
-	if startup == 0 {
+	if p.readyAt == now {
 		p.ready = true
 	}
 	ps.pods = append(ps.pods, p)
 	return p
+}
+
+// readyAt is when a pod created at now with this startup delay passes its
+// readiness probe (see Phases.ProbePeriod).
+func (ps *podSet) readyAt(now, startup time.Duration) time.Duration {
+	if ps.probePeriod <= 0 {
+		return now + startup
+	}
+	var offset time.Duration
+	if ps.probeOffset != nil {
+		offset = ps.probeOffset()
+	}
+	return probeReady(now, startup, ps.probePeriod, offset)
 }
 
 // active returns the pods that count towards replicas: not terminating.

@@ -91,16 +91,25 @@ func (s *Simulator) resourceMetric(i int, m hpa.MetricSpec, now time.Duration) h
 		if p.failed {
 			continue
 		}
-		usage := map[string]int64{}
-		for name := range s.spec.Workload.Resources.Usage {
-			usage[name] = s.usageMilli(p, name)
+		usage, stamp := map[string]int64{}, at
+		if s.phase.MetricsResolution > 0 {
+			// metrics-server answers from its last scrape of the
+			// kubelet; a pod it has not scraped yet has no metrics.
+			if p.msUsage == nil {
+				continue
+			}
+			usage, stamp = p.msUsage, s.spec.Start.Add(p.msAt)
+		} else {
+			for name := range s.spec.Workload.Resources.Usage {
+				usage[name] = s.usageMilli(p, name)
+			}
 		}
 		containers := []hpa.ContainerUsage{{Name: s.pods.container, UsageMilli: usage}}
 		for _, c := range s.pods.sidecars {
 			containers = append(containers, hpa.ContainerUsage{Name: c.Name, UsageMilli: map[string]int64{m.Name: 0}})
 		}
 		in.PodResources = append(in.PodResources, hpa.PodResourceMetric{
-			Pod: p.name, Timestamp: at, Window: metricsWindow, Containers: containers,
+			Pod: p.name, Timestamp: stamp, Window: metricsWindow, Containers: containers,
 		})
 		if p.inEndpoints() {
 			used += float64(usage[m.Name])
@@ -123,4 +132,20 @@ func (s *Simulator) resourceMetric(i int, m hpa.MetricSpec, now time.Duration) h
 		}
 	}
 	return in
+}
+
+// scrapeMetricsServer is metrics-server reading every running pod's usage
+// from the kubelets, every Phases.MetricsResolution
+// (metrics-server pkg/server/server.go: one scrape per resolution tick).
+func (s *Simulator) scrapeMetricsServer(now time.Duration) {
+	for _, p := range s.pods.pods {
+		if p.failed {
+			continue
+		}
+		usage := make(map[string]int64, len(s.spec.Workload.Resources.Usage))
+		for name := range s.spec.Workload.Resources.Usage {
+			usage[name] = s.usageMilli(p, name)
+		}
+		p.msUsage, p.msAt = usage, now
+	}
 }

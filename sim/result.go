@@ -72,6 +72,8 @@ type Result struct {
 	// Conditions are the ScaledObject's status conditions as they changed
 	// from poll to poll (Ready, Active, Fallback, Paused, HPAActive).
 	Conditions []ConditionChange
+	// Phases are the run's schedule offsets (see Spec.Phases).
+	Phases PhaseOffsets
 }
 
 // LoadInfo describes the first load of the Spec, the one Sample.Load

@@ -81,7 +81,7 @@ func (s *Simulator) scrapeJobs(now time.Duration) error {
 		if every == 0 {
 			every = s.spec.Prometheus.ScrapeInterval
 		}
-		if !due(now, every) {
+		if !dueAt(now, every, s.phase.Scrape) {
 			continue
 		}
 		for _, p := range s.pods.pods {
@@ -108,7 +108,7 @@ func (s *Simulator) scrapeJobs(now time.Duration) error {
 						continue
 					}
 					if ref := refs[k]; ref != (promql.SeriesRef{}) {
-						if err := s.store.AppendRef(ref, at, podValue(l, p, li)); err != nil {
+						if err := s.store.AppendRef(ref, at, podValue(&s.spec.Loads[li], p, li)); err != nil {
 							return err
 						}
 					}

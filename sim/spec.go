@@ -49,6 +49,9 @@ type Spec struct {
 	// Faults are injected failures of the metrics pipeline and of the
 	// controller.
 	Faults []Fault
+	// Annotate changes the ScaledObject's annotations during the run (its
+	// pause annotations), in time order; KEDA only.
+	Annotate []AnnotationChange
 
 	// Exactly one of KEDA, ScaledJob and HPA is set.
 	KEDA      *KEDA
@@ -65,6 +68,10 @@ type Spec struct {
 
 	// Limits bound the cost of the run (zero fields: DefaultLimits).
 	Limits Limits
+
+	// Phases places the scrape, poll, sync and probe schedules relative
+	// to each other (default: all from t = 0, the best case).
+	Phases Phases
 
 	// AllowEmptyQueries lists the triggers (or HPA metrics), by index as
 	// Fault.Metric, whose query may match no series during the whole run;
@@ -325,6 +332,7 @@ func (s Spec) Validate() error {
 		bad("tick must be positive")
 	}
 	errs = append(errs, s.checkLimits()...)
+	errs = append(errs, s.Phases.validate(s)...)
 	multiple := func(name string, d time.Duration) {
 		if d <= 0 {
 			bad("%s must be positive, got %s", name, d)
@@ -420,6 +428,17 @@ func (s Spec) Validate() error {
 	for i, f := range s.Faults {
 		if err := f.validate(); err != nil {
 			bad("faults[%d]: %v", i, err)
+		}
+	}
+	if len(s.Annotate) > 0 && s.KEDA == nil {
+		bad("annotate: annotation changes are modelled for a ScaledObject only")
+	}
+	for i, c := range s.Annotate {
+		if err := c.validate(s.Tick, s.Duration); err != nil {
+			bad("annotate[%d]: %v", i, err)
+		}
+		if i > 0 && c.At < s.Annotate[i-1].At {
+			bad("annotate[%d]: at (%s) is before annotate[%d] (%s): give the changes in time order", i, c.At, i-1, s.Annotate[i-1].At)
 		}
 	}
 	return errors.Join(errs...)

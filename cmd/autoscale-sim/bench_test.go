@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // diurnalSweep is the sweep of docs/benchmarks.md as a user types it:
@@ -21,6 +23,7 @@ var diurnalSweep = []string{"sweep", "../../examples/diurnal/scenario.yaml",
 //
 //	go test ./cmd/autoscale-sim -run '^$' -bench SweepCommand -benchtime 1x
 func BenchmarkSweepCommand1000(b *testing.B) {
+	defer reportCPU(b, cpuTime())
 	for b.Loop() {
 		var stdout, stderr bytes.Buffer
 		if code := run(context.Background(), diurnalSweep, &stdout, &stderr); code != exitOK {
@@ -31,4 +34,51 @@ func BenchmarkSweepCommand1000(b *testing.B) {
 		}
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/sweep")
+}
+
+// BenchmarkRunOutDiurnal is `autoscale-sim run examples/diurnal/scenario.yaml
+// --out DIR`: the run, its report, trace.csv, trace.json and both plots
+// (target: 0.1 s).
+func BenchmarkRunOutDiurnal(b *testing.B) {
+	dir := b.TempDir()
+	b.ReportAllocs()
+	defer reportCPU(b, cpuTime())
+	for b.Loop() {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{"run", "../../examples/diurnal/scenario.yaml", "--out", dir}, &stdout, &stderr); code != exitOK {
+			b.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	}
+}
+
+// BenchmarkRuns1000WebSocketRandom is `autoscale-sim run
+// examples/websocket/scenario-random.yaml`: 1,000 runs of the WebSocket
+// tutorial with random phases on every core (target: 2 s on 2 cores).
+func BenchmarkRuns1000WebSocketRandom(b *testing.B) {
+	defer reportCPU(b, cpuTime())
+	for b.Loop() {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{"run", "../../examples/websocket/scenario-random.yaml"}, &stdout, &stderr); code != exitOK {
+			b.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), "1000 runs") {
+			b.Fatal(stdout.String())
+		}
+	}
+}
+
+// cpuTime is the CPU time the process has used (user and system), which
+// other work on a shared machine stretches less than the wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the CPU time per iteration since start (cpu-s/op;
+// on 2 cores, half of it is the wall time of an idle machine at best).
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric((cpuTime()-start).Seconds()/float64(b.N), "cpu-s/op")
 }

@@ -69,7 +69,7 @@ func addGuardFlags(root *cobra.Command, g *guards) {
 	f.Int64Var(&g.limits.MaxSteps, "max-steps", sim.DefaultLimits.MaxSteps, "most ticks one run may simulate (duration / tick)")
 	f.Int32Var(&g.limits.MaxPods, "max-pods", sim.DefaultLimits.MaxPods, "most pods one run may create (initial replicas and the autoscaler's maximum)")
 	f.IntVar(&g.limits.MaxMetrics, "max-metrics", sim.DefaultLimits.MaxMetrics, "most triggers or HPA metrics, loads and raw series one run may have")
-	f.IntVar(&g.maxRuns, "max-runs", defaultMaxRuns, "most runs one sweep may make (the product of its --set lists)")
+	f.IntVar(&g.maxRuns, "max-runs", defaultMaxRuns, "most runs one sweep (the product of its --set lists) or one --runs distribution may make")
 }
 
 // check refuses bounds that would mean no bound at all.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -188,6 +189,8 @@ func newRootCommand(e *env) *cobra.Command {
 		newExplainCommand(e),
 		newSweepCommand(e),
 		newCompareCommand(e),
+		newMergeCommand(e),
+		newBacktestCommand(e),
 		newVersionCommand(e),
 	)
 	return root
@@ -206,17 +209,31 @@ func exactArgs(n int, msg string) cobra.PositionalArgs {
 // writeOutputs writes trace.csv, trace.json, plot.png and plot.svg into
 // dir, each whole or not at all.
 func writeOutputs(g *guards, dir string, res *sim.Result) error {
-	write := func(name string, f func(io.Writer) error) error {
-		return g.writeFile(filepath.Join(dir, name), f)
+	// The four files are independent: written at once, on every core, so
+	// that the PNG's rasterization and compression (most of the time) run
+	// beside the others. Each file is whole or absent, and the first
+	// error in this order is returned, as when they were written in turn.
+	writers := []struct {
+		name string
+		f    func(io.Writer) error
+	}{
+		{"trace.csv", func(w io.Writer) error { return report.WriteCSV(w, res) }},
+		{"trace.json", func(w io.Writer) error { return report.WriteJSON(w, res) }},
+		{"plot.png", func(w io.Writer) error { return report.WritePlot(w, res, "png") }},
+		{"plot.svg", func(w io.Writer) error { return report.WritePlot(w, res, "svg") }},
 	}
-	if err := write("trace.csv", func(w io.Writer) error { return report.WriteCSV(w, res) }); err != nil {
-		return err
+	errs := make([]error, len(writers))
+	var wg sync.WaitGroup
+	for i, wr := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = g.writeFile(filepath.Join(dir, wr.name), wr.f)
+		}()
 	}
-	if err := write("trace.json", func(w io.Writer) error { return report.WriteJSON(w, res) }); err != nil {
-		return err
-	}
-	for _, format := range []string{"png", "svg"} {
-		if err := write("plot."+format, func(w io.Writer) error { return report.WritePlot(w, res, format) }); err != nil {
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/autoscale-sim/autoscale-sim/check"
+	"github.com/autoscale-sim/autoscale-sim/openmetrics"
 	"github.com/autoscale-sim/autoscale-sim/output"
 	"github.com/autoscale-sim/autoscale-sim/report"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
@@ -16,9 +17,14 @@ import (
 
 type runOptions struct {
 	out, html, promURL, httpConfig string
+	openMetrics                    string
 	quiet                          bool
 	manifests                      []string
-	output                         outputFlag
+	// runs, workers and shard are --runs, --workers and --shard (see
+	// runMany), shardOut --shard-out.
+	runs, workers   int
+	shard, shardOut string
+	output          outputFlag
 }
 
 func newRunCommand(e *env) *cobra.Command {
@@ -33,6 +39,7 @@ first scale-up after the load rises, scale events and flaps.`,
 		Example: `  autoscale-sim run examples/websocket/scenario.yaml --out out/
   autoscale-sim run examples/websocket/scenario.yaml -o json
   autoscale-sim run scenario.yaml -f deploy/ --html report.html
+  autoscale-sim run examples/queue/scenario.yaml --openmetrics queue.om
   autoscale-sim run scenario.yaml --prometheus-url https://thanos:9091 --http-config http.yaml`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && len(o.manifests) > 0 {
@@ -46,8 +53,13 @@ first scale-up after the load rises, scale events and flaps.`,
 	f.StringVar(&o.out, "out", "", "directory for trace.csv, trace.json, plot.png and plot.svg (none when empty)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors (outputs are still written)")
 	f.StringVar(&o.html, "html", "", "write a self-contained HTML review of the run to this file")
+	f.StringVar(&o.openMetrics, "openmetrics", "", "write the simulated series (the workload's, and kube-state-metrics' and KEDA's for the HPA, Deployment and ScaledObject) to this file in OpenMetrics text, for promtool tsdb create-blocks-from openmetrics")
 	f.StringVar(&o.promURL, "prometheus-url", "", "Prometheus to read live replays from when the scenario names none (e.g. http://127.0.0.1:9090)")
 	f.StringVar(&o.httpConfig, "http-config", "", "HTTP client configuration of the Prometheus, in Prometheus' http_config format (bearer token, basic auth, TLS, headers)")
+	f.IntVar(&o.runs, "runs", 0, "run N seeded variants (seed, seed+1, ...) in parallel and report each figure as median, p95 and max (default: the scenario's spec.runs, else 1)")
+	f.IntVar(&o.workers, "workers", 0, "runs simulated at once with --runs (default: every core); the output does not depend on it")
+	f.StringVar(&o.shard, "shard", "", "with --runs: run only part K/N (the runs whose index is K modulo N) and write it as JSON for merge")
+	f.StringVar(&o.shardOut, "shard-out", "", "file for the --shard JSON (default: standard output)")
 	addManifestsFlag(cmd, &o.manifests, "manifests to add to the scenario's")
 	addOutputFlag(cmd, &o.output)
 	return cmd
@@ -70,6 +82,16 @@ func (o *runOptions) run(e *env, file string) error {
 		return err
 	}
 	e.guards.protect(sc, inputs...)
+	n := o.runs
+	if n == 0 {
+		n = sc.Runs
+	}
+	if n < 0 {
+		return usageError{fmt.Sprintf("--runs %d: want at least 1", n)}
+	}
+	if n > 1 || o.shard != "" {
+		return o.runMany(e, sc, max(n, 1))
+	}
 	run, err := check.RunScenario(e.ctx, sc)
 	if err != nil {
 		return err
@@ -92,6 +114,18 @@ func (o *runOptions) run(e *env, file string) error {
 		}
 		if text {
 			fmt.Fprintf(e.stdout, "wrote %s\n", o.html)
+		}
+	}
+	if o.openMetrics != "" {
+		x, err := openmetrics.Simulate(e.ctx, sc.Spec)
+		if err != nil {
+			return sc.LocateError(err)
+		}
+		if err := e.guards.writeFile(o.openMetrics, x.Write); err != nil {
+			return err
+		}
+		if text {
+			fmt.Fprintf(e.stdout, "wrote %s\n", o.openMetrics)
 		}
 	}
 	if o.out != "" {

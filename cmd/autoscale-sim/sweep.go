@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -34,14 +35,18 @@ type variant struct {
 	keep bool
 	run  *check.Run
 	Err  error
+	// values are the axis values of a variant read from a shard.
+	values []string
 }
 
 type sweepOptions struct {
 	sets                                       []string
 	csv, plot, heatmap, figure, html, scenario string
 	parallel                                   int
-	output                                     outputFlag
-	guards                                     *guards
+	// shard and shardOut are --shard K/N and --shard-out.
+	shard, shardOut string
+	output          outputFlag
+	guards          *guards
 }
 
 func newSweepCommand(e *env) *cobra.Command {
@@ -74,8 +79,86 @@ drawn on stderr when it is a terminal.`,
 	f.StringVar(&o.figure, "figure", "cost", "the figure of --heatmap: "+strings.Join(report.HeatmapFigures(), ", "))
 	f.StringVar(&o.html, "html", "", "write a self-contained HTML review of the sweep to this file")
 	f.IntVar(&o.parallel, "parallel", runtime.NumCPU(), "runs at once")
+	f.StringVar(&o.shard, "shard", "", "run only part K/N of the combinations (those whose index is K modulo N) and write it as JSON for merge")
+	f.StringVar(&o.shardOut, "shard-out", "", "file for the --shard JSON (default: standard output)")
 	addOutputFlag(cmd, &o.output)
 	return cmd
+}
+
+// sweepShardKind marks the JSON of sweep --shard.
+const sweepShardKind = "SweepShard"
+
+// sweepShard is part of a sweep: the figures and replica changes of its
+// combinations, and what merge needs to write the whole sweep's outputs.
+type sweepShard struct {
+	Kind     string         `json:"kind"`
+	Scenario string         `json:"scenario"`
+	Headers  []string       `json:"headers"`
+	Names    []string       `json:"names"`
+	Axes     []report.Axis  `json:"axes"`
+	Total    int            `json:"total"`
+	Shard    check.Shard    `json:"shard"`
+	Variants []shardVariant `json:"variants"`
+}
+
+type shardVariant struct {
+	Index   int            `json:"index"`
+	Values  []string       `json:"values"`
+	Variant report.Variant `json:"variant"`
+}
+
+// mergeSweep writes the outputs of the whole sweep from its shards.
+func mergeSweep(ctx context.Context, o *sweepOptions, stdout io.Writer, shards []sweepShard) error {
+	first := shards[0]
+	n, axes := 0, len(first.Axes)
+	if len(first.Headers) != axes || len(first.Names) != axes || axes == 0 {
+		return invalidError{fmt.Sprintf("shard 0 (%d/%d): its axes, headers and names do not match", first.Shard.K, first.Shard.N)}
+	}
+	for si, sh := range shards {
+		n += len(sh.Variants)
+		for _, v := range sh.Variants {
+			if len(v.Values) != axes || len(v.Variant.Settings) != axes {
+				return invalidError{fmt.Sprintf("shard %d (%d/%d): combination %d has %d values for %d axes", si, sh.Shard.K, sh.Shard.N, v.Index, len(v.Values), axes)}
+			}
+			for i, st := range v.Variant.Settings {
+				if st.Value != v.Values[i] || !slices.Contains(first.Axes[i].Values, st.Value) {
+					return invalidError{fmt.Sprintf("shard %d (%d/%d): combination %d: %s=%s is not a value of the sweep's axis", si, sh.Shard.K, sh.Shard.N, v.Index, st.Name, st.Value)}
+				}
+			}
+		}
+	}
+	switch {
+	case n > first.Total:
+		return invalidError{fmt.Sprintf("the shards hold %d combinations of a sweep of %d: not the shards of one sweep", n, first.Total)}
+	case n < first.Total:
+		return invalidError{fmt.Sprintf("the shards hold %d of the %d combinations: some combination is in no shard; give every shard of the sweep", n, first.Total)}
+	}
+	vs := make([]*variant, first.Total)
+	for si, sh := range shards {
+		if sh.Scenario != first.Scenario || sh.Total != first.Total || !slices.Equal(sh.Headers, first.Headers) {
+			return fmt.Errorf("shard %d (%d/%d) is not of the same sweep as shard 0 (%s, %d combinations)", si, sh.Shard.K, sh.Shard.N, first.Scenario, first.Total)
+		}
+		for _, v := range sh.Variants {
+			if v.Index < 0 || v.Index >= first.Total || vs[v.Index] != nil {
+				return fmt.Errorf("shard %d (%d/%d): combination %d is out of range or given twice", si, sh.Shard.K, sh.Shard.N, v.Index)
+			}
+			vs[v.Index] = &variant{Variant: v.Variant, File: first.Scenario, values: v.Values}
+		}
+	}
+	for i, v := range vs {
+		if v == nil {
+			return fmt.Errorf("combination %d of %d is in no shard: give every shard of the sweep", i, first.Total)
+		}
+	}
+	if o.html != "" {
+		return usageError{"merge writes no --html (it needs the scenario's own run); run sweep --html on one machine"}
+	}
+	o.scenario = first.Scenario
+	out := stdout
+	if !o.output.text() {
+		stdout = io.Discard
+	}
+	return writeSweep(ctx, o, stdout, out, first.Headers, first.Names, first.Axes, vs)
 }
 
 // sweepCommand runs every combination of the --set axes in parallel and
@@ -137,12 +220,58 @@ func sweepCommand(ctx context.Context, o *sweepOptions, stdout, stderr io.Writer
 		}
 		vs = append(vs, &variant{Variant: report.Variant{Label: strings.Join(parts, " "), Settings: settings}, File: files[0], Overrides: combo})
 	}
+	raxes := make([]report.Axis, len(axes))
+	for i, a := range axes {
+		raxes[i] = report.Axis{Name: names[i]}
+		for _, o := range a {
+			raxes[i].Values = append(raxes[i].Values, o.Value)
+		}
+	}
+	if o.shard != "" {
+		shard, err := check.ParseShard(o.shard)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		if *htmlFile != "" || *csvFile != "" || *plotFile != "" || *heatmapFile != "" {
+			return usageError{"--shard writes a shard for merge; give --csv, --plot, --heatmap to merge"}
+		}
+		var part []*variant
+		for i, v := range vs {
+			if shard.Has(i) {
+				part = append(part, v)
+			}
+		}
+		runVariants(ctx, o.guards, part, *parallel, progressTo(stderr))
+		doc := sweepShard{Kind: sweepShardKind, Scenario: o.scenario, Headers: headers, Names: names, Axes: raxes, Total: len(vs), Shard: shard}
+		for i, v := range vs {
+			if !shard.Has(i) {
+				continue
+			}
+			if v.Err != nil {
+				return fmt.Errorf("%s: %w", v.Label, v.Err)
+			}
+			doc.Variants = append(doc.Variants, shardVariant{Index: i, Values: axisValues(v), Variant: v.Variant})
+		}
+		write := func(w io.Writer) error { return json.NewEncoder(w).Encode(doc) }
+		if o.shardOut == "" || o.shardOut == "-" {
+			return write(out)
+		}
+		return o.guards.writeFile(o.shardOut, write)
+	}
 	runVariants(ctx, o.guards, vs, *parallel, progressTo(stderr))
 	for _, v := range vs {
 		if v.Err != nil {
 			return fmt.Errorf("%s: %w", v.Label, v.Err)
 		}
 	}
+	return writeSweep(ctx, o, stdout, out, headers, names, raxes, vs)
+}
+
+// writeSweep prints and writes the outputs of a finished sweep (or of
+// merged shards, which have no --html).
+func writeSweep(ctx context.Context, o *sweepOptions, stdout, out io.Writer, headers, names []string, raxes []report.Axis, vs []*variant) error {
+	files := []string{o.scenario}
+	csvFile, plotFile, heatmapFile, figure, htmlFile := &o.csv, &o.plot, &o.heatmap, &o.figure, &o.html
 	if err := writeSummary(stdout, names, vs); err != nil {
 		return err
 	}
@@ -153,13 +282,6 @@ func sweepCommand(ctx context.Context, o *sweepOptions, stdout, stderr io.Writer
 		fmt.Fprintf(stdout, "wrote %s\n", *csvFile)
 	}
 	title := "Sweep of " + files[0]
-	raxes := make([]report.Axis, len(axes))
-	for i, a := range axes {
-		raxes[i] = report.Axis{Name: names[i]}
-		for _, o := range a {
-			raxes[i].Values = append(raxes[i].Values, o.Value)
-		}
-	}
 	rvs := reportVariants(vs)
 	if *plotFile != "" {
 		if err := savePlot(o.guards, *plotFile, func(w io.Writer, format string) error {
@@ -333,6 +455,9 @@ func summaryCells(v *variant) []string {
 }
 
 func axisValues(v *variant) []string {
+	if v.Overrides == nil && v.values != nil {
+		return v.values
+	}
 	out := make([]string, len(v.Overrides))
 	for i, o := range v.Overrides {
 		out[i] = o.Value

@@ -85,6 +85,12 @@ func (o *testOptions) runTests(e *env, args []string) error {
 			sc, err = scenarios.LoadWith(arg.file, e.guards.options(scenarios.Options{Manifests: inputs, Context: e.ctx}))
 			e.guards.protect(sc, inputs...)
 		}
+		var verdicts []check.Verdict
+		if err == nil && sc.Runs > 1 {
+			// spec.runs: each claim is judged over the runs, in the
+			// share its quantile asks for.
+			verdicts, err = runVerdicts(e, sc)
+		}
 		if err == nil {
 			run, err = check.RunScenario(e.ctx, sc)
 		}
@@ -109,7 +115,11 @@ func (o *testOptions) runTests(e *env, args []string) error {
 			total++
 			tc := junitCase{Name: ex.Name, Classname: sc.File}
 			r := output.Expectation{Name: ex.Name, File: ex.File, Line: ex.Line, Status: output.Passed}
-			if err := a.Check(run.Result); err != nil {
+			err := a.Check(run.Result)
+			if verdicts != nil {
+				err = verdicts[i].Err()
+			}
+			if err != nil {
 				failed++
 				tf.Status, r.Status, r.Message = output.Failed, output.Failed, err.Error()
 				say("  FAIL  %s\n", ex.Name)
@@ -205,4 +215,18 @@ func writeJUnit(w io.Writer, s junitSuites) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// runVerdicts runs a scenario's spec.runs seeded variants and judges its
+// expect: entries over them.
+func runVerdicts(e *env, sc *scenarios.Scenario) ([]check.Verdict, error) {
+	if err := e.guards.checkRuns(sc, sc.Runs); err != nil {
+		return nil, err
+	}
+	as, qs := assertionsOf(sc)
+	d, err := check.RunMany(e.ctx, sc.Spec, sc.Runs, 0, as, qs, check.Shard{})
+	if err != nil {
+		return nil, sc.LocateError(err)
+	}
+	return d.Verdicts(), nil
 }

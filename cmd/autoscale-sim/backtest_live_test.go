@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/autoscale-sim/autoscale-sim/openmetrics"
+	"github.com/autoscale-sim/autoscale-sim/replay"
+	"github.com/autoscale-sim/autoscale-sim/scenarios"
+)
+
+const backtestScenario = "../../examples/backtest/scenario.yaml"
+
+// backfill loads an OpenMetrics file into a fresh real Prometheus with
+// promtool (.ci/prometheus.sh backfill) and returns its URL; the
+// instance is stopped at the end of the test.
+func backfill(t *testing.T, file string) string {
+	t.Helper()
+	t0 := time.Now()
+	cmd := exec.Command("bash", "../../.ci/prometheus.sh", "backfill", file)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, stderr.String())
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	f := strings.Fields(lines[len(lines)-1])
+	require.Len(t, f, 2, string(out))
+	pid, err := strconv.Atoi(f[1])
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		// A later backfill has stopped it already when the pid is no
+		// longer a prometheus.
+		if comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); err == nil && strings.TrimSpace(string(comm)) == "prometheus" {
+			_ = syscall.Kill(pid, syscall.SIGTERM)
+		}
+	})
+	t.Logf("promtool create-blocks-from openmetrics and Prometheus start: %s", time.Since(t0).Round(time.Millisecond))
+	return f[0]
+}
+
+type backtestDoc struct {
+	Syncs, Agreeing, Missing int
+	Agreement, LagSeconds    float64
+	MeanAbsoluteError        float64
+	ReplicaSecondsError      float64
+	Inputs                   []struct{ Source string }
+	Disagreements            []struct {
+		At        string
+		Recorded  *int32
+		Simulated int32
+	}
+}
+
+func runBacktest(t *testing.T, args ...string) backtestDoc {
+	t.Helper()
+	t0 := time.Now()
+	code, stdout, stderr := runCLI(t, append([]string{"backtest", backtestScenario, "-o", "json"}, args...)...)
+	require.Equal(t, exitOK, code, stderr)
+	var doc backtestDoc
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc), stdout)
+	t.Logf("backtest %s: %s", strings.Join(args, " "), time.Since(t0).Round(time.Millisecond))
+	return doc
+}
+
+// TestLiveRoundTrip is the test of backtest: a simulation exported with
+// run --openmetrics and backfilled into a real Prometheus reads back as it
+// was written through the HTTP API, and a backtest of the same scenario
+// against it agrees at every sync with zero lag; with a manual scale and a
+// lost scrape written into the recording, it finds exactly those.
+func TestLiveRoundTrip(t *testing.T) {
+	if os.Getenv("AUTOSCALE_SIM_PROMETHEUS_URL") == "" {
+		t.Skip("no live Prometheus: run `eval \"$(bash .ci/prometheus.sh | tail -1)\"` first (CI does)")
+	}
+	dir := t.TempDir()
+	om := filepath.Join(dir, "run.om")
+	code, _, stderr := runCLI(t, "run", backtestScenario, "--openmetrics", om, "-q")
+	require.Equal(t, exitOK, code, stderr)
+	url := backfill(t, om)
+
+	// What Prometheus answers is what the export holds, sample for sample.
+	sc, err := scenarios.Load(backtestScenario)
+	require.NoError(t, err)
+	x, err := openmetrics.Simulate(context.Background(), sc.Spec)
+	require.NoError(t, err)
+	start := sc.Spec.Start
+	end := start.Add(sc.Spec.Duration)
+	c := &replay.Client{BaseURL: url}
+	got, err := c.Query(context.Background(), `{namespace="demo"}[30m]`, end)
+	require.NoError(t, err)
+	byKey := map[string]replay.Series{}
+	for _, s := range got {
+		byKey[s.String()] = s
+	}
+	require.Len(t, byKey, len(x.Series))
+	checked := 0
+	for _, s := range x.Series {
+		rs, ok := byKey[replay.Series{Labels: s.Labels}.String()]
+		require.True(t, ok, "%s not answered", s.Labels)
+		require.Len(t, rs.Points, len(s.T), "%s", s.Labels)
+		for i := range s.T {
+			require.Equal(t, s.T[i], rs.Points[i].T.UnixMilli(), "%s", s.Labels)
+			require.Equal(t, s.V[i], rs.Points[i].V, "%s at %d", s.Labels, s.T[i])
+			checked++
+		}
+	}
+	t.Logf("%d series, %d samples read back as exported", len(x.Series), checked)
+
+	window := []string{"--prometheus-url", url, "--from", start.Format(time.RFC3339), "--to", end.Format(time.RFC3339)}
+	for _, input := range []string{"query", "keda"} {
+		doc := runBacktest(t, append(window, "--input", input, "--min-agreement", "1")...)
+		require.Equal(t, 101, doc.Syncs)
+		require.Equal(t, 1.0, doc.Agreement, "%+v", doc.Disagreements)
+		require.Empty(t, doc.Disagreements)
+		require.Zero(t, doc.LagSeconds)
+		require.Zero(t, doc.MeanAbsoluteError)
+		require.Zero(t, doc.ReplicaSecondsError)
+		require.Equal(t, input, doc.Inputs[0].Source)
+	}
+
+	// What was read can be saved and backtested offline, to the same
+	// report.
+	saved := filepath.Join(dir, "saved.json")
+	code, online, stderr := runCLI(t, append([]string{"backtest", backtestScenario, "-o", "json", "--save-recording", saved}, window...)...)
+	require.Equal(t, exitOK, code, stderr)
+	code, offline, stderr := runCLI(t, "backtest", backtestScenario, "-o", "json", "--recorded", saved, "--from", window[3], "--to", window[5])
+	require.Equal(t, exitOK, code, stderr)
+	require.JSONEq(t, online, offline)
+
+	// The cluster differs: a manual scale to 4 shows in the HPA's status
+	// at 12:20:00 and 12:20:15, and the scrape of 12:06:00 is lost.
+	b, err := os.ReadFile(om)
+	require.NoError(t, err)
+	desired := regexp.MustCompile(`^(kube_horizontalpodautoscaler_status_desired_replicas\{[^}]*\}) (\S+) (\d+)$`)
+	lost, m1, m2 := start.Add(6*time.Minute).Unix(), start.Add(20*time.Minute).Unix(), start.Add(20*time.Minute+15*time.Second).Unix()
+	var edited []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if m := desired.FindStringSubmatch(line); m != nil {
+			switch ts, _ := strconv.ParseInt(m[3], 10, 64); ts {
+			case lost:
+				continue
+			case m1, m2:
+				line = fmt.Sprintf("%s 4 %s", m[1], m[3])
+			}
+		}
+		edited = append(edited, line)
+	}
+	cluster := filepath.Join(dir, "cluster.om")
+	require.NoError(t, os.WriteFile(cluster, []byte(strings.Join(edited, "\n")), 0o644))
+	url = backfill(t, cluster)
+	window[1] = url
+	doc := runBacktest(t, window...)
+	require.Equal(t, 101, doc.Syncs)
+	require.Equal(t, 98, doc.Agreeing)
+	require.Equal(t, 1, doc.Missing)
+	require.Len(t, doc.Disagreements, 3)
+	at := func(u int64) string { return time.Unix(u, 0).UTC().Format(time.RFC3339) }
+	require.Equal(t, at(lost), doc.Disagreements[0].At)
+	require.Nil(t, doc.Disagreements[0].Recorded)
+	for i, ts := range []int64{m1, m2} {
+		d := doc.Disagreements[1+i]
+		require.Equal(t, at(ts), d.At)
+		require.Equal(t, int32(4), *d.Recorded)
+		require.Equal(t, int32(1), d.Simulated)
+	}
+	require.Zero(t, doc.LagSeconds)
+}
+
+// TestLiveBacktestHTTPConfig: backtest sends its requests through
+// --http-config, as run does: the TLS instance of .ci/prometheus.sh (basic
+// auth, a private CA) answers with it (and holds no kube-state-metrics
+// series, which the backtest then says), refuses without it.
+func TestLiveBacktestHTTPConfig(t *testing.T) {
+	url, tlsDir := os.Getenv("AUTOSCALE_SIM_PROMETHEUS_TLS_URL"), os.Getenv("AUTOSCALE_SIM_PROMETHEUS_TLS_DIR")
+	if url == "" || tlsDir == "" {
+		t.Skip("no TLS Prometheus: .ci/prometheus.sh starts one")
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "http.yaml")
+	copyFile(t, "../../testdata/http-config/basic-auth-tls.yaml", cfg)
+	for _, f := range []string{"ca.crt", "username", "password"} {
+		copyFile(t, filepath.Join(tlsDir, f), filepath.Join(dir, f))
+	}
+	args := []string{"backtest", backtestScenario, "--prometheus-url", url, "--from", "2026-11-30T12:00:00Z", "--to", "2026-11-30T12:25:00Z"}
+	code, _, stderr := runCLI(t, append(args, "--http-config", cfg)...)
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "the recording has no replica count at or before --from 2026-11-30T12:00:00Z")
+	code, _, stderr = runCLI(t, args...)
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "certificate")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "password"), []byte("wrong"), 0o600))
+	code, _, stderr = runCLI(t, append(args, "--http-config", cfg)...)
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "401")
+}
+
+// TestLiveRoundTripFailedReads: Prometheus down for five minutes
+// (examples/fallback) shows in the export as KEDA's error counter, which
+// the backtest replays as failed reads: fallback and all, it agrees at
+// every sync.
+func TestLiveRoundTripFailedReads(t *testing.T) {
+	if os.Getenv("AUTOSCALE_SIM_PROMETHEUS_URL") == "" {
+		t.Skip("no live Prometheus: run `eval \"$(bash .ci/prometheus.sh | tail -1)\"` first (CI does)")
+	}
+	const file = "../../examples/fallback/scenario.yaml"
+	om := filepath.Join(t.TempDir(), "run.om")
+	code, _, stderr := runCLI(t, "run", file, "--openmetrics", om, "-q")
+	require.Equal(t, exitOK, code, stderr)
+	url := backfill(t, om)
+	for _, input := range []string{"query", "keda"} {
+		code, stdout, stderr := runCLI(t, "backtest", file, "-o", "json", "--prometheus-url", url, "--from", "0", "--to", "1500", "--input", input)
+		require.Equal(t, exitOK, code, stderr)
+		var doc struct {
+			Agreement float64
+			Inputs    []struct{ FailedSeconds float64 }
+		}
+		require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+		require.Equal(t, 1.0, doc.Agreement, input)
+		require.Equal(t, 300.0, doc.Inputs[0].FailedSeconds, input)
+	}
+}
