@@ -23,6 +23,9 @@ import (
 // its indices only; Merge puts the shards back together.
 type Distribution struct {
 	Name string `json:"name"`
+	// File is the scenario file the runs came from, as its caller names
+	// it (RunMany leaves it empty).
+	File string `json:"file,omitempty"`
 	// Runs is the number of runs of the whole distribution, Shard which
 	// part of them this holds.
 	Runs  int   `json:"runs"`
@@ -187,10 +190,10 @@ func Merge(shards ...*Distribution) (*Distribution, error) {
 	if total < first.Runs {
 		return nil, fmt.Errorf("the shards hold %d of the %d runs: some run is in no shard; give every shard of the distribution", total, first.Runs)
 	}
-	out := &Distribution{Name: first.Name, Runs: first.Runs, Shard: Shard{0, 1}, Duration: first.Duration, Assertions: first.Assertions}
+	out := &Distribution{Name: first.Name, File: first.File, Runs: first.Runs, Shard: Shard{0, 1}, Duration: first.Duration, Assertions: first.Assertions}
 	seen := make([]bool, first.Runs)
 	for si, sh := range shards {
-		if sh.Name != first.Name || sh.Runs != first.Runs || sh.Duration != first.Duration || !slices.Equal(sh.Assertions, first.Assertions) {
+		if sh.Name != first.Name || sh.File != first.File || sh.Runs != first.Runs || sh.Duration != first.Duration || !slices.Equal(sh.Assertions, first.Assertions) {
 			return nil, fmt.Errorf("shard %d (%d/%d) is not of the same distribution as shard 0 (%q, %d runs)", si, sh.Shard.K, sh.Shard.N, first.Name, first.Runs)
 		}
 		for _, r := range sh.Records {

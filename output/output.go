@@ -27,6 +27,7 @@ const (
 	KindComparison  = "Comparison"
 	KindVersion     = "Version"
 	KindBacktest    = "BacktestResult"
+	KindRuns        = "RunsResult"
 )
 
 // TypeMeta names a document's version and kind.

@@ -34,6 +34,8 @@ func TestOutputDocuments(t *testing.T) {
 		{"SweepResult", []string{"sweep", exampleScenario, "--set", "spec.cooldownPeriod=30,300", "--set", "spec.workload.podStartup=10s,1m"}, exitOK},
 		{"Comparison", []string{"compare", exampleScenario, "../../examples/prometheus-adapter-websocket/scenario.yaml"}, exitOK},
 		{"Version", []string{"version"}, exitOK},
+		{"RunsResult", []string{"run", "../../examples/websocket/scenario-random.yaml", "--runs", "12"}, exitOK},
+		{"RunsResult", []string{"run", "../../testdata/expect/websocket-failing.yaml", "--runs", "3"}, exitFailed},
 		{"BacktestResult", []string{"backtest", "../../examples/backtest/scenario.yaml", "--recorded", "../../examples/backtest/trigger.json", "--recorded", "../../examples/backtest/kube-state-metrics.json", "--min-agreement", "0.99"}, exitFailed},
 	}
 	for _, tc := range tests {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/autoscale-sim/autoscale-sim/check"
 	"github.com/autoscale-sim/autoscale-sim/internal/safeio"
+	"github.com/autoscale-sim/autoscale-sim/output"
 	"github.com/autoscale-sim/autoscale-sim/report"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
 )
@@ -24,8 +24,8 @@ import (
 // entry judged over the runs. With --shard K/N it runs only its part and
 // writes it as JSON for `merge`.
 func (o *runOptions) runMany(e *env, sc *scenarios.Scenario, n int) error {
-	if !o.output.text() {
-		return usageError{"--runs prints text (and writes --out); -o json is for a single run; --shard writes a mergeable JSON shard"}
+	if !o.output.text() && o.shard != "" {
+		return usageError{"--shard writes a mergeable JSON shard; -o json is for the whole distribution (run without --shard, or merge the shards)"}
 	}
 	var shard check.Shard
 	if o.shard != "" {
@@ -42,6 +42,7 @@ func (o *runOptions) runMany(e *env, sc *scenarios.Scenario, n int) error {
 	if err != nil {
 		return sc.LocateError(err)
 	}
+	d.File = sc.File
 	if o.shard != "" {
 		write := func(w io.Writer) error {
 			enc := json.NewEncoder(w)
@@ -52,28 +53,38 @@ func (o *runOptions) runMany(e *env, sc *scenarios.Scenario, n int) error {
 		}
 		return e.guards.writeFile(o.shardOut, write)
 	}
-	return writeDistribution(e, d, o.out, o.quiet)
+	return writeDistribution(e, d, o.output.format, o.out, o.quiet)
 }
 
 // writeDistribution prints a distribution (a run of --runs, or merged
-// shards) and writes its band under out.
-func writeDistribution(e *env, d *check.Distribution, out string, quiet bool) error {
-	if !quiet {
+// shards) as text or as a RunsResult document, and writes its band under
+// out.
+func writeDistribution(e *env, d *check.Distribution, format, out string, quiet bool) error {
+	switch {
+	case format != "text":
+		if err := output.Write(e.stdout, format, output.RunsResultOf(d)); err != nil {
+			return err
+		}
+		quiet = true // the document is the whole of stdout
+	case !quiet:
 		if err := d.WriteText(e.stdout); err != nil {
 			return err
 		}
 	}
 	if out != "" {
 		band := d.Band(bandStep(d.Duration))
-		files := []string{filepath.Join(out, "band.csv"), filepath.Join(out, "band.svg")}
+		files := []string{filepath.Join(out, "band.csv"), filepath.Join(out, "band.png"), filepath.Join(out, "band.svg")}
 		if err := e.guards.writeFile(files[0], func(w io.Writer) error { return writeBandCSV(w, band) }); err != nil {
 			return err
 		}
-		if err := e.guards.writeFile(files[1], func(w io.Writer) error { return writeBandSVG(w, d, band) }); err != nil {
-			return err
+		for _, f := range files[1:] {
+			format := strings.TrimPrefix(filepath.Ext(f), ".")
+			if err := e.guards.writeFile(f, func(w io.Writer) error { return report.WriteBand(w, format, d, band) }); err != nil {
+				return err
+			}
 		}
 		if !quiet {
-			fmt.Fprintf(e.stdout, "wrote %s, %s\n", files[0], files[1])
+			fmt.Fprintf(e.stdout, "wrote %s\n", strings.Join(files, ", "))
 		}
 	}
 	if d.Failing() {
@@ -98,74 +109,6 @@ func writeBandCSV(w io.Writer, b check.Band) error {
 		}
 	}
 	return nil
-}
-
-// writeBandSVG draws spec.replicas over the runs: the median as a step
-// line over a light min-max band and a darker p5-p95 band.
-func writeBandSVG(w io.Writer, d *check.Distribution, b check.Band) error {
-	const width, height, left, right, top, bottom = 800.0, 300.0, 50.0, 20.0, 30.0, 40.0
-	top5 := 1.0
-	for _, v := range b.Max {
-		top5 = math.Max(top5, v)
-	}
-	end := math.Max(d.Duration.Seconds(), 1)
-	px := func(t time.Duration) float64 { return left + (width-left-right)*t.Seconds()/end }
-	py := func(v float64) float64 { return height - bottom - (height-top-bottom)*v/top5 }
-	area := func(lo, hi []float64) string {
-		s := ""
-		for i := range b.T {
-			s += fmt.Sprintf("%.1f,%.1f ", px(b.T[i]), py(hi[i]))
-		}
-		for i := len(b.T) - 1; i >= 0; i-- {
-			s += fmt.Sprintf("%.1f,%.1f ", px(b.T[i]), py(lo[i]))
-		}
-		return s
-	}
-	steps := ""
-	for i := range b.T {
-		if i > 0 {
-			steps += fmt.Sprintf("%.1f,%.1f ", px(b.T[i]), py(b.Median[i-1]))
-		}
-		steps += fmt.Sprintf("%.1f,%.1f ", px(b.T[i]), py(b.Median[i]))
-	}
-	_, err := fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" width="%g" height="%g" viewBox="0 0 %g %g">
-<rect width="100%%" height="100%%" fill="white"/>
-<text x="%g" y="18" font-family="sans-serif" font-size="13">%s: spec.replicas over %d runs (median, p5-p95, min-max)</text>
-<polygon points="%s" fill="#1f77b4" fill-opacity="0.15"/>
-<polygon points="%s" fill="#1f77b4" fill-opacity="0.35"/>
-<polyline points="%s" fill="none" stroke="#1f77b4" stroke-width="2"/>
-<line x1="%g" y1="%g" x2="%g" y2="%g" stroke="black"/>
-<line x1="%g" y1="%g" x2="%g" y2="%g" stroke="black"/>
-<text x="%g" y="%g" font-family="sans-serif" font-size="11" text-anchor="end">%g</text>
-<text x="%g" y="%g" font-family="sans-serif" font-size="11" text-anchor="end">%s</text>
-</svg>
-`, width, height, width, height, left, xmlEscape(d.Name), len(d.Records),
-		area(b.Min, b.Max), area(b.P5, b.P95), steps,
-		left, height-bottom, width-right, height-bottom, left, top, left, height-bottom,
-		left-4, py(top5)+4, top5, width-right, height-bottom+16, check.Duration(d.Duration))
-	return err
-}
-
-func xmlEscape(s string) string {
-	var b []byte
-	for _, r := range s {
-		switch r {
-		case '<':
-			b = append(b, "&lt;"...)
-		case '>':
-			b = append(b, "&gt;"...)
-		case '&':
-			b = append(b, "&amp;"...)
-		case '"':
-			b = append(b, "&quot;"...)
-		default:
-			if r < 0x20 {
-				continue
-			}
-			b = append(b, string(r)...)
-		}
-	}
-	return string(b)
 }
 
 type mergeOptions struct {
@@ -235,14 +178,14 @@ any order.`,
 				}
 				return mergeSweep(e.ctx, &o.sweep, e.stdout, sweeps)
 			}
-			if !o.sweep.output.text() {
-				return usageError{"the shards of run --runs merge to text (and --out)"}
+			if err := o.sweep.output.check(); err != nil {
+				return err
 			}
 			d, err := check.Merge(shards...)
 			if err != nil {
 				return err
 			}
-			return writeDistribution(e, d, o.out, o.quiet)
+			return writeDistribution(e, d, o.sweep.output.format, o.out, o.quiet)
 		},
 	}
 	f := cmd.Flags()

@@ -7,10 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/autoscale-sim/autoscale-sim/output"
 )
 
 // TestHelperProcess is the CLI in a process of its own: the test binary
@@ -56,12 +59,27 @@ func TestShardedRunsMerge(t *testing.T) {
 	merged := cliProcess(t, append([]string{"merge", "--out", filepath.Join(dir, "whole")}, shards[2], shards[0], shards[3], shards[1])...)
 	require.Equal(t, string(whole), string(merged))
 	require.Contains(t, string(whole), "websocket-random: 60 runs (seeds 1 to 60)")
-	for _, f := range []string{"band.csv", "band.svg"} {
+	for _, f := range []string{"band.csv", "band.png", "band.svg"} {
 		_, err := os.Stat(filepath.Join(dir, "whole", f))
 		require.NoError(t, err)
 	}
 
-	code, _, stderr := runCLI(t, "merge", shards[0], shards[1])
+	// -o json of the merge is the unsharded run's document, byte for byte,
+	// and its figures are the text's.
+	wholeJSON := cliProcess(t, "run", scenario, "--runs", "60", "-o", "json")
+	mergedJSON := cliProcess(t, append([]string{"merge", "-o", "json"}, shards[1], shards[3], shards[0], shards[2])...)
+	require.Equal(t, string(wholeJSON), string(mergedJSON))
+	var doc output.RunsResult
+	require.NoError(t, json.Unmarshal(wholeJSON, &doc))
+	require.Equal(t, 60, doc.Runs)
+	require.Len(t, doc.PerRun, 60)
+	require.Equal(t, "cost (replica-seconds)", doc.Figures[0].Name)
+	require.Regexp(t, `cost \(replica-seconds\) +`+strconv.FormatFloat(*doc.Figures[0].Median, 'f', -1, 64)+` +`+strconv.FormatFloat(*doc.Figures[0].P95, 'f', -1, 64)+` +`+strconv.FormatFloat(*doc.Figures[0].Max, 'f', -1, 64)+`\n`, string(whole))
+	code, _, stderr := runCLI(t, "run", scenario, "--runs", "4", "--shard", "0/2", "-o", "json")
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "--shard writes a mergeable JSON shard")
+
+	code, _, stderr = runCLI(t, "merge", shards[0], shards[1])
 	require.Equal(t, exitInvalid, code)
 	require.Contains(t, stderr, "is in no shard")
 }
