@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Differential conformance campaign: random cases through the upstream
-# controllers and through the hpa and keda packages, side by side, and
-# through the kube-scheduler's plugins and cluster/scheduler.
+# controllers and through the hpa and keda packages, side by side (HPA
+# syncs; KEDA's Prometheus scaler, then ScaledObjects through KEDA's scale
+# handler: scale loop ticks and the HPA's metric requests), and through
+# the kube-scheduler's plugins and cluster/scheduler.
 #
 #   conformance/run.sh                 bounded campaign, default releases (CI)
 #   conformance/run.sh --full          every supported release, many cases
 #   conformance/run.sh --cases N --budget 90s --out DIR
+#   conformance/run.sh --full --cases N --keda-cases N --loop-cases N
 #
 # The upstream side runs in a network namespace with only loopback
 # (unshare -rn): nothing may send traffic anywhere else. Builds happen
@@ -17,13 +20,16 @@ here="$(cd "$(dirname "$0")" && pwd)"
 full=0
 hpa_cases=15000
 keda_cases=20000
+keda_loop_cases=600
 scheduler_cases=5000
 budget=60s
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --full) full=1; hpa_cases=100000; keda_cases=200000; scheduler_cases=200000; budget=0; shift ;;
+    --full) full=1; hpa_cases=100000; keda_cases=200000; keda_loop_cases=20000; scheduler_cases=200000; budget=0; shift ;;
     --cases) hpa_cases="$2"; shift 2 ;;
+    --keda-cases) keda_cases="$2"; shift 2 ;;
+    --loop-cases) keda_loop_cases="$2"; shift 2 ;;
     --budget) budget="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
@@ -47,7 +53,9 @@ else
   exit 2
 fi
 
-bin="${CONFORMANCE_TMP:-${TMPDIR:-/tmp}/autoscale-sim-conformance}/bin"
+# Binaries per checkout: work trees running at once share the upstream
+# copies and the build cache, never each other's programs.
+bin="${CONFORMANCE_TMP:-${TMPDIR:-/tmp}/autoscale-sim-conformance}/bin-$(cd "$here/.." && pwd | cksum | cut -d' ' -f1)"
 mkdir -p "$bin"
 status=0
 summaries=()
@@ -61,6 +69,7 @@ for v in $hpa_versions; do
   if [ -n "$out" ]; then args+=(-out "$out/hpa-$v"); fi
   "${sandbox[@]}" "$bin/hpa-conformance-$v" "${args[@]}" || status=1
   summaries+=("$bin/hpa-$v.json")
+  hpa_last="$v"
 done
 
 # The scheduler's filter and score plugins, called directly: a test binary
@@ -77,13 +86,13 @@ for v in $keda_versions; do
   (cd "$here/keda" && go build -modfile="$mod" -o "$bin/keda-upstream-$v" ./cmd/keda-upstream &&
     go vet -modfile="$mod" ./...)
   echo "--- KEDA, github.com/kedacore/keda/v2 $v (built in $(( $(date +%s) - start ))s)"
-  args=(-version "${v#v}" -cases "$keda_cases" -budget "$budget" -summary "$bin/keda-$v.json")
+  args=(-version "${v#v}" -cases "$keda_cases" -loop-cases "$keda_loop_cases" -budget "$budget" -summary "$bin/keda-$v.json")
   if [ -n "$out" ]; then args+=(-out "$out/keda-$v"); fi
   "$bin/keda-conformance" -upstream "${sandbox[*]} $bin/keda-upstream-$v" "${args[@]}" || status=1
 done
 
 if [ "$full" = 1 ]; then
   echo "--- totals"
-  "$bin/hpa-conformance-$v" -totals "${summaries[@]}"
+  "$bin/hpa-conformance-$hpa_last" -totals "${summaries[@]}"
 fi
 exit $status

@@ -31,8 +31,23 @@
 //     unchanged.
 //
 // State (Loop) is what the operator persists: status.lastActiveTime,
-// status.health (failure counts per External metric, shared by both loops
-// because both apply fallback), and the metric records cache.
+// status.health (failure counts per External metric, which both loops
+// update because both apply fallback), and the metric records cache.
+//
+// status.health and the conditions live in three copies, as upstream: the
+// API server's; the scale loop's object, re-read at every tick; and the
+// scalers cache's, which is the scale loop's object when a tick built the
+// cache, or a copy read once when the reconciler (at creation) or an HPA
+// request (after an error dropped the cache) built it. Every health update
+// patches the API server with what it changed in its own copy (a JSON
+// merge patch: the changed fields of the entry, and the whole conditions
+// list when the Fallback condition changed), and the answer refreshes that
+// copy. So the HPA's requests, served from the cache's copy, can overwrite
+// the scale loop's failure counts and its Active and Ready conditions, and
+// an entry can count failures while it says Happy, as in a cluster
+// (pkg/fallback/fallback.go UpdateHealthStatus, IncrementFailure,
+// updateStatus; pkg/scaling/scale_handler.go performGetScalersCache,
+// ClearScalersCache, GetScaledObjectMetrics).
 //
 // Paused ScaledObjects (autoscaling.keda.sh/paused or paused-replicas)
 // stop the scale loop and delete the HPA; with paused-replicas KEDA sets
@@ -133,12 +148,33 @@
 //
 // # Conformance
 //
-// conformance/keda runs KEDA's own Prometheus scaler against a local test
-// server and this package on the same random trigger metadata and answers
-// (vector, scalar, string and matrix results, null and short values,
-// HTTP errors, bad headers, huge values), comparing construction, the
-// generated target, each value the HPA reads, activity and errors.
-// Reproducers are under testdata/conformance.
+// conformance/keda runs KEDA's own code and this package side by side on
+// random cases:
+//
+//   - The Prometheus scaler against a local test server, on random trigger
+//     metadata and answers (vector, scalar, string and matrix results, null
+//     and short values, HTTP errors, bad headers, huge values): construction,
+//     the generated target, each value the HPA reads, activity and errors.
+//   - ScaledObjects (replica bounds, cooldowns, fallback of every behavior,
+//     scalingModifiers, the activation and pause-direction annotations, one
+//     or two Prometheus triggers, useCachedMetrics) through the CRD schema,
+//     the admission webhook (ValidateCreate) and the reconciler's
+//     newHPAForScaledObject, then KEDA's scale handler over a fake API
+//     server: scale loop
+//     ticks (checkScalers, getScaledObjectState, the executor's
+//     RequestScale) and the HPA's metric requests (GetScaledObjectMetrics,
+//     which the metrics server forwards to the operator), compared after
+//     every step: replicas, lastActiveTime, status.health, the Ready,
+//     Active and Fallback conditions, the metrics or error of each request.
+//
+// Reproducers are under testdata/conformance. Not compared: the HPAActive
+// condition and events (the harness has no HPA controller; both follow the
+// executor's checkHPAHealth and the scale loop's messages); of the HPA the
+// reconciler generates (newHPAForScaledObject), its name, replica bounds,
+// metrics and targets and the selectPolicy of each direction are compared,
+// and the API server's checks of it are those of its targets (type, a
+// positive quantity); the CRD's one CEL rule (minReplicaCount <=
+// maxReplicaCount) is left to the webhook's same check.
 //
 // # Not modelled
 //
@@ -153,9 +189,10 @@
 //   - A matrix from the simulator's own engine carries no series, so it
 //     reads as an empty result (the HTTP path, DecodeQueryResponse, counts
 //     the series as the scaler does).
-//   - status.health is kept as one copy shared by the scale loop and the
-//     metrics server; upstream keeps two (the scale loop's ScaledObject and
-//     the metrics server's scalers-cache copy) that overwrite each other, so
-//     in a cluster fallback and HPA errors can interleave differently. Not
-//     yet modelled.
+//   - Races of the operator: the triggers of a tick or of an HPA request
+//     are queried in parallel goroutines, whose health updates land in the
+//     order they finish, and ClearScalersCache deletes the metric records in
+//     a goroutine. The model takes trigger order, and deletes the records
+//     at once (in a cluster the goroutine runs long before the tick stores
+//     its records); the conformance build runs upstream the same way.
 package keda

@@ -120,10 +120,50 @@ type PollResult struct {
 
 // HealthStatus is one entry of status.health, kept per External metric
 // name; both the scale loop and the HPA's metric requests update it.
+// The two fields travel separately in status patches, so an entry can
+// count failures and say Happy (see statusCopy).
 type HealthStatus struct {
 	NumberOfFailures int32
 	Failing          bool
 }
+
+// statusCopy is a view of the ScaledObject's status that a part of the
+// operator holds and updates: status.health and the conditions. The API
+// server's status is one; the scale loop's object, re-read from the API
+// at every tick (scale_handler.go checkScalers), is another; and the
+// scalers cache keeps a third when a metric request of the HPA built the
+// cache (getScalersCacheForScaledObject reads the ScaledObject once), which
+// the HPA's requests then update without ever re-reading it. Each fallback
+// health update patches the API server with the difference it made to its
+// own copy (pkg/fallback/fallback.go updateStatus, a JSON merge patch):
+// the health fields it changed, and the whole conditions list whenever the
+// Fallback condition changed; the answer then refreshes the copy. So a
+// request served from a stale copy overwrites the scale loop's counts and
+// conditions, as in a cluster.
+type statusCopy struct {
+	health map[string]HealthStatus
+	conds  Conditions
+}
+
+func (c *statusCopy) clone() *statusCopy {
+	return &statusCopy{health: maps.Clone(c.health), conds: c.conds}
+}
+
+// cacheCopy says which copy the scalers cache holds.
+type cacheCopy int
+
+const (
+	// cacheNone: no scalers cache; built at the next tick or request
+	// (it is dropped after any scaler error, scale_handler.go
+	// ClearScalersCache).
+	cacheNone cacheCopy = iota
+	// cacheShared: built by the scale loop, the cache holds the scale
+	// loop's own object.
+	cacheShared
+	// cacheOwn: built by a metric request, the cache holds a copy read
+	// from the API server then.
+	cacheOwn
+)
 
 // record is a metricscache.MetricsRecord: the metric values after fallback
 // processing, the activity, whether fallback produced them, and the error.
@@ -155,8 +195,15 @@ type Loop struct {
 	hpaSpec     hpa.Spec
 
 	lastActive *time.Time
-	health     map[string]HealthStatus
-	records    map[string]record
+	// health is status.health as the API server stores it.
+	health  map[string]HealthStatus
+	records map[string]record
+	// loopObj is the scale loop's copy of the status, cacheObj the copy
+	// of a cache built by a metric request; cache says which one the
+	// scalers cache holds.
+	loopObj  *statusCopy
+	cacheObj *statusCopy
+	cache    cacheCopy
 	// conds is status.conditions as the reconciler and the scale loop
 	// leave them.
 	conds Conditions
@@ -238,6 +285,14 @@ func (l *Loop) reconcile() {
 	if l.f.pausedInitFalse {
 		l.conds.Paused = Condition{Status: "False"}
 	}
+	if !l.so.Paused() {
+		// The reconciler builds the scalers cache on its own copy of the
+		// ScaledObject while it creates the HPA (controllers/keda/hpa.go
+		// getScaledObjectMetricSpecs), before it writes Ready: the cache's
+		// copy holds the initialized conditions and no health until an
+		// error drops the cache.
+		l.cache, l.cacheObj = cacheOwn, &statusCopy{health: map[string]HealthStatus{}, conds: l.conds}
+	}
 	l.conds.Ready = Condition{"True", "ScaledObjectReady", "ScaledObject is defined correctly and is ready for scaling"}
 	if !l.fallbackConfigured() && l.f.noFallbackCondition {
 		l.conds.Fallback = Condition{"False", "NoFallbackFound", "No fallbacks are active on this scaled object"}
@@ -260,10 +315,25 @@ func (l *Loop) Conditions() Conditions { return l.conds }
 // sets Paused False ScaledObjectUnpaused.
 func (l *Loop) SetAnnotations(annotations map[string]string) {
 	wasPaused := l.conds.Paused.Status == "True"
+	wasStopped := l.so.Paused()
+	// The reconcile that follows reads the ScaledObject as stored now.
+	reconciling := l.apiCopy()
 	l.so.Annotations = maps.Clone(annotations)
 	forVersion(&l.so, l.f)
 	l.hpaSpec = buildHPA(&l.so, l.f)
 	paused := l.so.Paused() || l.so.PausedScaleIn() || l.so.PausedScaleOut()
+	switch {
+	case l.so.Paused():
+		// The scale loop stops and its scalers cache goes
+		// (scaledobject_controller.go stopScaleLoop, scale_handler.go
+		// DeleteScalableObject).
+		l.cache, l.cacheObj, l.loopObj = cacheNone, nil, nil
+	case wasStopped:
+		// The HPA is created again, on a scalers cache built from the
+		// reconciler's copy (controllers/keda/hpa.go
+		// getScaledObjectMetricSpecs).
+		l.cache, l.cacheObj = cacheOwn, reconciling
+	}
 	switch {
 	case paused:
 		l.reconcilePause()
@@ -482,14 +552,16 @@ func (l *Loop) fallbackConfigured() bool {
 	return fb.FailureThreshold >= 0 && fb.Replicas >= 0
 }
 
-// withFallback is fallback.go GetMetricsWithFallback: a success resets the
-// metric's failure count, a failure increments it, and once the count
-// exceeds failureThreshold the metric is replaced by the fallback value.
-func (l *Loop) withFallback(i int, values []int64, rawErr error, w Workload) ([]int64, bool, error) {
+// withFallback is fallback.go GetMetricsWithFallback on the status copy
+// obj: a success resets the metric's failure count, a failure increments
+// it, and once the count exceeds failureThreshold the metric is replaced
+// by the fallback value. Each update is patched into the API server's
+// status (patchHealth).
+func (l *Loop) withFallback(obj *statusCopy, i int, values []int64, rawErr error, w Workload) ([]int64, bool, error) {
 	name := l.metricNames[i]
 	if rawErr == nil {
 		if l.fallbackConfigured() {
-			l.health[name] = HealthStatus{}
+			l.updateHealth(obj, name, HealthStatus{})
 		}
 		return values, false, nil
 	}
@@ -498,10 +570,10 @@ func (l *Loop) withFallback(i int, values []int64, rawErr error, w Workload) ([]
 		// (fallback.go isFallbackEnabled).
 		return nil, false, rawErr
 	}
-	h := l.health[name]
+	h := obj.health[name]
 	h.NumberOfFailures++
 	h.Failing = true
-	l.health[name] = h
+	l.updateHealth(obj, name, h)
 	fb := l.so.Fallback
 	if h.NumberOfFailures <= fb.FailureThreshold {
 		return nil, false, rawErr
@@ -515,6 +587,56 @@ func (l *Loop) withFallback(i int, values []int64, rawErr error, w Workload) ([]
 		return nil, false, err
 	}
 	return []int64{v}, true, nil
+}
+
+// updateHealth is fallback.go UpdateHealthStatus / IncrementFailure and
+// updateStatus: the entry and the Fallback condition change in obj, and
+// what changed is patched into the API server's status, if anything did.
+func (l *Loop) updateHealth(obj *statusCopy, name string, h HealthStatus) {
+	before, had := obj.health[name]
+	beforeCond := obj.conds.Fallback
+	obj.health[name] = h
+	obj.conds.Fallback = fallbackConditionOf(obj.health, l.so.Fallback.FailureThreshold)
+	if had && before == h && beforeCond == obj.conds.Fallback {
+		return
+	}
+	api := l.health[name]
+	if !had || before.NumberOfFailures != h.NumberOfFailures {
+		api.NumberOfFailures = h.NumberOfFailures
+	}
+	if !had || before.Failing != h.Failing {
+		api.Failing = h.Failing
+	}
+	l.health[name] = api
+	if beforeCond != obj.conds.Fallback {
+		// A merge patch replaces a list whole: the copy's conditions.
+		l.conds = obj.conds
+	}
+	// The patch answers with the stored object, which the client decodes
+	// into the copy: from now on it is the API server's status.
+	*obj = *l.apiCopy()
+}
+
+// apiCopy is a fresh read of the ScaledObject's status.
+func (l *Loop) apiCopy() *statusCopy {
+	return &statusCopy{health: maps.Clone(l.health), conds: l.conds}
+}
+
+// requestCopy is the status copy a metric request of the HPA works on: the
+// scalers cache's (scale_handler.go GetScaledObjectMetrics uses
+// scalersCache.ScaledObject), built from the API server when there is no
+// cache.
+func (l *Loop) requestCopy() *statusCopy {
+	switch l.cache {
+	case cacheShared:
+		if l.loopObj != nil {
+			return l.loopObj
+		}
+	case cacheOwn:
+		return l.cacheObj
+	}
+	l.cache, l.cacheObj = cacheOwn, l.apiCopy()
+	return l.cacheObj
 }
 
 // fallbackValue is fallback.go doFallback: the replica count of the
@@ -561,14 +683,14 @@ func (l *Loop) fallbackValue(i int, w Workload) (int64, error) {
 // the first fallback value (upstream takes whichever goroutine answered
 // first; all fallback values of a composite are equal), otherwise the
 // formula over the trigger values. An error means no metric is produced.
-func (l *Loop) composite(vals map[int][]int64, fallbackVals []int64) (int64, error) {
+func (l *Loop) composite(obj *statusCopy, vals map[int][]int64, fallbackVals []int64) (int64, error) {
 	if len(fallbackVals) > 0 {
 		return fallbackVals[0], nil
 	}
 	data := map[string]any{}
 	for i, v := range vals {
 		for _, m := range v {
-			data[l.so.Triggers[i].Name] = l.formulaInput(i, m)
+			data[l.so.Triggers[i].Name] = l.formulaInput(obj, i, m)
 		}
 	}
 	out, err := runFormula(&l.so, l.formula, data)
@@ -579,26 +701,33 @@ func (l *Loop) composite(vals map[int][]int64, fallbackVals []int64) (int64, err
 }
 
 // formulaInput is formula.go scalingModifierTriggerValue: under fallback
-// behavior scalingModifiers a metric past its failure threshold is nil.
-func (l *Loop) formulaInput(i int, m int64) any {
+// behavior scalingModifiers a metric past its failure threshold (in the
+// status copy the formula runs on) is nil.
+func (l *Loop) formulaInput(obj *statusCopy, i int, m int64) any {
 	v := milliToFloat(m)
 	if l.so.FallbackBehavior() != FallbackBehaviorScalingModifiers || l.so.Fallback == nil {
 		return v
 	}
-	h, ok := l.health[l.metricNames[i]]
+	h, ok := obj.health[l.metricNames[i]]
 	if !ok || h.NumberOfFailures <= l.so.Fallback.FailureThreshold {
 		return v
 	}
 	return nil
 }
 
-// fallbackCondition is fallback.go updateStatus / fallbackExceededThreshold.
+// fallbackCondition is the Fallback condition of the API server's health.
 func (l *Loop) fallbackCondition() Condition {
 	if !l.fallbackConfigured() {
 		return Condition{}
 	}
-	for _, h := range l.health {
-		if h.Failing && h.NumberOfFailures > l.so.Fallback.FailureThreshold {
+	return fallbackConditionOf(l.health, l.so.Fallback.FailureThreshold)
+}
+
+// fallbackConditionOf is fallback.go updateStatus /
+// fallbackExceededThreshold.
+func fallbackConditionOf(health map[string]HealthStatus, threshold int32) Condition {
+	for _, h := range health {
+		if h.Failing && h.NumberOfFailures > threshold {
 			return Condition{"True", "FallbackExists", "At least one trigger is falling back on this scaled object"}
 		}
 	}
@@ -622,6 +751,13 @@ func (l *Loop) Poll(now time.Time, w Workload, obs []TriggerObservation) (PollRe
 		return l.paused(w, res), nil
 	}
 
+	// The tick re-reads the ScaledObject; a missing scalers cache is built
+	// on it and shares it (scale_handler.go getScaledObjectState,
+	// GetScalersCache).
+	l.loopObj = l.apiCopy()
+	if l.cache == cacheNone {
+		l.cache = cacheShared
+	}
 	fromHPA := l.pollFromHPA(w.HPAScalingActive)
 	active, isError := false, false
 	var activeTriggers []string
@@ -648,7 +784,7 @@ func (l *Loop) Poll(now time.Time, w Workload, obs []TriggerObservation) (PollRe
 			}
 			v, fb, err := raw, false, o.Err
 			if l.f.pollFallback {
-				v, fb, err = l.withFallback(i, raw, o.Err, w)
+				v, fb, err = l.withFallback(l.loopObj, i, raw, o.Err, w)
 			}
 			rec = record{values: v, active: o.Active, fallbackActive: fb, err: err}
 		}
@@ -677,8 +813,8 @@ func (l *Loop) Poll(now time.Time, w Workload, obs []TriggerObservation) (PollRe
 	if isError && !l.f.keepRecordsOnError {
 		clear(l.records)
 	}
-	if len(newRecords) > 0 {
-		l.records = newRecords
+	if isError {
+		l.cache = cacheNone
 	}
 
 	if l.so.UsingModifiers() {
@@ -696,7 +832,7 @@ func (l *Loop) Poll(now time.Time, w Workload, obs []TriggerObservation) (PollRe
 						Reason: "the poll stops before any decision: activationTarget does not parse", Conditions: l.conds, LastActiveTime: l.LastActiveTime()}, nil
 				}
 			}
-			if c, err := l.composite(vals, fallbackVals); err == nil {
+			if c, err := l.composite(l.loopObj, vals, fallbackVals); err == nil {
 				if milliToFloat(c) > at {
 					active = true
 					activeTriggers = []string{CompositeMetricName}
@@ -706,12 +842,20 @@ func (l *Loop) Poll(now time.Time, w Workload, obs []TriggerObservation) (PollRe
 			}
 		}
 	}
+	// The tick's records are stored once its state is known: a tick that
+	// stops at an unparsable activationTarget stores none (scale_handler.go
+	// checkScalers returns before StoreRecords).
+	if len(newRecords) > 0 {
+		l.records = newRecords
+	}
 	if resourceOnly && !isError {
 		active = true
 	}
 	res.Active, res.Error, res.ActiveTriggers = active, isError, activeTriggers
 	l.requestScale(now, w.Current, active, isError, firstErr, &res)
-	if l.fallbackConfigured() {
+	if l.fallbackConfigured() && !l.f.pollFallback {
+		// Before v2.19.0 only the HPA's requests update health, and the
+		// scale loop reports it.
 		res.Conditions.Fallback = l.fallbackCondition()
 	}
 	l.hpaHealth(now, w, &res)
@@ -903,6 +1047,7 @@ func (l *Loop) MetricsForHPA(metricName string, fresh []TriggerObservation, w Wo
 	}
 	idx := l.HPATriggers(metricName)
 	store := l.f.pollFromHPA && l.stateFromHPAAllowed()
+	obj := l.requestCopy()
 	var matching, fallbackVals []int64
 	vals := map[int][]int64{}
 	fallbackActive, scalerErr := false, false
@@ -911,11 +1056,17 @@ func (l *Loop) MetricsForHPA(metricName string, fresh []TriggerObservation, w Wo
 		name := l.metricNames[i]
 		var raw []int64
 		var rawErr error
-		active := false
+		active, compositeNamed := false, false
 		if rec, ok := l.records[name]; ok && l.so.Triggers[i].UseCachedMetrics {
 			// The record holds metrics after fallback; they go through
 			// fallback again, so a cached success resets the failure count.
 			raw, rawErr, active = rec.values, rec.err, rec.active
+			// Under scalingModifiers a fallback value is named after the
+			// composite metric (fallback.go doFallback), so replayed from
+			// the record it reaches the formula under no trigger's name
+			// (formula.go calculateScalingModifiersFormula pairs metric
+			// names with triggers): the trigger's variable is missing.
+			compositeNamed = rec.fallbackActive && l.so.UsingModifiers()
 		} else {
 			o := fresh[i]
 			rawErr, active = o.Err, o.Active
@@ -923,7 +1074,7 @@ func (l *Loop) MetricsForHPA(metricName string, fresh []TriggerObservation, w Wo
 				raw = []int64{metricToMilli(l.f, o.Value)}
 			}
 		}
-		v, fb, err := l.withFallback(i, raw, rawErr, w)
+		v, fb, err := l.withFallback(obj, i, raw, rawErr, w)
 		if store {
 			l.records[name] = record{values: v, active: active, fallbackActive: fb, err: err}
 		}
@@ -937,13 +1088,16 @@ func (l *Loop) MetricsForHPA(metricName string, fresh []TriggerObservation, w Wo
 				firstErr = err
 			}
 		}
-		if v != nil {
+		if v != nil && !compositeNamed {
 			vals[i] = v
 		}
 		matching = append(matching, v...)
 	}
 	if scalerErr && !l.f.keepRecordsOnError {
 		clear(l.records)
+	}
+	if scalerErr {
+		l.cache = cacheNone
 	}
 	if !fallbackActive && scalerErr {
 		return nil, fmt.Errorf("metric:%s encountered error: %w", metricName, firstErr)
@@ -952,7 +1106,7 @@ func (l *Loop) MetricsForHPA(metricName string, fresh []TriggerObservation, w Wo
 		return nil, fmt.Errorf("no matching metrics found for %s", metricName)
 	}
 	if l.so.UsingModifiers() {
-		c, err := l.composite(vals, fallbackVals)
+		c, err := l.composite(obj, vals, fallbackVals)
 		if err != nil {
 			// formula.go HandleScalingModifiers logs the error and answers
 			// with no metrics, and no error: the HPA sees an empty list.

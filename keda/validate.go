@@ -170,7 +170,16 @@ func (so *ScaledObject) ValidateVersion(version string) ([]FieldError, error) {
 				add(p+".authenticationRef.kind", "must be TriggerAuthentication or ClusterTriggerAuthentication, got %q", t.AuthenticationRef.Kind)
 			}
 		}
-		errs = append(errs, validateTrigger(p, t, f)...)
+		vt := t
+		if so.UsingModifiers() && vt.MetricType != "Utilization" {
+			// Under scalingModifiers the HPA gets the composite metric
+			// only (controllers/keda/hpa.go getScaledObjectMetricSpecs):
+			// a trigger's metricType never reaches the HPA API, and only
+			// Utilization fails, in the scaler (scaler.go
+			// GetMetricTargetType).
+			vt.MetricType = ""
+		}
+		errs = append(errs, validateTrigger(p, vt, f)...)
 	}
 
 	// verifyCPUMemoryScalers: with only cpu/memory triggers KEDA could never

@@ -38,9 +38,12 @@ mv "$pkg/zz_conformance_hooks.go.new" "$pkg/zz_conformance_hooks.go"
 # modules and the patched copy.
 minor="${version#v1.}"; minor="${minor%%.*}"; patch="${version##*.}"
 staging="v0.$minor.$patch"
-mod="$root/go.mod"
+# One alternate go.mod per checkout: work trees share the copy, not the
+# module file that points at their own sources.
+tag="$(cd ../.. && pwd | cksum | cut -d' ' -f1)"
+mod="$root/go-$tag.mod"
 cp go.mod "$mod"
-cp go.sum "$root/go.sum"
+cp go.sum "$root/go-$tag.sum"
 go mod edit -modfile="$mod" -require="k8s.io/kubernetes@$version" -replace="k8s.io/kubernetes=$root/kubernetes" \
   -replace="github.com/autoscale-sim/autoscale-sim=$(cd ../.. && pwd)"
 # Re-point every staging replace at the release's version.

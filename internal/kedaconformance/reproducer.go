@@ -14,6 +14,8 @@ type Reproducer struct {
 	Upstream string `json:"upstream"`
 	Case     Case   `json:"case"`
 	Result   Result `json:"result"`
+	// LoopResult is the upstream result of a scale loop case (Case.Loop).
+	LoopResult *LoopResult `json:"loopResult,omitempty"`
 }
 
 // ReadReproducer loads a reproducer file.
@@ -78,4 +80,67 @@ func clone(c Case) Case {
 	var out Case
 	_ = json.Unmarshal(b, &out)
 	return out
+}
+
+// MinimizeLoop drops steps, optional fields, annotations, fallback and
+// scalingModifiers of a scale loop case while keep holds.
+func MinimizeLoop(c Case, keep func(Case) bool) Case {
+	for changed := true; changed; {
+		changed = false
+		var cands []Case
+		edit := func(f func(*LoopCase)) {
+			n := clone(c)
+			f(n.Loop)
+			cands = append(cands, n)
+		}
+		l := c.Loop
+		for i := range l.Steps {
+			if len(l.Steps) > 1 {
+				i := i
+				edit(func(x *LoopCase) { x.Steps = append(x.Steps[:i], x.Steps[i+1:]...) })
+			}
+		}
+		if l.Annotations != nil {
+			edit(func(x *LoopCase) { x.Annotations = nil })
+		}
+		if l.Modifiers != nil && (l.Fallback == nil || l.Fallback.Behavior != "scalingModifiers") {
+			edit(func(x *LoopCase) { x.Modifiers = nil })
+		}
+		if l.Modifiers != nil && l.Modifiers.ActivationTarget != "" {
+			edit(func(x *LoopCase) { x.Modifiers.ActivationTarget = "" })
+		}
+		if l.Fallback != nil {
+			edit(func(x *LoopCase) { x.Fallback = nil })
+		}
+		for _, f := range []func(*LoopCase) **int32{
+			func(x *LoopCase) **int32 { return &x.MinReplicaCount },
+			func(x *LoopCase) **int32 { return &x.MaxReplicaCount },
+			func(x *LoopCase) **int32 { return &x.IdleReplicaCount },
+			func(x *LoopCase) **int32 { return &x.CooldownPeriod },
+			func(x *LoopCase) **int32 { return &x.InitialCooldownPeriod },
+		} {
+			if *f(l) != nil {
+				edit(func(x *LoopCase) { *f(x) = nil })
+			}
+		}
+		for i, t := range l.Triggers {
+			i := i
+			if t.ActivationThreshold != "" {
+				edit(func(x *LoopCase) { x.Triggers[i].ActivationThreshold = "" })
+			}
+			if t.UseCachedMetrics {
+				edit(func(x *LoopCase) { x.Triggers[i].UseCachedMetrics = false })
+			}
+			if t.MetricType != "" {
+				edit(func(x *LoopCase) { x.Triggers[i].MetricType = "" })
+			}
+		}
+		for _, n := range cands {
+			if keep(n) {
+				c, changed = n, true
+				break
+			}
+		}
+	}
+	return c
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 )
 
@@ -23,6 +24,7 @@ type Upstream struct {
 // the binary).
 func StartUpstream(argv []string) (*Upstream, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -51,19 +53,32 @@ func StartUpstream(argv []string) (*Upstream, error) {
 
 // Run sends one case and reads its result.
 func (u *Upstream) Run(c Case) (Result, error) {
+	var r Result
+	return r, u.roundTrip(c, &r)
+}
+
+// RunLoop sends one scale loop case (c.Loop set) and reads its result.
+func (u *Upstream) RunLoop(c Case) (LoopResult, error) {
+	var r LoopResult
+	if c.Loop == nil {
+		return r, fmt.Errorf("case %d is not a scale loop case", c.Seed)
+	}
+	return r, u.roundTrip(c, &r)
+}
+
+func (u *Upstream) roundTrip(c Case, out any) error {
 	b, err := json.Marshal(c)
 	if err != nil {
-		return Result{}, err
+		return err
 	}
 	if _, err := u.in.Write(append(b, '\n')); err != nil {
-		return Result{}, err
+		return err
 	}
 	line, err := u.out.ReadBytes('\n')
 	if err != nil {
-		return Result{}, fmt.Errorf("upstream: %v", err)
+		return fmt.Errorf("upstream: %v", err)
 	}
-	var r Result
-	return r, json.Unmarshal(line, &r)
+	return json.Unmarshal(line, out)
 }
 
 // Close stops the program.

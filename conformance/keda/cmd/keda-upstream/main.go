@@ -3,8 +3,10 @@
 // internal/kedaconformance, copied in format.go), serves each case's
 // Prometheus answers from a local httptest server and runs the real
 // Prometheus scaler (scalers.NewPrometheusScaler, GetMetricSpecForScaling,
-// GetMetricsAndActivity) against it, one result line per case. The first
-// line names the KEDA release.
+// GetMetricsAndActivity) against it, one result line per case. A scale
+// loop case (loop.go) runs a ScaledObject through the CRD schema, the
+// admission webhook, the reconciler's newHPAForScaledObject and the scale
+// handler over a fake API server. The first line names the KEDA release.
 //
 // It is built from the trimmed copy that ../../prepare.sh writes and runs
 // under unshare -rn: only loopback exists, which the program brings up.
@@ -23,6 +25,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"github.com/go-logr/logr/funcr"
 	v2 "k8s.io/api/autoscaling/v2"
 	"k8s.io/apimachinery/pkg/api/resource"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
@@ -134,7 +137,12 @@ func run(c Case) Result {
 }
 
 func main() {
-	ctrllog.SetLogger(logr.Discard())
+	if os.Getenv("KEDA_UPSTREAM_LOG") != "" {
+		// Upstream's own log on standard error, to read while debugging.
+		ctrllog.SetLogger(funcr.New(func(prefix, args string) { fmt.Fprintln(os.Stderr, prefix, args) }, funcr.Options{Verbosity: 1}))
+	} else {
+		ctrllog.SetLogger(logr.Discard())
+	}
 	if err := loopbackUp(); err != nil {
 		fmt.Fprintln(os.Stderr, "keda-upstream: loopback:", err)
 		os.Exit(2)
@@ -151,7 +159,11 @@ func main() {
 			fmt.Fprintln(os.Stderr, "keda-upstream: bad case:", err)
 			os.Exit(2)
 		}
-		_ = enc.Encode(run(c))
+		if c.Loop != nil {
+			_ = enc.Encode(runLoop(c.Loop))
+		} else {
+			_ = enc.Encode(run(c))
+		}
 		out.Flush()
 	}
 }

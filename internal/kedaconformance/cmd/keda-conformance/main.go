@@ -25,13 +25,20 @@ type summary struct {
 	Rejected    int            `json:"rejected"`
 	Diverging   int            `json:"divergingCases"`
 	Divergences map[string]int `json:"divergences"`
-	Seconds     float64        `json:"seconds"`
+	// LoopCases and LoopSteps count the scale loop cases (ScaledObjects
+	// through the CRD schema, the webhook and the scale handler) and their
+	// steps; LoopRefused those upstream refused at admission.
+	LoopCases   int     `json:"loopCases"`
+	LoopSteps   int     `json:"loopSteps"`
+	LoopRefused int     `json:"loopRefused"`
+	Seconds     float64 `json:"seconds"`
 }
 
 func main() {
 	upstream := flag.String("upstream", "", "the upstream program and its arguments, space separated")
 	version := flag.String("version", "2.20.2", "KEDA version of the model")
 	cases := flag.Int("cases", 1000, "number of random cases")
+	loopCases := flag.Int("loop-cases", 0, "number of random scale loop cases, after the scaler cases")
 	seed := flag.Int64("seed", 1, "seed of the first case")
 	budget := flag.Duration("budget", 0, "stop starting cases after this long")
 	out := flag.String("out", "", "directory for minimized reproducers")
@@ -95,8 +102,48 @@ func main() {
 			}
 		}
 	}
+	loopStart := time.Now()
+	for i := 0; i < *loopCases; i++ {
+		if *budget > 0 && time.Since(loopStart) > *budget {
+			break
+		}
+		cs := c.GenerateLoop(*seed+int64(i), *version)
+		ur, err := up.RunLoop(cs)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		mr := c.RunLoop(cs.Loop)
+		s.LoopCases++
+		s.LoopSteps += len(cs.Loop.Steps)
+		if ur.Error != "" {
+			s.LoopRefused++
+		}
+		divs := c.CompareLoop(mr, ur)
+		if len(divs) == 0 {
+			continue
+		}
+		s.Diverging++
+		kinds := map[string]bool{}
+		for _, d := range divs {
+			kinds[d.Field] = true
+			if *verbose {
+				fmt.Printf("loop case %d: step %d %s: model %q, upstream %q\n", cs.Seed, d.Query, d.Field, d.Model, d.Upstream)
+			}
+		}
+		for k := range kinds {
+			s.Divergences[k]++
+			if *out != "" && written[k] < *perKind {
+				written[k]++
+				if err := writeLoop(up, *out, k, cs); err != nil {
+					fmt.Fprintln(os.Stderr, err)
+				}
+			}
+		}
+	}
 	s.Seconds = time.Since(start).Seconds()
-	fmt.Printf("%s: %d cases (%d refused at construction), %d queries, %d diverging cases, %.1fs\n", s.Upstream, s.Cases, s.Rejected, s.Queries, s.Diverging, s.Seconds)
+	fmt.Printf("%s: %d cases (%d refused at construction), %d queries; %d scale loop cases (%d refused at admission), %d steps; %d diverging cases, %.1fs\n",
+		s.Upstream, s.Cases, s.Rejected, s.Queries, s.LoopCases, s.LoopRefused, s.LoopSteps, s.Diverging, s.Seconds)
 	var ks []string
 	for k := range s.Divergences {
 		ks = append(ks, k)
@@ -140,11 +187,56 @@ func write(up *c.Upstream, dir, kind string, cs c.Case) error {
 	return c.Reproducer{Kind: kind, Upstream: up.Release, Case: small, Result: ur}.Write(filepath.Join(dir, name))
 }
 
+func loopDiverges(up *c.Upstream, cs c.Case, kind string) bool {
+	ur, err := up.RunLoop(cs)
+	if err != nil {
+		return false
+	}
+	for _, d := range c.CompareLoop(c.RunLoop(cs.Loop), ur) {
+		if d.Field == kind {
+			return true
+		}
+	}
+	return false
+}
+
+func writeLoop(up *c.Upstream, dir, kind string, cs c.Case) error {
+	small := c.MinimizeLoop(cs, func(x c.Case) bool { return loopDiverges(up, x, kind) })
+	ur, err := up.RunLoop(small)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	name := fmt.Sprintf("%s-%s-%d.json", strings.ReplaceAll(kind, ".", "-"), strings.ReplaceAll(cs.Version, ".", ""), cs.Seed)
+	return c.Reproducer{Kind: kind, Upstream: up.Release, Case: small, LoopResult: &ur}.Write(filepath.Join(dir, name))
+}
+
 func replayFile(up *c.Upstream, path string, record bool) int {
 	r, err := c.ReadReproducer(path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
+	}
+	if r.Case.Loop != nil {
+		ur, err := up.RunLoop(r.Case)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		if record {
+			r.LoopResult, r.Upstream = &ur, up.Release
+			if err := r.Write(path); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 2
+			}
+		}
+		mr := c.RunLoop(r.Case.Loop)
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(map[string]any{"upstream": ur, "model": mr, "divergences": c.CompareLoop(mr, ur)})
+		return 0
 	}
 	ur, err := up.Run(r.Case)
 	if err != nil {
