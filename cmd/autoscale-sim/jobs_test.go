@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -112,4 +113,34 @@ func TestExplainScaledJob(t *testing.T) {
 	require.Equal(t, "custom", doc.Jobs.Strategy)
 	require.Positive(t, doc.Jobs.Running)
 	require.Len(t, doc.Jobs.Triggers, 1)
+}
+
+// TestSweepNodeColumns: on a node pool the sweep's table and CSV carry the
+// node figures, which are the run's own.
+func TestSweepNodeColumns(t *testing.T) {
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "sweep.csv")
+	code, stdout, stderr := runCLI(t, "sweep", "../../examples/node-pool/scenario.yaml", "--set", "spec.nodePool.nodes=3,5", "--csv", csvPath)
+	require.Equal(t, exitOK, code, stderr)
+	require.Contains(t, stdout, "PEAK-NODES  NODE-SECONDS  LONGEST-PENDING")
+	b, err := os.ReadFile(csvPath)
+	require.NoError(t, err)
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, 3)
+	require.Equal(t, []string{"peak_nodes", "node_seconds", "longest_pending_seconds", "pending_pod_seconds"}, rows[0][len(rows[0])-4:])
+	_, run, _ := runCLI(t, "run", "../../examples/node-pool/scenario.yaml", "-o", "json")
+	var doc struct {
+		Figures struct {
+			Nodes struct {
+				PeakNodes          int     `json:"peakNodes"`
+				NodeSeconds        float64 `json:"nodeSeconds"`
+				LongestWaitSeconds float64 `json:"longestWaitSeconds"`
+			} `json:"nodes"`
+		} `json:"figures"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(run), &doc))
+	n := doc.Figures.Nodes
+	require.Equal(t, []string{strconv.Itoa(n.PeakNodes), strconv.FormatFloat(n.NodeSeconds, 'f', -1, 64), strconv.FormatFloat(n.LongestWaitSeconds, 'f', -1, 64)}, rows[1][len(rows[1])-4:len(rows[1])-1], "3 nodes: the run's figures")
+	require.Equal(t, "0", rows[2][len(rows[2])-2], "5 nodes: no pod waits")
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"slices"
@@ -485,18 +486,44 @@ func jobCells(v *variant) []string {
 	return []string{strconv.Itoa(j.JobsCreated), check.Duration(j.MeanMessageWait), strconv.Itoa(j.PeakRunning)}
 }
 
+// nodeColumns are the columns added for runs on a node pool.
+var nodeColumns = []string{"PEAK-NODES", "NODE-SECONDS", "LONGEST-PENDING"}
+
+func hasNodes(vs []*variant) bool {
+	for _, v := range vs {
+		if v.Figures.Nodes != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func nodeCells(v *variant) []string {
+	n := v.Figures.Nodes
+	if n == nil {
+		return []string{"-", "-", "-"}
+	}
+	return []string{strconv.Itoa(n.PeakNodes), strconv.FormatFloat(math.Round(n.NodeSeconds), 'f', -1, 64), check.Duration(n.LongestWait)}
+}
+
 func writeSummary(w io.Writer, headers []string, vs []*variant) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	jobs := hasJobs(vs)
+	jobs, nodes := hasJobs(vs), hasNodes(vs)
 	cols := append(append([]string(nil), headers...), summaryColumns...)
 	if jobs {
 		cols = append(cols, jobColumns...)
+	}
+	if nodes {
+		cols = append(cols, nodeColumns...)
 	}
 	fmt.Fprintln(tw, strings.Join(cols, "\t"))
 	for _, v := range vs {
 		cells := append(axisValues(v), summaryCells(v)...)
 		if jobs {
 			cells = append(cells, jobCells(v)...)
+		}
+		if nodes {
+			cells = append(cells, nodeCells(v)...)
 		}
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
@@ -506,9 +533,12 @@ func writeSummary(w io.Writer, headers []string, vs []*variant) error {
 func writeSummaryCSV(w io.Writer, headers []string, vs []*variant) error {
 	cw := csv.NewWriter(w)
 	cols := append(append([]string(nil), headers...), "replica_seconds", "above_target_seconds", "overloaded_seconds", "max_replicas", "final_replicas", "scale_events", "direction_changes")
-	jobs := hasJobs(vs)
+	jobs, nodes := hasJobs(vs), hasNodes(vs)
 	if jobs {
 		cols = append(cols, "jobs_created", "mean_message_wait_seconds", "peak_running_jobs")
+	}
+	if nodes {
+		cols = append(cols, "peak_nodes", "node_seconds", "longest_pending_seconds", "pending_pod_seconds")
 	}
 	if err := cw.Write(cols); err != nil {
 		return err
@@ -525,6 +555,12 @@ func writeSummaryCSV(w io.Writer, headers []string, vs []*variant) error {
 			row = append(row, strconv.Itoa(j.JobsCreated), strconv.FormatFloat(j.MeanMessageWait.Seconds(), 'f', -1, 64), strconv.Itoa(j.PeakRunning))
 		} else if jobs {
 			row = append(row, "", "", "")
+		}
+		if n := f.Nodes; nodes && n != nil {
+			row = append(row, strconv.Itoa(n.PeakNodes), strconv.FormatFloat(n.NodeSeconds, 'f', -1, 64),
+				strconv.FormatFloat(n.LongestWait.Seconds(), 'f', -1, 64), strconv.FormatFloat(n.PendingSeconds, 'f', -1, 64))
+		} else if nodes {
+			row = append(row, "", "", "", "")
 		}
 		if err := cw.Write(row); err != nil {
 			return err
