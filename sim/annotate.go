@@ -58,10 +58,10 @@ func (c AnnotationChange) kubectl(name string) string {
 //   - paused-scale-in/-out only rewrite the HPA's behavior: the HPA and its
 //     memory stay, and so does the poll's phase.
 func (s *Simulator) annotate(now time.Duration) error {
-	for _, c := range s.spec.Annotate {
-		if c.At != now {
-			continue
-		}
+	// The changes are in time order (Spec.Validate): a cursor visits each
+	// once, whatever their number.
+	for ; s.annotateNext < len(s.spec.Annotate) && s.spec.Annotate[s.annotateNext].At <= now; s.annotateNext++ {
+		c := s.spec.Annotate[s.annotateNext]
 		wasPaused := s.loop.Paused()
 		a := s.loop.Annotations()
 		if a == nil {

@@ -88,6 +88,8 @@ type Simulator struct {
 	// pollFrom and syncFrom are when the KEDA scale loop and the HPA's
 	// resync started: 0, or the instant a removed pause recreated them.
 	pollFrom, syncFrom time.Duration
+	// annotateNext is the first of Spec.Annotate not yet applied.
+	annotateNext int
 	hpaScalingActive   bool
 
 	result  Result

@@ -178,9 +178,10 @@ func (s *Simulator) dueAfter(now time.Duration) time.Duration {
 			at(f.To)
 		}
 	}
-	for _, a := range s.spec.Annotate {
+	for _, a := range s.spec.Annotate[s.annotateNext:] {
 		if a.At > now {
 			at(a.At)
+			break // in time order: the first one after now is the next
 		}
 	}
 	for _, c := range s.spec.Workload.Crashes {
