@@ -89,8 +89,8 @@ type Simulator struct {
 	// resync started: 0, or the instant a removed pause recreated them.
 	pollFrom, syncFrom time.Duration
 	// annotateNext is the first of Spec.Annotate not yet applied.
-	annotateNext int
-	hpaScalingActive   bool
+	annotateNext     int
+	hpaScalingActive bool
 
 	result  Result
 	metrics []float64 // last value read per Result.Metrics column
