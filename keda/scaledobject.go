@@ -17,6 +17,10 @@ const (
 	ForceActivationAnnotation = "autoscaling.keda.sh/force-activation"
 )
 
+// ScaledObjectAnnotations lists the annotations above: the ones whose
+// change alters what KEDA does with a ScaledObject.
+var ScaledObjectAnnotations = []string{PausedAnnotation, PausedReplicasAnnotation, PausedScaleInAnnotation, PausedScaleOutAnnotation, ForceActivationAnnotation}
+
 // Fallback behaviours (fallback.behavior).
 const (
 	FallbackBehaviorStatic                  = "static"

@@ -1,8 +1,28 @@
 package scenarios
 
 import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/autoscale-sim/autoscale-sim/internal/closest"
+	"github.com/autoscale-sim/autoscale-sim/keda"
 	"github.com/autoscale-sim/autoscale-sim/sim"
 )
+
+// checkAnnotation refuses a key KEDA does not read: changing it changes
+// nothing, so a typo (paused-replica) would give a calm run that was
+// never paused.
+func checkAnnotation(v node, key string) {
+	if slices.Contains(keda.ScaledObjectAnnotations, key) {
+		return
+	}
+	hint := ""
+	if m, ok := closest.Match(key, keda.ScaledObjectAnnotations); ok {
+		hint = " (did you mean " + m + "?)"
+	}
+	v.fail("KEDA reads no annotation %q on a ScaledObject%s, so changing it changes nothing; allowed: %s", key, hint, strings.Join(keda.ScaledObjectAnnotations, ", "))
+}
 
 // annotation reads one entry of spec.annotate:
 //
@@ -21,12 +41,19 @@ func annotation(v node) (sim.AnnotationChange, node) {
 			if _, empty := c.Set[""]; empty {
 				v.fail("an annotation name must not be empty")
 			}
+			for _, k := range slices.Sorted(maps.Keys(c.Set)) {
+				if k != "" {
+					checkAnnotation(v, k)
+				}
+			}
 		case "remove":
 			given = true
 			v.items(func(i int, v node) {
 				k := v.str()
 				if k == "" {
 					v.fail("an annotation name must not be empty")
+				} else {
+					checkAnnotation(v, k)
 				}
 				c.Remove = append(c.Remove, k)
 			})

@@ -200,8 +200,10 @@ func TestAnnotateErrors(t *testing.T) {
 		{"neither set nor remove", "  annotate: [{at: 1m}]\n", "scenario.yaml:7: spec.annotate[0]: set or remove must name at least one annotation"},
 		{"set and removed", "  annotate: [{at: 1m, set: {a: \"1\"}, remove: [a]}]\n", `spec.annotate[0]: annotation "a" is both set and removed`},
 		{"unquoted value", "  annotate: [{at: 1m, set: {autoscaling.keda.sh/paused-replicas: 2}}]\n", `spec.annotate[0].set.autoscaling.keda.sh/paused-replicas: must be a string, got the number 2; quote it: "2"`},
-		{"after the end", "  annotate: [{at: 10m, set: {a: \"1\"}}]\n", "scenario.yaml:7: spec.annotate[0].at: 10m0s is not before the end of the run (spec.duration 10m0s)"},
-		{"out of order", "  annotate: [{at: 5m, set: {a: \"1\"}}, {at: 2m, remove: [a]}]\n", "spec.annotate[1].at: 2m0s is before spec.annotate[0] (5m0s): give the changes in time order"},
+		{"after the end", "  annotate: [{at: 10m, set: {autoscaling.keda.sh/paused: \"true\"}}]\n", "scenario.yaml:7: spec.annotate[0].at: 10m0s is not before the end of the run (spec.duration 10m0s)"},
+		{"out of order", "  annotate: [{at: 5m, set: {autoscaling.keda.sh/paused: \"true\"}}, {at: 2m, remove: [autoscaling.keda.sh/paused]}]\n", "spec.annotate[1].at: 2m0s is before spec.annotate[0] (5m0s): give the changes in time order"},
+		{"a typo KEDA would ignore", "  annotate: [{at: 1m, set: {autoscaling.keda.sh/paused-replica: \"0\"}}]\n", `scenario.yaml:7: spec.annotate[0].set: KEDA reads no annotation "autoscaling.keda.sh/paused-replica" on a ScaledObject (did you mean autoscaling.keda.sh/paused-replicas?), so changing it changes nothing`},
+		{"a removal KEDA would ignore", "  annotate: [{at: 1m, remove: [example.com/owner]}]\n", `spec.annotate[0].remove[0]: KEDA reads no annotation "example.com/owner" on a ScaledObject`},
 		{"missing at", "  annotate: [{set: {a: \"1\"}}]\n", "scenario.yaml:7: spec.annotate[0]: at must be set"},
 	}
 	for _, tt := range tests {
