@@ -2,8 +2,8 @@ package kedaconformance
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
+
+	"github.com/autoscale-sim/autoscale-sim/internal/jsonfile"
 )
 
 // Reproducer is a minimized case with the upstream result, kept under
@@ -19,26 +19,10 @@ type Reproducer struct {
 }
 
 // ReadReproducer loads a reproducer file.
-func ReadReproducer(path string) (Reproducer, error) {
-	var r Reproducer
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return r, err
-	}
-	if err := json.Unmarshal(b, &r); err != nil {
-		return r, fmt.Errorf("%s: %v", path, err)
-	}
-	return r, nil
-}
+func ReadReproducer(path string) (Reproducer, error) { return jsonfile.Read[Reproducer](path) }
 
 // Write stores the reproducer as indented JSON.
-func (r Reproducer) Write(path string) error {
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
-}
+func (r Reproducer) Write(path string) error { return jsonfile.Write(path, r) }
 
 // Minimize drops answers and metadata keys while keep holds.
 func Minimize(c Case, keep func(Case) bool) Case {
