@@ -20,17 +20,10 @@ type AnnotationChange struct {
 }
 
 func (c AnnotationChange) validate(tick, duration time.Duration) error {
-	switch {
-	case c.At < 0:
-		return errors.New("at must not be negative")
-	case c.At >= duration:
-		return fmt.Errorf("at (%s) must be before the end of the run (%s)", c.At, duration)
-	case tick > 0 && c.At%tick != 0:
-		return fmt.Errorf("at (%s) must be a multiple of the tick (%s)", c.At, tick)
-	case len(c.Set) == 0 && len(c.Remove) == 0:
+	if len(c.Set) == 0 && len(c.Remove) == 0 {
 		return errors.New("set or remove must name at least one annotation")
 	}
-	return nil
+	return instant("at", c.At, tick, duration)
 }
 
 // kubectl renders the change as the command that makes it.

@@ -440,9 +440,24 @@ func (s Spec) Validate() error {
 		}
 	}
 	errs = append(errs, s.Workload.validate(len(s.Loads))...)
+	// An instant the engine acts at must be one of its ticks within the
+	// run: one between ticks or after the end would never happen, and the
+	// run would answer as if it had not been asked.
+	for i, c := range s.Workload.Crashes {
+		if err := instant("at", c.At, s.Tick, s.Duration); err != nil {
+			bad("workload crashes[%d]: %v", i, err)
+		}
+	}
 	for i, f := range s.Faults {
 		if err := f.validate(); err != nil {
 			bad("faults[%d]: %v", i, err)
+			continue
+		}
+		if err := instant("from", f.From, s.Tick, s.Duration); err != nil {
+			bad("faults[%d]: %v", i, err)
+		}
+		if f.To > 0 && s.Tick > 0 && f.To%s.Tick != 0 {
+			bad("faults[%d]: to (%s) must be a multiple of the tick (%s)", i, f.To, s.Tick)
 		}
 	}
 	if len(s.Annotate) > 0 && s.KEDA == nil {
@@ -457,6 +472,19 @@ func (s Spec) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// instant checks that an instant the engine acts at is a tick of the run.
+func instant(name string, at, tick, duration time.Duration) error {
+	switch {
+	case at < 0:
+		return fmt.Errorf("%s must not be negative", name)
+	case at >= duration:
+		return fmt.Errorf("%s (%s) must be before the end of the run (%s)", name, at, duration)
+	case tick > 0 && at%tick != 0:
+		return fmt.Errorf("%s (%s) must be a multiple of the tick (%s)", name, at, tick)
+	}
+	return nil
 }
 
 // sortedNames returns the keys of m in order, so that no output depends on
