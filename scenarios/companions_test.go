@@ -285,3 +285,30 @@ func TestStatefulSetOrdered(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, sc.Spec.Workload.Ordered)
 }
+
+// TestNodePoolSettings: the run names the pool, its cluster-autoscaler and
+// the provisioning delay with their origin, and a provisioning delay the
+// scenario does not give is named as the default it is.
+func TestNodePoolSettings(t *testing.T) {
+	sc, err := Load("../examples/node-pool/scenario.yaml")
+	require.NoError(t, err)
+	got := settingsOf(sc)
+	require.Equal(t, "3 nodes of 1500m cpu, 8Gi memory, 110 pods allocatable", got["node pool"].Value)
+	require.Equal(t, "scenario spec.nodePool (../examples/node-pool/scenario.yaml:26)", got["node pool"].Source)
+	require.Equal(t, "1m30s to 2m30s (uniform, seeded)", got["node provisioning"].Value)
+	require.Equal(t, "scenario spec.nodePool.autoscaler.provisioning (../examples/node-pool/scenario.yaml:33)", got["node provisioning"].Source)
+	require.Contains(t, got["cluster-autoscaler"].Value, "3 to 6 nodes, a loop every 10s")
+
+	b, err := os.ReadFile("../examples/node-pool/scenario.yaml")
+	require.NoError(t, err)
+	text := strings.Replace(string(b), "      provisioning: {min: 90s, max: 150s}\n", "", 1)
+	require.NotEqual(t, string(b), text)
+	sc, err = Parse("../examples/node-pool/scenario.yaml", []byte(text), func(name string) ([]byte, error) {
+		return os.ReadFile(filepath.Join("../examples/node-pool", name))
+	})
+	require.NoError(t, err)
+	got = settingsOf(sc)
+	require.Equal(t, "3m to 4m (uniform, seeded)", got["node provisioning"].Value)
+	require.Equal(t, "default", got["node provisioning"].Source)
+	require.Contains(t, got["node provisioning"].Note, "set spec.nodePool.autoscaler.provisioning")
+}

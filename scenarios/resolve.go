@@ -317,6 +317,7 @@ func (rs *resolution) pickAutoscaler() bool {
 			r.annotateAt[i].fail("%s is before spec.annotate[%d] (%s): give the changes in time order", c.At, i-1, s.Annotate[i-1].At)
 		}
 	}
+	rs.nodePoolSettings()
 	n, what := s.AutoscalerMetrics()
 	for _, m := range r.metricIndexes {
 		if i := int(m.int32()); i >= n {

@@ -536,6 +536,16 @@ func scenarioSpec(n node, sc *Scenario) manifestRefs {
 			sc.Runs = int(v.int32())
 		case "nodePool":
 			s.NodePool = nodePool(v)
+			// Settings name the key's line, as a block mapping's value
+			// starts on the next one.
+			at := func(m *yaml.Node, key string) node { return node{n: &yaml.Node{Line: keyLine(m, key)}} }
+			refs.given["nodePool"] = at(n.n, "nodePool")
+			if a := mappingValue(v.n, "autoscaler"); a != v.n {
+				refs.given["nodePool.autoscaler"] = at(v.n, "autoscaler")
+				if mappingValue(a, "provisioning") != a {
+					refs.given["nodePool.autoscaler.provisioning"] = at(a, "provisioning")
+				}
+			}
 		case "sim":
 			v.walk(simSection, func(key string, v node) {
 				switch key {
