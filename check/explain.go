@@ -116,6 +116,33 @@ func ExplainAt(ctx context.Context, spec sim.Spec, at time.Duration) (*Explanati
 	if err := s.RunUntil(ctx, at); err != nil {
 		return nil, err
 	}
+	return explainRun(s, at), nil
+}
+
+// ExplainNamespaceAt simulates a namespace up to at and explains its
+// workload of index i as ExplainAt does (its pool's Pending pods are
+// every workload's).
+func ExplainNamespaceAt(ctx context.Context, spec sim.NamespaceSpec, i int, at time.Duration) (*Explanation, error) {
+	ns, err := sim.NewNamespace(spec)
+	if err != nil {
+		return nil, err
+	}
+	ws := ns.Workloads()
+	if i < 0 || i >= len(ws) {
+		return nil, fmt.Errorf("the namespace has no workload %d", i)
+	}
+	if d := ws[0].Spec().Duration; at < 0 || at > d {
+		return nil, fmt.Errorf("--at %s is outside the run [0s, %s]", Duration(at), Duration(d))
+	}
+	if err := ns.RunUntil(ctx, at); err != nil {
+		return nil, err
+	}
+	return explainRun(ws[i], at), nil
+}
+
+// explainRun explains s, run up to at.
+func explainRun(s *sim.Simulator, at time.Duration) *Explanation {
+	spec := s.Spec()
 	res := s.Result()
 	x := &Explanation{At: at, Autoscaler: res.Autoscaler, Workload: res.Workload, Replicas: res.DesiredAt(at),
 		Settings: res.Settings, Assumptions: res.Assumptions}
@@ -175,7 +202,7 @@ func ExplainAt(ctx context.Context, spec sim.Spec, at time.Duration) (*Explanati
 			j.Queue = x.Trace.Jobs.Queue
 		}
 		x.Jobs = j
-		return x, nil
+		return x
 	}
 	x.HPA.SyncPeriod = spec.Controller.SyncPeriod
 	if d, ok := s.LastHPADecision(); ok {
@@ -195,7 +222,7 @@ func ExplainAt(ctx context.Context, spec sim.Spec, at time.Duration) (*Explanati
 			x.HPA.Metrics = append(x.HPA.Metrics, me)
 		}
 	}
-	return x, nil
+	return x
 }
 
 // Explain writes ExplainAt's explanation as text (see WriteText).

@@ -114,8 +114,15 @@ func parseNamespace(file string, rootN *yaml.Node, read ReadFunc, opts Options, 
 				own.Content = append(own.Content, k, v)
 			}
 		}
-		// Unknown keys, with the item's own allowed list.
-		item.walk(workloadItemSection, func(string, node) {})
+		// Unknown keys, with the item's own allowed list (the shared
+		// ones have their own message).
+		rest := &yaml.Node{Kind: yaml.MappingNode, Line: item.n.Line, Column: item.n.Column}
+		for j := 0; j+1 < len(item.n.Content); j += 2 {
+			if !slices.Contains(namespaceShared, item.n.Content[j].Value) {
+				rest.Content = append(rest.Content, item.n.Content[j], item.n.Content[j+1])
+			}
+		}
+		node{n: rest, path: item.path, ps: ps}.walk(workloadItemSection, func(string, node) {})
 		if !hasKey(item.n, "load") {
 			item.fail("load must be set: each workload serves its own load (or arrivalsFrom another's)")
 		}

@@ -104,6 +104,10 @@ func parseOverridden(file string, data []byte, read ReadFunc, opts Options) (*Sc
 	if err != nil {
 		return sc, err
 	}
+	if sc.Namespace != nil {
+		return nil, &Error{Problems: []Problem{{File: file, Path: overrides[0].Path,
+			Message: "--set of a manifest field names one autoscaler; with spec.workloads say which: edit the manifests, or set a scenario field (spec.workloads[0].workload.podStartup=20s)"}}}
+	}
 	kind, name := "HorizontalPodAutoscaler", ""
 	switch {
 	case sc.Spec.KEDA != nil:

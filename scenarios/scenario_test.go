@@ -216,11 +216,12 @@ func FuzzParse(f *testing.F) {
 	f.Add(strings.Replace(goodScenario, "  load:", "  runs: 3\n  phases: {mode: random, sync: 5s, probePeriod: 4s}\n  load:", 1), goodScaledObject)
 	f.Add(strings.Replace(goodScenario, "  load:", "  nodePool:\n    name: pool\n    nodes: 2\n    allocatable: {cpu: 1500m, memory: 8Gi, pods: 110}\n    taints: [{key: k, effect: NoSchedule}]\n    autoscaler: {minNodes: 1, maxNodes: 4, provisioning: {min: 1m, max: 2m}}\n  load:", 1), goodScaledObject)
 	f.Add(goodScenario, "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec: {maxReplicas: 3, metrics: [{type: Pods}]}\n")
+	f.Add(namespaceScenario, goodScaledObject)
 	f.Fuzz(func(t *testing.T, scenario, manifest string) {
 		if len(scenario)+len(manifest) > 1<<14 {
 			return
 		}
-		_, _ = Parse("scenario.yaml", []byte(scenario), files(map[string]string{"so.yaml": manifest}))
+		_, _ = Parse("scenario.yaml", []byte(scenario), files(map[string]string{"so.yaml": manifest, "api.yaml": apiObject}))
 	})
 }
 

@@ -136,6 +136,9 @@ func (o *backtestOptions) run(e *env, file string) error {
 		return err
 	}
 	e.guards.protect(sc, inputs...)
+	if sc.Namespace != nil {
+		return usageError{fmt.Sprintf("%s: backtest replays one workload; a scenario with spec.workloads is not yet backtested (backtest each workload's own scenario)", sc.File)}
+	}
 	target, err := backtest.TargetOf(sc.Spec)
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)

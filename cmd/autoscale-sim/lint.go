@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,7 +79,7 @@ func (o *lintOptions) lint(e *env, args []string) error {
 		sc, err := t.load(e, inputs, say)
 		var findings []check.Finding
 		if err == nil {
-			findings, err = check.Lint(e.ctx, sc)
+			findings, err = lintScenario(e, sc)
 		}
 		if err != nil {
 			lf.Status = output.Invalid
@@ -188,6 +189,7 @@ type explainOptions struct {
 	sets      []string
 	manifests []string
 	output    outputFlag
+	workload  string
 }
 
 func newExplainCommand(e *env) *cobra.Command {
@@ -209,6 +211,7 @@ limiting policy, the conditions).`,
 	f := cmd.Flags()
 	f.Var(&durationValue{d: &o.at}, "at", "the instant to explain, e.g. 12m, 1m15s or 1d (required)")
 	f.StringArrayVar(&o.sets, "set", nil, "override a field, PATH=VALUE: of the autoscaler manifest (spec.cooldownPeriod) or of the scenario (scenario.spec.workload.podStartup) (repeatable)")
+	f.StringVar(&o.workload, "workload", "", "with spec.workloads: the workload to explain, by name (default: each, in turn; -o json needs one)")
 	addManifestsFlag(cmd, &o.manifests, "manifests to add to the scenario's")
 	addOutputFlag(cmd, &o.output)
 	return cmd
@@ -237,6 +240,9 @@ func (o *explainOptions) explain(e *env, file string) error {
 	if err != nil {
 		return err
 	}
+	if sc.Namespace != nil {
+		return o.explainNamespace(e, sc)
+	}
 	if o.at > sc.Spec.Duration {
 		return usageError{fmt.Sprintf("--at %s is after the end of the scenario (%s)", check.Duration(o.at), check.Duration(sc.Spec.Duration))}
 	}
@@ -251,4 +257,68 @@ func (o *explainOptions) explain(e *env, file string) error {
 		return x.WriteText(e.stdout)
 	}
 	return output.Write(e.stdout, o.output.format, output.ExplanationOf(x, sc.File))
+}
+
+// lintScenario lints a scenario, or each workload of a namespace with its
+// findings named after it.
+func lintScenario(e *env, sc *scenarios.Scenario) ([]check.Finding, error) {
+	if sc.Namespace == nil {
+		return check.Lint(e.ctx, sc)
+	}
+	var out []check.Finding
+	for i, w := range sc.Namespace.Workloads {
+		fs, err := check.Lint(e.ctx, w)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			f.Message = "workload " + sc.Namespace.Names[i] + ": " + f.Message
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// explainNamespace explains the workloads of a namespace at --at: the
+// one --workload names, or each in turn.
+func (o *explainOptions) explainNamespace(e *env, sc *scenarios.Scenario) error {
+	ns := sc.Namespace
+	if d := ns.Workloads[0].Spec.Duration; o.at > d {
+		return usageError{fmt.Sprintf("--at %s is after the end of the scenario (%s)", check.Duration(o.at), check.Duration(d))}
+	}
+	if o.at%time.Second != 0 {
+		return usageError{"--at must be a whole number of seconds"}
+	}
+	which := make([]int, 0, len(ns.Names))
+	if o.workload != "" {
+		i := slices.Index(ns.Names, o.workload)
+		if i < 0 {
+			return usageError{fmt.Sprintf("--workload %q: no such workload in spec.workloads; have: %s", o.workload, strings.Join(ns.Names, ", "))}
+		}
+		which = append(which, i)
+	} else {
+		if !o.output.text() {
+			return usageError{fmt.Sprintf("-o %s explains one workload: pick one with --workload (%s)", o.output.format, strings.Join(ns.Names, ", "))}
+		}
+		for i := range ns.Names {
+			which = append(which, i)
+		}
+	}
+	for k, i := range which {
+		x, err := check.ExplainNamespaceAt(e.ctx, ns.Spec(sc.Name), i, o.at)
+		if err != nil {
+			return ns.LocateError(err)
+		}
+		if !o.output.text() {
+			return output.Write(e.stdout, o.output.format, output.ExplanationOf(x, sc.File))
+		}
+		if k > 0 {
+			fmt.Fprintln(e.stdout)
+		}
+		fmt.Fprintf(e.stdout, "== workload %s ==\n", ns.Names[i])
+		if err := x.WriteText(e.stdout); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -174,11 +174,13 @@ func writeNodeFigures(w io.Writer, n *sim.NodeFigures) {
 		n.PeakNodes, check.Duration(n.PeakNodesAt), n.NodesAdded, n.NodesRemoved, formatFloat(n.NodeSeconds), formatFloat(n.ReadyNodeSeconds),
 		check.Duration(seconds(n.PendingSeconds)), plural(n.PodsWaited, "pod"), check.Duration(n.LongestWait))
 	if so := n.ScaleOut; so != nil {
-		ready := "never before the end"
+		ready, without := "never before the end", ""
 		if so.Reached {
 			ready = check.Duration(so.Ready-so.At) + " later"
+			// With capacity there, the pods' wait is theirs alone.
+			without = ": " + check.Duration(max(so.Ready-so.At-n.ScaleOutNodeWait, 0)) + " without the wait"
 		}
-		fmt.Fprintf(w, "Scale-out: %d replicas asked at %s, all Ready %s, of which %s waiting for a node\n",
-			so.To, check.Duration(so.At), ready, check.Duration(n.ScaleOutNodeWait))
+		fmt.Fprintf(w, "Scale-out: %d replicas asked at %s, all Ready %s, of which %s waiting for a node%s\n",
+			so.To, check.Duration(so.At), ready, check.Duration(n.ScaleOutNodeWait), without)
 	}
 }
