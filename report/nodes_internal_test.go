@@ -2,11 +2,14 @@ package report
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/autoscale-sim/autoscale-sim/check"
+	"github.com/autoscale-sim/autoscale-sim/cluster"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
 	"github.com/autoscale-sim/autoscale-sim/sim"
 )
@@ -35,4 +38,35 @@ func TestFigureRowsOnNodes(t *testing.T) {
 	for _, r := range figureRows(res) {
 		require.NotContains(t, []string{"Nodes", "Node cost", "Pending", "Scale-out served"}, r[0])
 	}
+}
+
+// The nodes panel counts the spans open at each instant, as steps: a
+// node added at 2m and removed at 12m beside one there from the start is
+// two nodes from 2m to 12m; a span still open at the end holds to it.
+// Counting span starts only (or ignoring the initial nodes) would not.
+func TestNodesPanelSteps(t *testing.T) {
+	at := func(m int) time.Time { return time.Time{}.Add(time.Duration(m) * time.Minute) }
+	steps := spanSteps([]cluster.Span{{Name: "a", Start: at(0)}, {Name: "b", Start: at(2), End: at(12)}}, at(20))
+	require.Equal(t, []pt{{0, 1}, {2, 1}, {2, 2}, {12, 2}, {12, 1}, {20, 1}}, steps)
+
+	sc, err := scenarios.Load("../examples/node-pool/scenario.yaml")
+	require.NoError(t, err)
+	res, err := sim.Run(context.Background(), sc.Spec)
+	require.NoError(t, err)
+	p := nodesPanel(res)
+	require.NotNil(t, p)
+	peak := 0.0
+	for _, q := range spanSteps(res.Cluster.Ready, time.Time{}.Add(res.Duration)) {
+		peak = max(peak, q.y)
+	}
+	require.Equal(t, float64(res.Figures().Nodes.PeakNodes), peak, "the panel's peak is the figure's")
+	var b strings.Builder
+	require.NoError(t, WritePlot(&b, res, "svg"))
+	require.Contains(t, b.String(), "nodes-ready")
+	require.Contains(t, b.String(), "pods-pending")
+
+	sc.Spec.NodePool = nil
+	res, err = sim.Run(context.Background(), sc.Spec)
+	require.NoError(t, err)
+	require.Nil(t, nodesPanel(res), "no pool, no panel")
 }

@@ -110,8 +110,11 @@ func runFigure(r *sim.Result) *stackFigure {
 		orDash(r.Autoscaler), orDash(r.Workload), r.MinReplicas, r.MaxReplicas, age(r.Duration), r.Seed)}
 	faultStrips(fg, r)
 	kedaStrips(fg, r)
+	total := r.Autoscaler == sim.NamespaceAutoscaler
 	if p := loadPanel(r); p != nil {
 		fg.panels = append(fg.panels, p)
+	} else if total {
+		fg.notes = append(fg.notes, "The namespace as one: replicas summed over its workloads, and the pool. Each workload's load and metrics are in its own plot.")
 	} else {
 		fg.notes = append(fg.notes, "Not shown: offered load. The scenario has no load model; its metrics come from raw series.")
 	}
@@ -121,7 +124,7 @@ func runFigure(r *sim.Result) *stackFigure {
 	if p := jobsPanel(r); p != nil {
 		fg.panels = append(fg.panels, p)
 	}
-	if len(r.Metrics) == 0 {
+	if len(r.Metrics) == 0 && !total {
 		fg.notes = append(fg.notes, "Not shown: metrics. The autoscaler reads none that the simulation traces.")
 	}
 	for i := range r.Metrics {
@@ -131,6 +134,9 @@ func runFigure(r *sim.Result) *stackFigure {
 		fg.panels = append(fg.panels, p)
 	}
 	fg.panels = append(fg.panels, replicaPanel(r))
+	if p := nodesPanel(r); p != nil {
+		fg.panels = append(fg.panels, p)
+	}
 	return fg
 }
 

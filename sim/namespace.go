@@ -491,6 +491,9 @@ func (r *NamespaceResult) NodeFigures() *NodeFigures {
 	return nodeFigures(&Result{Cluster: r.Cluster, Duration: r.Duration})
 }
 
+// NamespaceAutoscaler is the Autoscaler of NamespaceResult.Total.
+const NamespaceAutoscaler = "namespace"
+
 // Total is the namespace as one workload: its replicas are the sum of
 // the workloads' at every instant (the scale events are the changes of
 // the sum, one per workload's change), its bounds the sums of theirs,
@@ -498,7 +501,7 @@ func (r *NamespaceResult) NodeFigures() *NodeFigures {
 // columns are left out (the workloads' loads have different units).
 // Sweeps and comparisons read it.
 func (r *NamespaceResult) Total() *Result {
-	out := &Result{Name: r.Name, Duration: r.Duration, Autoscaler: "namespace", Workload: fmt.Sprintf("%d workloads", len(r.Workloads)),
+	out := &Result{Name: r.Name, Duration: r.Duration, Autoscaler: NamespaceAutoscaler, Workload: fmt.Sprintf("%d workloads", len(r.Workloads)),
 		Cluster: r.Cluster.clone()}
 	type change struct {
 		Event

@@ -29,7 +29,13 @@ func (o *runOptions) runNamespace(e *env, sc *scenarios.Scenario) error {
 		writeNamespace(e.stdout, run)
 	}
 	if o.out != "" {
-		var wrote []string
+		// The namespace as one (replicas summed, the pool's nodes) at the
+		// top, each workload in a directory of its own.
+		total, _ := run.Total()
+		if err := writeOutputs(e.guards, o.out, total.Result); err != nil {
+			return err
+		}
+		wrote := []string{filepath.Join(o.out, "{trace.csv,trace.json,plot.png,plot.svg}")}
 		for i, w := range run.Workloads {
 			dir := filepath.Join(o.out, sc.Namespace.Names[i])
 			if err := writeOutputs(e.guards, dir, w.Result); err != nil {

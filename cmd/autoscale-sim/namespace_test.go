@@ -54,7 +54,11 @@ func TestNamespaceCommands(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr = runCLI(t, "run", namespaceScenario, "--out", dir)
 	require.Equal(t, exitOK, code, stderr)
-	for _, name := range []string{"websocket", "api"} {
+	svg, err := os.ReadFile(filepath.Join(dir, "plot.svg"))
+	require.NoError(t, err)
+	require.Contains(t, string(svg), "The namespace as one", "the namespace's plot is the total")
+	require.Contains(t, string(svg), "nodes-ready")
+	for _, name := range []string{"", "websocket", "api"} {
 		for _, f := range []string{"trace.csv", "trace.json", "plot.png", "plot.svg"} {
 			_, err := os.Stat(filepath.Join(dir, name, f))
 			require.NoError(t, err, out)
