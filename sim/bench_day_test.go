@@ -267,3 +267,26 @@ func BenchmarkDays(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNamespace4Days100Pods is four 100-pod days in one namespace
+// (one store, lockstep ticks); against 4 x BenchmarkDay100Pods it is
+// the cost of simulating them together.
+func BenchmarkNamespace4Days100Pods(b *testing.B) {
+	var spec sim.NamespaceSpec
+	for i := range 4 {
+		d := daySpec(100, 24*time.Hour)
+		d.Workload.Name = fmt.Sprintf("ws-%d", i)
+		d.KEDA.Object.ScaleTargetRef.Name = d.Workload.Name
+		d.KEDA.Object.Triggers[0].Metadata = map[string]string{"serverAddress": "http://prometheus:9090", "threshold": "100",
+			"query": fmt.Sprintf(`sum(websocket_connection_count{namespace="bench",job=%q})`, d.Workload.Name)}
+		spec.Workloads = append(spec.Workloads, d)
+	}
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := sim.RunNamespace(context.Background(), spec); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+}
