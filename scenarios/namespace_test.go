@@ -95,12 +95,16 @@ func TestParseNamespaceProblems(t *testing.T) {
 		edit func(string) string
 		want []string
 	}{
-		"arrivals from a connections load": {func(s string) string { return strings.Replace(s, "      model: requests\n      stages", "      stages", 1) }, nil},
+		"arrivals from a connections load": {func(s string) string {
+			return strings.Replace(s, "      model: requests\n      stages", "      stages", 1)
+		}, nil},
 		"unknown workload": {func(s string) string { return strings.Replace(s, "workload: ws-server,", "workload: front,", 1) }, []string{
 			`spec.workloads[1].load[0].arrivalsFrom.workload: no workload named "front" in spec.workloads; have: ws-server, backend`}},
 		"typo in a workload": {func(s string) string { return strings.Replace(s, "      podStartup: 7s", "      podStartp: 7s", 1) }, []string{
 			`spec.workloads[0].workload.podStartp: unknown field "podStartp"; did you mean podStartup?`}},
-		"shared key in a workload": {func(s string) string { return strings.Replace(s, "  - name: backend\n", "  - name: backend\n    duration: 5m\n", 1) }, []string{
+		"shared key in a workload": {func(s string) string {
+			return strings.Replace(s, "  - name: backend\n", "  - name: backend\n    duration: 5m\n", 1)
+		}, []string{
 			"spec.workloads[1].duration: duration is the namespace's, set once under spec.duration"}},
 		"load under spec": {func(s string) string {
 			return strings.Replace(s, "  workloads:\n", "  load:\n  - {metric: x, stages: [{duration: 1m, target: 1}]}\n  workloads:\n", 1)

@@ -86,8 +86,10 @@ func TestNamespaceJSON(t *testing.T) {
 	var doc struct {
 		Kind      string
 		Names     []string
-		Workloads []struct{ Figures struct{ ReplicaSeconds float64 } }
-		Figures   struct {
+		Workloads []struct {
+			Figures struct{ ReplicaSeconds float64 }
+		}
+		Figures struct {
 			ReplicaSeconds float64
 			Nodes          struct{ PeakNodes, PodsWaited int }
 		}
