@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/autoscale-sim/autoscale-sim/backtest"
+	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/openmetrics"
 	"github.com/autoscale-sim/autoscale-sim/replay"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
@@ -145,12 +146,43 @@ func TestTargetRefusesWhatARecordingCannotReplay(t *testing.T) {
 	spec := load(t, "../examples/kafka-partitions/scenario.yaml")
 	_, err := backtest.TargetOf(spec)
 	require.ErrorContains(t, err, "spec.triggers[0]: a kafka trigger reads the broker's offsets")
-	spec = load(t, "../examples/prometheus-adapter-websocket/scenario.yaml")
-	_, err = backtest.TargetOf(spec)
-	require.ErrorContains(t, err, "backtest replays ScaledObjects")
 	spec = load(t, "../examples/scaledjob-burst/scenario-default.yaml")
 	_, err = backtest.TargetOf(spec)
 	require.ErrorContains(t, err, "a ScaledJob has no HPA")
+
+	// A plain HPA: its Pods, Object and External metrics are replayed,
+	// a Resource metric is refused with its index.
+	spec = load(t, "../examples/prometheus-adapter-websocket/scenario.yaml")
+	target, err := backtest.TargetOf(spec)
+	require.NoError(t, err)
+	require.Equal(t, backtest.KindHPA, target.Kind)
+	require.Equal(t, "myapp", target.HPA)
+	require.Equal(t, []backtest.Trigger{{Index: 0, Metric: "myapp_websockets_connections_avg", Query: `sum by (pod) (myapp_websockets_connections{namespace="demo"})`,
+		Type: hpa.PodsMetricSourceType, TargetType: hpa.AverageValueMetricType}}, target.Triggers)
+	require.ErrorContains(t, target.CheckInput(backtest.InputKEDA), "--input keda reads KEDA's keda_scaler_metrics_value, which a plain HPA has none of")
+	require.NoError(t, target.CheckInput(backtest.InputStatus))
+	h := *spec.HPA
+	h.Spec.Metrics = slices.Clone(h.Spec.Metrics)
+	spec.HPA = &h
+	fifty, hundred := int32(50), int64(100_000)
+	h.Spec.Metrics = append(h.Spec.Metrics, hpa.MetricSpec{Type: hpa.ResourceMetricSourceType, Name: "cpu", Target: hpa.MetricTarget{Type: hpa.UtilizationMetricType, AverageUtilization: &fifty}})
+	_, err = backtest.TargetOf(spec)
+	require.ErrorContains(t, err, "spec.metrics[1]: a Resource metric (cpu) reads the pods' usage from metrics-server, which a recording of Prometheus series does not replay")
+	require.ErrorContains(t, err, "the replay would need each pod's usage and requests")
+	h.Spec.Metrics[1] = hpa.MetricSpec{Type: hpa.ExternalMetricSourceType, Name: "queue_depth", Target: hpa.MetricTarget{Type: hpa.AverageValueMetricType, AverageValueMilli: &hundred}}
+	target, err = backtest.TargetOf(spec)
+	require.NoError(t, err)
+	require.NoError(t, target.CheckInput(backtest.InputQuery))
+	require.ErrorContains(t, target.CheckInput(backtest.InputStatus), "spec.metrics[1]: the external metric queue_depth with an AverageValue target: its status holds the value divided by the replicas and rounded up")
+	h.Spec.Metrics[1] = hpa.MetricSpec{Type: hpa.ObjectMetricSourceType, Name: "requests", Target: hpa.MetricTarget{Type: hpa.ValueMetricType, ValueMilli: &hundred}}
+	target, err = backtest.TargetOf(spec)
+	require.NoError(t, err)
+	require.ErrorContains(t, target.CheckInput(backtest.InputStatus), "spec.metrics[1]: the object metric requests: kube-state-metrics labels its status with the described object")
+
+	spec = load(t, "../examples/queue/scenario.yaml")
+	target, err = backtest.TargetOf(spec)
+	require.NoError(t, err)
+	require.ErrorContains(t, target.CheckInput(backtest.InputStatus), "--input status reads a plain HPA's kube_horizontalpodautoscaler_status_target_metric")
 }
 
 // TestClassifyReadsExportedNamespace: scraped without honorLabels, KEDA's
@@ -379,4 +411,27 @@ func TestAnswersOfSeveralTriggers(t *testing.T) {
 	answers[0].Labels[backtest.TriggerLabel] = "7"
 	_, _, err = backtest.Classify(target, answers, backtest.InputQuery)
 	require.ErrorContains(t, err, `autoscale_sim_trigger "7" is not the index of a prometheus trigger of ScaledObject demo/queue-workers`)
+}
+
+// TestPlainHPARoundTrip: a plain HPA's run, exported, backtests at every
+// sync with zero lag: a Pods metric from the HPA's status (each Ready
+// pod reporting the recorded average), from the raw series its adapter
+// rule reads, and the answers of that rule's query.
+func TestPlainHPARoundTrip(t *testing.T) {
+	for _, tc := range []struct{ file, input string }{
+		{"../examples/prometheus-adapter-websocket/scenario.yaml", backtest.InputStatus},
+		{"../examples/prometheus-adapter-websocket/scenario.yaml", backtest.InputQuery},
+		{"../examples/adapter-websocket-tutorial/scenario.yaml", backtest.InputStatus},
+		{"../examples/adapter-websocket-tutorial/scenario.yaml", backtest.InputQuery},
+	} {
+		t.Run(tc.file+"/"+tc.input, func(t *testing.T) {
+			r, _ := roundTrip(t, tc.file, tc.input, nil)
+			require.Equal(t, backtest.KindHPA, r.Kind)
+			require.Positive(t, r.Syncs)
+			require.Empty(t, r.Disagreement)
+			require.Equal(t, 1.0, r.Agreement)
+			require.Equal(t, time.Duration(0), r.Lag)
+			require.Zero(t, r.ReplicaSecondsError)
+		})
+	}
 }
