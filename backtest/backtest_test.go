@@ -3,6 +3,8 @@ package backtest_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -434,4 +436,147 @@ func TestPlainHPARoundTrip(t *testing.T) {
 			require.Zero(t, r.ReplicaSecondsError)
 		})
 	}
+}
+
+// externalHPA is examples/prometheus-adapter-websocket with its metric
+// made the External (or Object) metric of the connections' total.
+func externalHPA(t *testing.T, typ hpa.MetricSourceType) sim.Spec {
+	spec := load(t, "../examples/prometheus-adapter-websocket/scenario.yaml")
+	spec.Start = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	h := *spec.HPA
+	twenty := int64(20_000)
+	m := hpa.MetricSpec{Type: typ, Name: "myapp_websockets_connections_total", Target: hpa.MetricTarget{Type: hpa.ValueMetricType, ValueMilli: &twenty}}
+	if typ == hpa.ObjectMetricSourceType {
+		m.DescribedObject = hpa.CrossVersionObjectReference{Kind: "Service", Name: "myapp", APIVersion: "v1"}
+	}
+	h.Spec.Metrics = []hpa.MetricSpec{m}
+	h.Rules = []sim.AdapterRule{{Name: m.Name, Query: `sum(myapp_websockets_connections{namespace="demo"})`}}
+	spec.HPA = &h
+	return spec
+}
+
+// TestPlainHPAExternalAndObject: External and Object metrics replay the
+// answers of their adapter rule's query (here the value the simulated
+// HPA read, as the query answered it), an External Value target its
+// status too.
+func TestPlainHPAExternalAndObject(t *testing.T) {
+	for _, tc := range []struct {
+		typ   hpa.MetricSourceType
+		input string
+	}{
+		{hpa.ExternalMetricSourceType, backtest.InputStatus},
+		{hpa.ExternalMetricSourceType, backtest.InputQuery},
+		{hpa.ObjectMetricSourceType, backtest.InputQuery},
+	} {
+		t.Run(string(tc.typ)+"/"+tc.input, func(t *testing.T) {
+			spec := externalHPA(t, tc.typ)
+			x, err := openmetrics.Simulate(context.Background(), spec)
+			require.NoError(t, err)
+			target, err := backtest.TargetOf(spec)
+			require.NoError(t, err)
+			require.NoError(t, target.CheckInput(tc.input))
+			var series []replay.Series
+			for _, s := range recorded(x) {
+				switch s.Labels[replay.NameLabel] {
+				case openmetrics.HPADesiredReplicas, openmetrics.HPACurrentReplicas, openmetrics.HPAStatusTarget:
+					series = append(series, s)
+				}
+			}
+			if tc.input == backtest.InputQuery {
+				// The answers of the rule's query: the value read at
+				// each sync, a series without a name.
+				col := 0
+				var ps []replay.Point
+				for _, smp := range x.Result.Samples {
+					if smp.T%(15*time.Second) == 0 && !math.IsNaN(smp.Metrics[col]) {
+						ps = append(ps, replay.Point{T: spec.Start.Add(smp.T), V: smp.Metrics[col]})
+					}
+				}
+				require.NotEmpty(t, ps)
+				series = append(series, replay.Series{Labels: map[string]string{}, Points: ps})
+			}
+			rec, _, err := backtest.Classify(target, series, tc.input)
+			require.NoError(t, err)
+			require.Contains(t, rec.Inputs, 0)
+			rec.From, rec.To = spec.Start, spec.Start.Add(spec.Duration)
+			r, err := backtest.Run(context.Background(), spec, target, rec, backtest.Options{})
+			require.NoError(t, err)
+			require.Equal(t, 1.0, r.Agreement, "%+v", r.Disagreement)
+			require.Zero(t, r.Lag)
+			peak := int32(0)
+			for _, p := range r.Points {
+				peak = max(peak, p.Simulated)
+			}
+			require.Equal(t, int32(10), peak, "40 connections against a value of 20 double the replicas up to maxReplicas")
+		})
+	}
+}
+
+// TestPlainHPAPodsAnswersAverage: the answers of a Pods metric's query
+// are the cluster's pods' values, under names the simulated pods do not
+// have; every Ready simulated pod reports their average. Answers of two
+// pods a connection either side of the average agree at every sync.
+func TestPlainHPAPodsAnswersAverage(t *testing.T) {
+	const file = "../examples/prometheus-adapter-websocket/scenario.yaml"
+	spec := load(t, file)
+	x, err := openmetrics.Simulate(context.Background(), spec)
+	require.NoError(t, err)
+	target, err := backtest.TargetOf(spec)
+	require.NoError(t, err)
+	var series []replay.Series
+	for _, s := range recorded(x) {
+		switch s.Labels[replay.NameLabel] {
+		case openmetrics.HPADesiredReplicas, openmetrics.HPACurrentReplicas:
+			series = append(series, s)
+		case openmetrics.HPAStatusTarget:
+			if s.Labels[openmetrics.LabelTargetType] != "average" {
+				continue
+			}
+			for k, d := range []float64{-1, 1} {
+				a := replay.Series{Labels: map[string]string{"pod": fmt.Sprintf("myapp-7c9d8-%d", k)}}
+				for _, p := range s.Points {
+					a.Points = append(a.Points, replay.Point{T: p.T, V: p.V + d})
+				}
+				series = append(series, a)
+			}
+		}
+	}
+	rec, _, err := backtest.Classify(target, series, backtest.InputQuery)
+	require.NoError(t, err)
+	require.Len(t, rec.Inputs[0].Series, 2)
+	spec = spec.Defaulted()
+	rec.From, rec.To = spec.Start, spec.Start.Add(spec.Duration)
+	r, err := backtest.Run(context.Background(), spec, target, rec, backtest.Options{})
+	require.NoError(t, err)
+	require.Equal(t, 1.0, r.Agreement, "%+v", r.Disagreement)
+	require.Equal(t, backtest.InputQuery, r.Inputs[0].Source)
+}
+
+// TestPlainHPAPerturbedStatus: the HPA's recorded average doubled for a
+// minute (what a pod that reported twice its connections would do) is
+// what the replay acts on: the simulated HPA scales out there, and the
+// backtest names those syncs.
+func TestPlainHPAPerturbedStatus(t *testing.T) {
+	var from time.Time
+	r, _ := roundTrip(t, "../examples/prometheus-adapter-websocket/scenario.yaml", backtest.InputStatus, func(series []replay.Series) {
+		for _, s := range series {
+			if s.Labels[replay.NameLabel] != openmetrics.HPAStatusTarget || s.Labels[openmetrics.LabelTargetType] != "average" {
+				continue
+			}
+			for j := range s.Points {
+				if off := s.Points[j].T.Sub(s.Points[0].T); off >= 6*time.Minute && off < 7*time.Minute {
+					s.Points[j].V *= 2
+					if from.IsZero() {
+						from = s.Points[j].T
+					}
+				}
+			}
+		}
+	})
+	require.Less(t, r.Agreement, 1.0)
+	require.NotEmpty(t, r.Disagreement)
+	require.Equal(t, from, r.Disagreement[0].At)
+	require.Equal(t, int32(8), *r.Disagreement[0].Recorded)
+	require.Equal(t, int32(10), r.Disagreement[0].Simulated)
+	require.Contains(t, r.Disagreement[0].Why, "pods metric myapp_websockets_connections_avg = 10, ratio 2.00, proposes 16")
 }

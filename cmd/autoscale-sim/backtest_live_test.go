@@ -46,7 +46,14 @@ const shiftedDay = 24 * time.Hour
 var liveExports = []struct{ name, scenario string }{
 	{"backtest.om", backtestScenario},
 	{"fallback.om", "../../examples/fallback/scenario.yaml"},
+	{"backtest-hpa.om", backtestHPAScenario},
+	{"adapter-tutorial.om", adapterTutorialScenario},
 }
+
+const (
+	backtestHPAScenario     = "../../examples/backtest-hpa/scenario.yaml"
+	adapterTutorialScenario = "../../examples/adapter-websocket-tutorial/scenario.yaml"
+)
 
 func TestMain(m *testing.M) {
 	code := m.Run()
@@ -282,5 +289,42 @@ func TestLiveRoundTripFailedReads(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
 		require.Equal(t, 1.0, doc.Agreement, input)
 		require.Equal(t, 300.0, doc.Inputs[0].FailedSeconds, input)
+	}
+}
+
+// TestLiveRoundTripPlainHPA: a plain HPA's export, backfilled, backtests
+// at every sync with zero lag through the HTTP API: from the HPA's status
+// (kube_horizontalpodautoscaler_status_target_metric), from the answers
+// of its adapter rule's query, and, for the prometheus-adapter
+// configuration of examples/adapter-websocket-tutorial, from the raw
+// samples of the rule's seriesQuery, which the replay's adapter queries
+// as the cluster's did. Saved, each reads back offline to the same report.
+func TestLiveRoundTripPlainHPA(t *testing.T) {
+	url, dir := backfilled(t)
+	for _, tc := range []struct {
+		file, from, to, input, source string
+	}{
+		{backtestHPAScenario, "2026-11-30T14:00:00Z", "2026-11-30T14:25:00Z", "status", "status"},
+		{backtestHPAScenario, "2026-11-30T14:00:00Z", "2026-11-30T14:25:00Z", "query", "query"},
+		{adapterTutorialScenario, "0", "1500", "query", "raw"},
+	} {
+		t.Run(filepath.Base(filepath.Dir(tc.file))+"/"+tc.input, func(t *testing.T) {
+			args := []string{"backtest", tc.file, "-o", "json", "--prometheus-url", url, "--from", tc.from, "--to", tc.to, "--input", tc.input}
+			saved := filepath.Join(dir, filepath.Base(filepath.Dir(tc.file))+"-"+tc.input+".json")
+			t0 := time.Now()
+			code, online, stderr := runCLI(t, append(args, "--min-agreement", "1", "--save-recording", saved)...)
+			require.Equal(t, exitOK, code, "%s%s", stderr, online)
+			t.Logf("backtest %s: %s", strings.Join(args[1:], " "), time.Since(t0).Round(time.Millisecond))
+			var doc backtestDoc
+			require.NoError(t, json.Unmarshal([]byte(online), &doc))
+			require.Equal(t, 101, doc.Syncs)
+			require.Equal(t, 1.0, doc.Agreement, "%+v", doc.Disagreements)
+			require.Zero(t, doc.LagSeconds)
+			require.Zero(t, doc.ReplicaSecondsError)
+			require.Equal(t, tc.source, doc.Inputs[0].Source)
+			code, offline, stderr := runCLI(t, "backtest", tc.file, "-o", "json", "--recorded", saved, "--from", tc.from, "--to", tc.to, "--input", tc.input, "--min-agreement", "1")
+			require.Equal(t, exitOK, code, stderr)
+			require.JSONEq(t, online, offline)
+		})
 	}
 }
