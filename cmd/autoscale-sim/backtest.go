@@ -47,12 +47,20 @@ with kube-state-metrics' kube_horizontalpodautoscaler_status_desired_replicas:
 agreement, replica-seconds of both, mean absolute error, the lag that
 aligns them best, and each disagreement beside the simulated decision.
 
+A plain autoscaling/v2 HPA's Pods, Object and External metrics are
+replayed from the answers of their adapter rule's query, or the raw
+series of the prometheus-adapter configuration's seriesQuery (--input
+query), or from kube_horizontalpodautoscaler_status_target_metric
+(--input status); a Pods metric's recorded average is given to every
+Ready simulated pod. Resource metrics cannot be replayed.
+
 The recording comes from a live Prometheus (--prometheus-url, with
 --http-config for its credentials) or from saved answers of its HTTP API
 (--recorded, repeatable: query_range or instant answers, for example of
 kube_horizontalpodautoscaler_status_desired_replicas{...}[2h]).`,
 		Example: `  autoscale-sim backtest examples/backtest/scenario.yaml --recorded examples/backtest/trigger.json \
     --recorded examples/backtest/kube-state-metrics.json --plot backtest.png
+  autoscale-sim backtest examples/backtest-hpa/scenario.yaml --recorded examples/backtest-hpa/kube-state-metrics.json --input status
   autoscale-sim backtest scenario.yaml --prometheus-url https://prometheus:9090 --http-config http.yaml \
     --from 2026-11-30T12:00:00Z --to 2026-11-30T14:00:00Z --min-agreement 0.9`,
 		Args:         exactArgs(1, "backtest needs exactly one scenario file"),
