@@ -441,3 +441,46 @@ var (
 	_ = Setting(sim.Setting{})
 	_ = Assumption(sim.Assumption{})
 )
+
+// KindNamespaceResult is run -o json of a scenario with spec.workloads.
+const KindNamespaceResult = "NamespaceResult"
+
+// NamespaceResult is a run of several workloads: each workload's
+// RunResult (its timeline with the pool's events), the pool's own
+// events and the namespace's figures.
+type NamespaceResult struct {
+	TypeMeta
+	Scenario        string           `json:"scenario"`
+	Name            string           `json:"name"`
+	DurationSeconds float64          `json:"durationSeconds"`
+	Names           []string         `json:"names"`
+	Workloads       []RunResult      `json:"workloads"`
+	Events          []Event          `json:"events"`
+	Figures         NamespaceFigures `json:"figures"`
+}
+
+// NamespaceFigures are the workloads' figures summed, and the pool's.
+type NamespaceFigures struct {
+	ReplicaSeconds    float64      `json:"replicaSeconds"`
+	OverloadedSeconds float64      `json:"overloadedSeconds"`
+	Nodes             *NodeFigures `json:"nodes,omitempty"`
+}
+
+// NamespaceResultOf describes a finished namespace run.
+func NamespaceResultOf(run *check.NamespaceRun) NamespaceResult {
+	out := NamespaceResult{TypeMeta: Meta(KindNamespaceResult), Scenario: run.Scenario.File, Name: run.Scenario.Name,
+		DurationSeconds: Seconds(run.Result.Duration), Names: append([]string{}, run.Scenario.Namespace.Names...),
+		Workloads: []RunResult{}, Events: []Event{}}
+	for _, w := range run.Workloads {
+		out.Workloads = append(out.Workloads, RunResultOf(w))
+	}
+	for _, e := range run.Result.Events {
+		out.Events = append(out.Events, Event{T: Seconds(e.T), Source: e.Source, Type: e.Type, Reason: e.Reason, From: e.From, To: e.To, Message: e.Message})
+	}
+	f := run.Figures()
+	out.Figures = NamespaceFigures{ReplicaSeconds: f.ReplicaSeconds, OverloadedSeconds: f.OverloadedSeconds}
+	if f.Nodes != nil {
+		out.Figures.Nodes = FiguresOf(check.Figures{Figures: sim.Figures{Nodes: f.Nodes}}).Nodes
+	}
+	return out
+}

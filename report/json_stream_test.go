@@ -27,6 +27,15 @@ func TestWriteJSONMatchesEncoder(t *testing.T) {
 	for _, p := range paths {
 		sc, err := scenarios.Load(p)
 		require.NoError(t, err)
+		if sc.Namespace != nil {
+			nr, err := sim.RunNamespace(context.Background(), sc.Namespace.Spec(sc.Name))
+			require.NoError(t, err)
+			for i, res := range nr.Workloads {
+				results[p+"#"+sc.Namespace.Names[i]] = res
+			}
+			results[p+"#total"] = nr.Total()
+			continue
+		}
 		res, err := sim.Run(context.Background(), sc.Spec)
 		require.NoError(t, err)
 		results[p] = res

@@ -141,6 +141,27 @@ var specSection = &section{
 		{name: "annotate", typ: tList, section: annotateSection, doc: "Annotation changes of the ScaledObject during the run, as kubectl annotate makes them."},
 		{name: "runs", typ: tInteger, min: nonNeg(), doc: "Seeded variants to run (seed, seed+1, ...); figures become median, p95 and max."},
 		{name: "nodePool", typ: tObject, section: nodePoolSection, doc: "The nodes the pods run on: pods wait Pending until the scheduler places them by their requests, and the cluster-autoscaler adds and removes nodes. Absent: capacity is unbounded."},
+		{name: "workloads", typ: tList, section: workloadItemSection, doc: "Several workloads simulated together, in one Prometheus, one HPA controller, one KEDA operator and on one node pool; each gives its own autoscaler, workload, load and claims, and spec's autoscaler, workload, adapter and phases are their defaults."},
+	},
+}
+
+// workloadItemSection is one workload of spec.workloads: the keys of spec
+// that belong to one workload (namespaceShared lists those that do not).
+var workloadItemSection = &section{
+	name:     "workloadItem",
+	required: []string{"load"},
+	fields: []field{
+		{name: "name", typ: tString, doc: "The workload's name in outputs and in arrivalsFrom (default: the scaled workload's name)."},
+		{name: "autoscaler", typ: tObject, section: autoscalerSection, doc: "Merged over spec.autoscaler: e.g. the same manifests, another name."},
+		{name: "adapter", typ: tObject, section: adapterSection},
+		{name: "workload", typ: tObject, section: workloadSection, doc: "Merged over spec.workload."},
+		{name: "load", typ: tList, section: loadSection},
+		{name: "jobs", typ: tObject, section: jobsSection},
+		{name: "expect", typ: tList, section: expectSection, doc: "Claims about this workload's run."},
+		{name: "series", typ: tList, section: seriesSection},
+		{name: "faults", typ: tList, section: faultSection, doc: "Added to spec.faults, which every workload has."},
+		{name: "phases", typ: tStringOrObject, enum: []string{"aligned", "random"}, section: phasesSection},
+		{name: "annotate", typ: tList, section: annotateSection},
 	},
 }
 
@@ -405,6 +426,18 @@ var loadSection = &section{
 		{name: "sine", typ: tObject, section: sineSection},
 		{name: "diurnal", typ: tObject, section: diurnalSection},
 		{name: "replay", typ: tObject, section: replaySection},
+		{name: "arrivalsFrom", typ: tObject, section: arrivalsFromSection, doc: "With spec.workloads: the load arrives as another workload serves its requests (instead of a shape)."},
+	},
+}
+
+var arrivalsFromSection = &section{
+	name:     "arrivalsFrom",
+	doc:      "The requests another workload's load serves, per second, arrive here: a frontend's served requests become a backend's requests or a queue's messages.",
+	required: []string{"workload"},
+	fields: []field{
+		{name: "workload", typ: tString, doc: "The workload's name in spec.workloads."},
+		{name: "load", typ: tInteger, min: nonNeg(), doc: "Its load, by index (default 0); a requests or queue load."},
+		{name: "factor", typ: tNumber, min: nonNeg(), doc: "Arrivals per served request (default 1)."},
 	},
 }
 

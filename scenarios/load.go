@@ -35,8 +35,22 @@ func load(n node, sc *Scenario, index int) (sim.Load, bool) {
 	var shapes []sim.Shape
 	var spike *sim.Spike
 	replayed, spikeBase := false, false
+	var fed *arrival
 	n.walk(loadSection, func(key string, v node) {
 		switch key {
+		case "arrivalsFrom":
+			fed = &arrival{load: index, n: v, factor: 1}
+			required(v, arrivalsFromSection.required, "{workload: frontend}")
+			v.walk(arrivalsFromSection, func(key string, v node) {
+				switch key {
+				case "workload":
+					fed.workload, fed.wn = v.str(), v
+				case "load":
+					fed.from = int(v.int32())
+				case "factor":
+					fed.factor = v.float()
+				}
+			})
 		case "metric":
 			l.Metric = v.str()
 		case "model":
@@ -191,6 +205,17 @@ func load(n node, sc *Scenario, index int) (sim.Load, bool) {
 	}
 	if l.Model != sim.Queue && l.Model != sim.KafkaModel && l.ServiceRate != 0 {
 		n.fail("serviceRate goes with model: queue or model: kafka")
+	}
+	if fed != nil {
+		if len(shapes) > 0 || spike != nil || valuesNode != nil {
+			n.fail("arrivalsFrom gives the load's arrivals; remove its shape (values, stages, step, spike, sine, diurnal, replay)")
+		}
+		if l.Model != sim.Requests && l.Model != sim.Queue && l.Model != sim.KafkaModel {
+			n.fail("arrivalsFrom goes with model: requests, queue or kafka (served requests arrive as requests, messages or records), not %s", l.Model)
+		}
+		sc.arrivals = append(sc.arrivals, *fed)
+		l.Shape = sim.Fed{}
+		return l, true
 	}
 	switch {
 	case len(shapes) == 2 && valuesNode != nil && stages != nil:
@@ -413,6 +438,8 @@ type Options struct {
 
 	// scenarioSets are the Overrides that edit the scenario itself.
 	scenarioSets []Override
+	// inNamespace says the document is one workload of spec.workloads.
+	inNamespace bool
 
 	// dir is the scenario's directory, where manifest globs and
 	// directories are expanded (set by LoadWith).

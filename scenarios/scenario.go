@@ -64,6 +64,12 @@ type Scenario struct {
 	// queryOrigins locates the query behind each HPA metric served by an
 	// adapter rule, by metric index (see LocateError).
 	queryOrigins map[int]Problem
+	// arrivals are the loads fed by another workload (arrivalsFrom).
+	arrivals []arrival
+
+	// Namespace is set for a scenario with spec.workloads: several
+	// workloads simulated together (Spec is then empty).
+	Namespace *Namespace
 }
 
 // Locate returns the manifest file and line of a field path of the
@@ -124,9 +130,19 @@ func ParseWith(file string, data []byte, read ReadFunc, opts Options) (*Scenario
 			return nil, err
 		}
 	}
+	if spec := doc.Content[0]; spec.Kind == yaml.MappingNode && hasKey(spec, "spec") {
+		if sp := mappingValue(spec, "spec"); sp.Kind == yaml.MappingNode && hasKey(sp, "workloads") {
+			return parseNamespace(file, doc.Content[0], read, opts, ps)
+		}
+	}
+	return parseDocument(file, doc.Content[0], read, opts, ps)
+}
+
+// parseDocument decodes the scenario document rootN: one workload.
+func parseDocument(file string, rootN *yaml.Node, read ReadFunc, opts Options, ps *problems) (*Scenario, error) {
 	sc := &Scenario{File: file}
 	var ms manifestRefs
-	root := node{n: doc.Content[0], ps: ps}
+	root := node{n: rootN, ps: ps}
 	root.walk(rootSection, func(key string, v node) {
 		switch key {
 		case "apiVersion":
@@ -164,6 +180,12 @@ func ParseWith(file string, data []byte, read ReadFunc, opts Options) (*Scenario
 	pastTheEnd(ps, sc)
 	if err := ps.err(); err != nil {
 		return nil, err
+	}
+	if len(sc.arrivals) > 0 && !opts.inNamespace {
+		for _, a := range sc.arrivals {
+			a.n.fail("arrivalsFrom names another workload of the namespace: it needs spec.workloads")
+		}
+		return nil, ps.err()
 	}
 	ms.resolve(sc, read, opts, ps)
 	resolveReplays(sc, read, opts, ps)

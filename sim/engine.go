@@ -46,8 +46,18 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 // @ modifier) or is not known before the run (queries that
 // prometheus-adapter renders from its rules at each request).
 func (s *Simulator) BoundMemory() bool {
+	keep, ok := s.retention()
+	if ok {
+		s.store.SetRetention(keep)
+	}
+	return ok
+}
+
+// retention is how long the samples must be kept for the autoscaler's
+// queries (see BoundMemory), false when that is not known.
+func (s *Simulator) retention() (time.Duration, bool) {
 	if len(s.served) > 0 || s.registry != nil {
-		return false
+		return 0, false
 	}
 	var reach time.Duration
 	for _, q := range s.queries() {
@@ -56,7 +66,7 @@ func (s *Simulator) BoundMemory() bool {
 		}
 		r, ok, err := s.engine.Reach(q.query)
 		if err != nil || !ok {
-			return false
+			return 0, false
 		}
 		reach = max(reach, r)
 	}
@@ -64,8 +74,7 @@ func (s *Simulator) BoundMemory() bool {
 	// lookback delta; the margin keeps the sample that sits exactly at
 	// the edge of a left-open window.
 	lookback, _, _ := s.engine.Reach("vector_selector_for_reach")
-	s.store.SetRetention(max(reach, lookback) + s.spec.Tick)
-	return true
+	return max(reach, lookback) + s.spec.Tick, true
 }
 
 // Simulator is one run in progress. Create it with New.
@@ -154,17 +163,36 @@ type Simulator struct {
 	// phase holds the run's resolved phase offsets.
 	phase    PhaseOffsets
 	deferred bool
-	// cl is the node pool (nil without Spec.NodePool).
-	cl *clusterState
+	// cl is the node pool (nil without Spec.NodePool), the namespace's
+	// when ns is set; before is spec.replicas before this tick's
+	// controllers acted.
+	cl     *clusterState
+	ns     *Namespace
+	before int32
+	// feeds are the loads whose arrivals are another workload's served
+	// requests, by load index (see Coupling).
+	feeds map[int]feed
 }
 
 // New validates spec and prepares a run.
 func New(spec Spec) (*Simulator, error) {
+	for li, l := range spec.Loads {
+		if _, ok := l.Shape.(Fed); ok {
+			return nil, fmt.Errorf("loads[%d]: a fed load's arrivals come from another workload; run it in a Namespace with a Feed", li)
+		}
+	}
+	return newSimulator(spec, nil)
+}
+
+// newSimulator is New for a workload of ns (nil: a run of its own): it
+// then shares the namespace's Prometheus and node pool.
+func newSimulator(spec Spec, ns *Namespace) (*Simulator, error) {
 	spec = spec.Defaulted()
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
 	s := &Simulator{
+		ns:     ns,
 		spec:   spec,
 		store:  promql.NewStore(),
 		engine: promql.NewEngine(promql.EngineOptions{LookbackDelta: spec.Prometheus.LookbackDelta, Evaluation: spec.Prometheus.Evaluation, MaxSamples: spec.Prometheus.MaxSamples}),
@@ -218,28 +246,38 @@ func New(spec Spec) (*Simulator, error) {
 			s.loads[li].kafka = newKafkaState(&k)
 		}
 	}
-	if spec.NodePool != nil {
+	if ns != nil {
+		s.store, s.engine = ns.store, ns.engine
+	}
+	if ns != nil && ns.cl != nil {
+		if err := ns.cl.join(s, &ClusterResult{Pool: ns.cl.pool.Name}); err != nil {
+			return nil, err
+		}
+	} else if spec.NodePool != nil {
 		cl, err := newCluster(spec)
 		if err != nil {
 			return nil, err
 		}
-		s.cl, s.pods.cl = cl, cl
-		s.result.Cluster = cl.res
+		// One workload: its events are the pool's, and its Pending
+		// spans sit beside the nodes'.
+		cl.emit = func(now time.Duration, source, typ, reason, msg string) {
+			s.event(now, source, typ, reason, s.desired, s.desired, msg)
+		}
+		if err := cl.join(s, cl.res); err != nil {
+			return nil, err
+		}
 	}
 	for i := int32(0); i < spec.Workload.InitialReplicas; i++ {
 		p := s.pods.create(0, 0)
 		p.ready = s.cl == nil
 	}
-	if s.cl != nil {
+	if s.cl != nil && ns == nil {
 		// The initial pods are placed as the scheduler would have placed
 		// them; those that do not fit wait Pending from the start, with
-		// the workload's start-up delay once placed.
-		s.schedulePending(0)
-		for _, p := range s.pods.pods {
-			if p.node == nil {
-				p.startup = spec.Workload.PodStartup
-			}
-		}
+		// the workload's start-up delay once placed (a namespace places
+		// all its workloads' at once).
+		s.cl.schedule(0)
+		s.initialPending()
 	}
 	var err error
 	switch {
@@ -285,6 +323,16 @@ func New(spec Spec) (*Simulator, error) {
 		s.metrics[i] = math.NaN()
 	}
 	return s, nil
+}
+
+// initialPending gives the initial pods the scheduler did not place the
+// workload's start-up delay, which runs once they are.
+func (s *Simulator) initialPending() {
+	for _, p := range s.pods.pods {
+		if p.node == nil {
+			p.startup = s.spec.Workload.PodStartup
+		}
+	}
 }
 
 func (s *Simulator) setUpKEDA() error {
@@ -510,7 +558,27 @@ func (s *Simulator) Spec() Spec { return s.spec }
 func due(now, every time.Duration) bool { return every > 0 && now%every == 0 }
 
 // tick runs everything due at s.now, in the order documented in doc.go.
+// A Namespace runs the same parts for all its workloads, each part for
+// every workload before the next, with the pool's own steps between.
 func (s *Simulator) tick(ctx context.Context) error {
+	if err := s.tickInputs(ctx); err != nil {
+		return err
+	}
+	if err := s.tickControllers(ctx); err != nil {
+		return err
+	}
+	if s.cl != nil {
+		// 6b. The scheduler places the Pending pods.
+		s.cl.schedule(s.now)
+	}
+	s.tickRecord()
+	return nil
+}
+
+// tickInputs runs steps 0 to 3 at s.now: faults, annotations, the
+// cluster-autoscaler of a workload's own pool, pods, the load, and the
+// series Prometheus scrapes.
+func (s *Simulator) tickInputs(ctx context.Context) error {
 	now := s.now
 	// 0. Injected faults start or end.
 	s.applyFaults(now)
@@ -521,8 +589,8 @@ func (s *Simulator) tick(ctx context.Context) error {
 	}
 	// 0b. The cluster-autoscaler: nodes become Ready; its loop adds or
 	// removes nodes.
-	if s.cl != nil {
-		s.stepCluster(now)
+	if s.cl != nil && s.ns == nil {
+		s.cl.step(now)
 	}
 	// 1. Pods become ready, crash or disappear; Jobs' pods start, take
 	// messages and finish.
@@ -554,9 +622,7 @@ func (s *Simulator) tick(ctx context.Context) error {
 		s.result.OverloadedSeconds += s.spec.Tick.Seconds()
 	}
 	s.accrueCPU()
-	if len(s.spec.Loads) > 0 && !s.result.LoadRises && s.spec.Loads[0].Shape.At(now) > s.spec.Loads[0].Shape.At(0) {
-		s.result.LoadRise, s.result.LoadRises = now, true
-	}
+	s.noteLoadRise(now)
 	// 3. Raw series are written as given; Prometheus scrapes the endpoints.
 	if err := s.appendRaw(now); err != nil {
 		return err
@@ -583,7 +649,14 @@ func (s *Simulator) tick(ctx context.Context) error {
 	if dueAt(now, s.phase.MetricsResolution, s.phase.Metrics) {
 		s.scrapeMetricsServer(now)
 	}
-	before := s.desired
+	return nil
+}
+
+// tickControllers runs steps 4 to 6 at s.now: KEDA polls, the HPA
+// syncs, the ReplicaSet creates and deletes pods.
+func (s *Simulator) tickControllers(ctx context.Context) error {
+	now := s.now
+	s.before = s.desired
 	// 4. KEDA polls its triggers.
 	if s.loop != nil && dueFrom(now, s.pollFrom, s.loop.PollingInterval()) {
 		if err := s.pollKEDA(ctx, now); err != nil {
@@ -607,16 +680,19 @@ func (s *Simulator) tick(ctx context.Context) error {
 	if s.sj == nil {
 		s.pods.scaleTo(s.desired, now, s.podStartup, s.spec.Workload.PodTermination)
 	}
-	// 6b. The scheduler places the Pending pods.
+	return nil
+}
+
+// tickRecord runs step 7 at s.now, after the scheduler's pass: the
+// scale-out's progress and a trace row.
+func (s *Simulator) tickRecord() {
+	now := s.now
 	if s.cl != nil {
-		s.schedulePending(now)
-		s.trackScaleOut(now, before)
+		s.trackScaleOut(now, s.before)
 	}
-	// 7. A trace row.
 	if due(now, s.spec.TraceInterval) {
 		s.record(now)
 	}
-	return nil
 }
 
 func (s *Simulator) scrape(now time.Duration) error {

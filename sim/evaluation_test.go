@@ -29,6 +29,15 @@ func TestEvaluationModesAgree(t *testing.T) {
 	for _, p := range paths {
 		sc, err := scenarios.Load(p)
 		require.NoError(t, err)
+		if sc.Namespace != nil {
+			for i, w := range sc.Namespace.Workloads {
+				// A workload of a namespace, run alone: the modes
+				// must agree on it as on any run (the namespace's own
+				// run is TestNamespaceEvaluationModesAgree).
+				specs[strings.TrimPrefix(p, "../examples/")+"#"+sc.Namespace.Names[i]] = w.Spec
+			}
+			continue
+		}
 		specs[strings.TrimPrefix(p, "../examples/")] = sc.Spec
 	}
 	day := daySpec(10, 6*time.Hour)

@@ -12,3 +12,16 @@ func RunEveryTick(ctx context.Context, spec Spec) (*Result, error) {
 	s.everyTick = true
 	return s.Run(ctx)
 }
+
+// RunNamespaceEveryTick runs spec with a full tick at every tick for
+// every workload.
+func RunNamespaceEveryTick(ctx context.Context, spec NamespaceSpec) (*NamespaceResult, error) {
+	ns, err := NewNamespace(spec)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range ns.sims {
+		s.everyTick = true
+	}
+	return ns.Run(ctx)
+}

@@ -24,11 +24,35 @@ type loadState struct {
 // offeredAt is load li's shape at now plus its noise, never negative.
 func (s *Simulator) offeredAt(li int, now time.Duration) float64 {
 	l := &s.spec.Loads[li]
-	v := l.Shape.At(now)
+	var v float64
+	if f, ok := s.feeds[li]; ok {
+		// What the source served at this tick: it stepped first.
+		v = f.factor * f.src.loads[f.load].served
+	} else {
+		v = l.Shape.At(now)
+	}
 	if sd := l.Noise.Stddev + l.Noise.Relative*math.Abs(v); sd > 0 {
 		v += s.noise.NormFloat64() * sd
 	}
 	return max(v, 0)
+}
+
+// noteLoadRise records the first instant the first load is above its
+// start: the reference of the time to the first scale-up. A load fed by
+// another workload rises when its source's does.
+func (s *Simulator) noteLoadRise(now time.Duration) {
+	if len(s.spec.Loads) == 0 || s.result.LoadRises {
+		return
+	}
+	rises := false
+	if f, ok := s.feeds[0]; ok {
+		rises = f.src.result.LoadRises
+	} else {
+		rises = s.spec.Loads[0].Shape.At(now) > s.spec.Loads[0].Shape.At(0)
+	}
+	if rises {
+		s.result.LoadRise, s.result.LoadRises = now, true
+	}
 }
 
 // applyLoads runs step 2 of a tick: each load meets the ready pods.

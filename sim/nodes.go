@@ -1,9 +1,11 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,7 +51,8 @@ type simNode struct {
 	podsOK bool
 }
 
-// clusterState is the node pool of a run.
+// clusterState is the node pool of a run, or of the workloads of a
+// Namespace, which share it.
 type clusterState struct {
 	pool       cluster.Pool
 	group      autoscaler.NodeGroup
@@ -58,13 +61,24 @@ type clusterState struct {
 	st         autoscaler.State
 	rng        *rand.Rand
 	nodes      []*simNode
-	// template is the workload's pod as the scheduler reads it; pods
-	// differ only by name.
-	template scheduler.Pod
+	// start is the runs' common epoch.
+	start time.Time
+	// members are the simulators whose pods run on the pool, in the
+	// namespace's order; one for a single workload.
+	members []*Simulator
+	// bound maps a bound pod's name to the pod as the scheduler reads
+	// it (the workloads' templates differ).
+	bound map[string]scheduler.Pod
+	// emit records an event of the pool's own (the cluster-autoscaler's
+	// on a node, or on no pod of a member): on the workload's timeline
+	// for a single workload, on the namespace's otherwise.
+	emit func(now time.Duration, source, typ, reason, msg string)
 	// dirty says the nodes or the pods changed since the last
 	// scheduling pass: a pod was created or left a node, a node joined.
 	dirty bool
-	// res holds the spans of the run's figures.
+	// res holds the nodes' spans; the pods' Pending spans and scale-out
+	// are each workload's (podSet.clres), the same ClusterResult for a
+	// single workload.
 	res *ClusterResult
 	// lastScaleUp is the message of the last NoScaleUp reason recorded.
 	lastNoScaleUp string
@@ -142,7 +156,11 @@ func podSpec(w Workload) corev1.PodSpec {
 }
 
 func newCluster(spec Spec) (*clusterState, error) {
-	p := *spec.NodePool
+	return newPool(*spec.NodePool, spec.Seed, spec.Start)
+}
+
+// newPool is the pool's state before its members join.
+func newPool(p cluster.Pool, seed int64, start time.Time) (*clusterState, error) {
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("nodePool: %w", err)
 	}
@@ -152,15 +170,8 @@ func newCluster(spec Spec) (*clusterState, error) {
 	if p.Nodes > maxPoolNodes || p.Autoscaling != nil && p.Autoscaling.MaxNodes > maxPoolNodes {
 		return nil, fmt.Errorf("nodePool: at most %d nodes are modelled (nodes %d, maxNodes %d)", maxPoolNodes, p.Nodes, maxNodesOf(p))
 	}
-	if spec.ScaledJob != nil {
-		return nil, fmt.Errorf("nodePool: a ScaledJob's pods on a node pool are not modelled; remove nodePool or use a ScaledObject")
-	}
-	tmpl, err := scheduler.NewPod(spec.Workload.Namespace+"/"+spec.Workload.Name, podSpec(spec.Workload))
-	if err != nil {
-		return nil, fmt.Errorf("nodePool: %w", err)
-	}
-	c := &clusterState{pool: p, template: tmpl, st: p.InitialState(), rng: newRand(spec.Seed, streamNodes),
-		res: &ClusterResult{Pool: p.Name}}
+	c := &clusterState{pool: p, st: p.InitialState(), rng: newRand(seed, streamNodes), start: start,
+		bound: map[string]scheduler.Pod{}, res: &ClusterResult{Pool: p.Name}}
 	c.group, c.autoscaled = p.Group()
 	if c.autoscaled {
 		c.opts = p.Autoscaling.Options
@@ -171,6 +182,22 @@ func newCluster(spec Spec) (*clusterState, error) {
 		}
 	}
 	return c, nil
+}
+
+// join makes s's pods run on the pool; res is where its pods' Pending
+// spans go.
+func (c *clusterState) join(s *Simulator, res *ClusterResult) error {
+	if s.spec.ScaledJob != nil {
+		return fmt.Errorf("nodePool: a ScaledJob's pods on a node pool are not modelled; remove nodePool or use a ScaledObject")
+	}
+	tmpl, err := scheduler.NewPod(s.spec.Workload.Namespace+"/"+s.spec.Workload.Name, podSpec(s.spec.Workload))
+	if err != nil {
+		return fmt.Errorf("nodePool: %w", err)
+	}
+	c.members = append(c.members, s)
+	s.cl, s.pods.cl, s.pods.tmpl, s.pods.clres = c, c, tmpl, res
+	s.result.Cluster = res
+	return nil
 }
 
 // addNode registers a Ready node, requested at requested and Ready at ready.
@@ -190,39 +217,41 @@ func (c *clusterState) addNode(n scheduler.Node, requested, ready time.Duration)
 // read (the zero instant is the run's start).
 func durationTime(d time.Duration) time.Time { return time.Time{}.Add(d) }
 
-func (c *clusterState) schedPod(p *pod) scheduler.Pod {
-	sp := c.template
+// schedPod is pod p as the scheduler reads it.
+func (ps *podSet) schedPod(p *pod) scheduler.Pod {
+	sp := ps.tmpl
 	sp.Name = p.name
 	return sp
 }
 
 // unbind removes a pod that leaves its node (or ends its Pending span).
-func (c *clusterState) unbind(p *pod, now time.Duration) {
-	if p.node != nil {
-		p.node.info, _ = p.node.info.Unbind(c.schedPod(p))
-		p.node.podsOK = false
+func (ps *podSet) unbind(p *pod, now time.Duration) {
+	if n := p.node; n != nil {
+		c := ps.cl
+		n.info, _ = n.info.Unbind(ps.schedPod(p))
+		n.podsOK = false
 		p.node = nil
+		delete(c.bound, p.name)
 		c.dirty = true
 	}
-	c.endPending(p, now)
+	ps.endPending(p, now)
 }
 
-func (c *clusterState) endPending(p *pod, now time.Duration) {
+func (ps *podSet) endPending(p *pod, now time.Duration) {
 	if p.pendingSpan > 0 {
-		c.res.Pending[p.pendingSpan-1].End = durationTime(now)
+		ps.clres.Pending[p.pendingSpan-1].End = durationTime(now)
 		p.pendingSpan = 0
 	}
 }
 
-// stepCluster runs the cluster-autoscaler at now: upcoming nodes whose
+// step runs the cluster-autoscaler at now: upcoming nodes whose
 // provisioning is over join the pool, and a loop, when due, scales the
 // pool up for the unschedulable pods or removes unneeded nodes.
-func (s *Simulator) stepCluster(now time.Duration) {
-	c := s.cl
+func (c *clusterState) step(now time.Duration) {
 	if !c.autoscaled {
 		return
 	}
-	at := s.spec.Start.Add(now)
+	at := c.start.Add(now)
 	due := !c.st.Started || !at.Before(c.st.NextLoop)
 	for _, u := range c.st.Upcoming {
 		if !u.Ready.After(at) {
@@ -237,19 +266,22 @@ func (s *Simulator) stepCluster(now time.Duration) {
 		if !n.podsOK {
 			n.pods = n.pods[:0]
 			for _, name := range n.info.Pods {
-				sp := c.template
-				sp.Name = name
-				n.pods = append(n.pods, sp)
+				n.pods = append(n.pods, c.bound[name])
 			}
 			n.podsOK = true
 		}
 		obs.Nodes = append(obs.Nodes, autoscaler.Node{Group: c.group.Name, Info: n.info, Pods: n.pods})
 	}
-	for _, p := range s.pods.pods {
-		if p.unschedulable && !p.deleting {
-			obs.Pending = append(obs.Pending, autoscaler.PendingPod{Pod: c.schedPod(p), Created: s.spec.Start.Add(p.created)})
+	for _, m := range c.members {
+		for _, p := range m.pods.pods {
+			if p.unschedulable && !p.deleting {
+				obs.Pending = append(obs.Pending, autoscaler.PendingPod{Pod: m.pods.schedPod(p), Created: c.start.Add(p.created)})
+			}
 		}
 	}
+	// The pods of several workloads wait in the order they were created
+	// (the namespace's order among pods created at the same instant).
+	slices.SortStableFunc(obs.Pending, func(a, b autoscaler.PendingPod) int { return a.Created.Compare(b.Created) })
 	st, res := autoscaler.Step([]autoscaler.NodeGroup{c.group}, c.opts, c.st, obs, at, c.rng)
 	c.st = st
 	if res.Loop {
@@ -259,26 +291,43 @@ func (s *Simulator) stepCluster(now time.Duration) {
 		n := c.pool.Template()
 		n.Name = u.Name
 		// The template's allocatable was validated with the pool.
-		_ = c.addNode(n, u.Requested.Sub(s.spec.Start), now)
-		s.event(now, "cluster-autoscaler", "Normal", "NodeReady", s.desired, s.desired,
+		_ = c.addNode(n, u.Requested.Sub(c.start), now)
+		c.emit(now, "cluster-autoscaler", "Normal", "NodeReady",
 			fmt.Sprintf("node %s is Ready, %s after the scale-up asked for it", u.Name, check(u.Ready.Sub(u.Requested))))
 	}
 	for _, d := range res.Deleted {
-		s.deleteNode(now, d)
+		c.deleteNode(now, d)
 	}
 	for _, e := range res.Events {
 		obj := e.Object
 		if !strings.Contains(obj, "/") {
 			obj = "pod/" + obj
 		}
-		s.event(now, "cluster-autoscaler", e.Type, e.Reason, s.desired, s.desired, obj+": "+e.Message)
+		if m := c.ownerOf(strings.TrimPrefix(obj, "pod/")); m != nil && len(c.members) > 1 {
+			// An event on a pod is on its workload's timeline.
+			m.event(now, "cluster-autoscaler", e.Type, e.Reason, m.desired, m.desired, obj+": "+e.Message)
+			continue
+		}
+		c.emit(now, "cluster-autoscaler", e.Type, e.Reason, obj+": "+e.Message)
 	}
 	if res.Loop && res.NoScaleUp != c.lastNoScaleUp {
 		c.lastNoScaleUp = res.NoScaleUp
 		if res.NoScaleUp != "" {
-			s.event(now, "cluster-autoscaler", "Normal", "NotTriggerScaleUp", s.desired, s.desired, res.NoScaleUp)
+			c.emit(now, "cluster-autoscaler", "Normal", "NotTriggerScaleUp", res.NoScaleUp)
 		}
 	}
+}
+
+// ownerOf is the member whose pod is named name (nil if none).
+func (c *clusterState) ownerOf(name string) *Simulator {
+	for _, m := range c.members {
+		for _, p := range m.pods.pods {
+			if p.name == name {
+				return m
+			}
+		}
+	}
+	return nil
 }
 
 // check formats a duration for an event message.
@@ -286,32 +335,34 @@ func check(d time.Duration) string { return d.Round(time.Millisecond).String() }
 
 // deleteNode removes a node scale-down deleted: its pods are evicted
 // (the ReplicaSet replaces them and they start Pending again).
-func (s *Simulator) deleteNode(now time.Duration, d autoscaler.Deletion) {
-	c := s.cl
+func (c *clusterState) deleteNode(now time.Duration, d autoscaler.Deletion) {
 	// The events on the node, as the actuator records them
 	// (core/scaledown/actuation/actuator.go: ScaleDownEmpty for an empty
 	// node, ScaleDown for a drained one).
-	since := check(now - d.UnneededSince.Sub(s.spec.Start))
+	since := check(now - d.UnneededSince.Sub(c.start))
 	if d.Empty {
-		s.event(now, "cluster-autoscaler", "Normal", "ScaleDownEmpty", s.desired, s.desired,
+		c.emit(now, "cluster-autoscaler", "Normal", "ScaleDownEmpty",
 			fmt.Sprintf("node/%s: Scale-down: removing empty node %q (unneeded for %s)", d.Node, d.Node, since))
 	} else {
-		s.event(now, "cluster-autoscaler", "Normal", "ScaleDown", s.desired, s.desired,
+		c.emit(now, "cluster-autoscaler", "Normal", "ScaleDown",
 			fmt.Sprintf("node/%s: Scale-down: removing node %s, pods to reschedule: %s (unneeded for %s)", d.Node, d.Node, strings.Join(d.Evicted, ","), since))
 	}
 	for i, n := range c.nodes {
 		if n.info.Node.Name != d.Node {
 			continue
 		}
-		for _, p := range s.pods.pods {
-			if p.node == n && !p.deleting {
-				p.deleting, p.ready = true, false
-				p.goneAt = now + s.spec.Workload.PodTermination
+		for _, m := range c.members {
+			for _, p := range m.pods.pods {
+				if p.node == n && !p.deleting {
+					p.deleting, p.ready = true, false
+					p.goneAt = now + m.spec.Workload.PodTermination
+				}
 			}
-		}
-		for _, p := range s.pods.pods {
-			if p.node == n {
-				p.node = nil
+			for _, p := range m.pods.pods {
+				if p.node == n {
+					p.node = nil
+					delete(c.bound, p.name)
+				}
 			}
 		}
 		c.res.Nodes[n.span].End = durationTime(now)
@@ -331,29 +382,42 @@ func (s *Simulator) deleteNode(now time.Duration, d autoscaler.Deletion) {
 // unschedulable pods when a node is added or a pod leaves a node
 // (pkg/scheduler/backend/queue/scheduling_queue.go: MoveAllToActiveOrBackoffQueue
 // on cluster events), and a pass with nothing changed places nothing.
-func (s *Simulator) schedulePending(now time.Duration) {
-	c := s.cl
+func (c *clusterState) schedule(now time.Duration) {
 	if !c.dirty {
 		return
 	}
 	c.dirty = false
-	var infos []scheduler.NodeInfo
-	for _, p := range s.pods.pods {
-		if p.node != nil || p.deleting {
-			continue
-		}
-		if infos == nil {
-			infos = make([]scheduler.NodeInfo, len(c.nodes))
-			for i, n := range c.nodes {
-				infos[i] = n.info
+	type waiting struct {
+		m *Simulator
+		p *pod
+	}
+	var queue []waiting
+	for _, m := range c.members {
+		for _, p := range m.pods.pods {
+			if p.node == nil && !p.deleting {
+				queue = append(queue, waiting{m, p})
 			}
 		}
-		sp := c.schedPod(p)
+	}
+	if len(queue) == 0 {
+		return
+	}
+	// One queue for the pool: the workloads' pods in creation order, the
+	// namespace's order among pods created at the same instant.
+	slices.SortStableFunc(queue, func(a, b waiting) int { return cmp.Compare(a.p.created, b.p.created) })
+	infos := make([]scheduler.NodeInfo, len(c.nodes))
+	for i, n := range c.nodes {
+		infos[i] = n.info
+	}
+	for _, w := range queue {
+		s, p := w.m, w.p
+		sp := s.pods.schedPod(p)
 		d := scheduler.Schedule(infos, sp, c.pool.Scheduler)
 		if !d.Scheduled {
 			if p.pendingSpan == 0 {
-				c.res.Pending = append(c.res.Pending, cluster.Span{Name: p.name, Start: durationTime(p.created)})
-				p.pendingSpan = len(c.res.Pending)
+				res := s.pods.clres
+				res.Pending = append(res.Pending, cluster.Span{Name: p.name, Start: durationTime(p.created)})
+				p.pendingSpan = len(res.Pending)
 			}
 			p.unschedulable = true
 			if d.Message != p.schedMsg {
@@ -367,11 +431,12 @@ func (s *Simulator) schedulePending(now time.Duration) {
 		n := c.nodes[d.Index]
 		n.info = infos[d.Index]
 		n.podsOK = false
+		c.bound[p.name] = sp
 		if p.unschedulable {
 			s.event(now, "default-scheduler", "Normal", scheduler.EventReasonScheduled, s.desired, s.desired,
 				fmt.Sprintf("pod/%s: %s after %s Pending", p.name, d.Message, check(now-p.created)))
 		}
-		c.endPending(p, now)
+		s.pods.endPending(p, now)
 		s.pods.bind(p, n, now)
 	}
 }
@@ -397,10 +462,10 @@ func (s *Simulator) clusterDue(at func(time.Duration)) {
 		return
 	}
 	if c.st.Started {
-		at(c.st.NextLoop.Sub(s.spec.Start))
+		at(c.st.NextLoop.Sub(c.start))
 	}
 	for _, u := range c.st.Upcoming {
-		at(u.Ready.Sub(s.spec.Start))
+		at(u.Ready.Sub(c.start))
 	}
 }
 
@@ -408,11 +473,11 @@ func (s *Simulator) clusterDue(at func(time.Duration)) {
 // after the load rises and the instant its pods are all Ready. Readiness
 // changes only at full ticks, so the instant is exact.
 func (s *Simulator) trackScaleOut(now time.Duration, before int32) {
-	c := s.cl
-	so := c.res.ScaleOut
+	res := s.pods.clres
+	so := res.ScaleOut
 	if so == nil {
 		if s.result.LoadRises && s.desired > before {
-			c.res.ScaleOut = &ScaleOut{At: now, To: s.desired}
+			res.ScaleOut = &ScaleOut{At: now, To: s.desired}
 		}
 		return
 	}
@@ -562,16 +627,20 @@ func (s *Simulator) Cluster() *ClusterStatus {
 			RequestedMilliCPU: n.info.Requested.MilliCPU, AllocatableMilliCPU: n.info.Allocatable.MilliCPU,
 			RequestedMemory: n.info.Requested.Memory, AllocatableMemory: n.info.Allocatable.Memory, AllowedPods: n.info.AllowedPods})
 	}
-	for _, p := range s.pods.pods {
-		if !p.unbound(&s.pods) {
-			continue
+	// Every workload's Pending pods: they wait in one queue.
+	for _, m := range c.members {
+		for _, p := range m.pods.pods {
+			if !p.unbound(&m.pods) {
+				continue
+			}
+			sp := m.pods.schedPod(p)
+			// Schedule is pure: asking again says why, without binding.
+			d := scheduler.Schedule(infos, sp, c.pool.Scheduler)
+			out.Pending = append(out.Pending, PendingPodStatus{Name: p.name, Since: p.created, Message: p.schedMsg,
+				Nodes: scheduler.Explain(infos, sp, d)})
 		}
-		sp := c.schedPod(p)
-		// Schedule is pure: asking again says why, without binding.
-		d := scheduler.Schedule(infos, sp, c.pool.Scheduler)
-		out.Pending = append(out.Pending, PendingPodStatus{Name: p.name, Since: p.created, Message: p.schedMsg,
-			Nodes: scheduler.Explain(infos, sp, d)})
 	}
+	slices.SortStableFunc(out.Pending, func(a, b PendingPodStatus) int { return cmp.Compare(a.Since, b.Since) })
 	if !c.autoscaled {
 		return out
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/autoscale-sim/autoscale-sim/cluster/scheduler"
 	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/promql"
 )
@@ -99,8 +100,12 @@ type podSet struct {
 	// ordered names pods by ordinal and creates and deletes them one at
 	// a time (Workload.Ordered).
 	ordered bool
-	// cl is the node pool, nil when capacity is unbounded.
-	cl *clusterState
+	// cl is the node pool, nil when capacity is unbounded; tmpl is the
+	// pod as its scheduler reads it and clres holds the pods' Pending
+	// spans and the scale-out (see clusterState.join).
+	cl    *clusterState
+	tmpl  scheduler.Pod
+	clres *ClusterResult
 }
 
 func (ps *podSet) phase(p *pod) hpa.PodPhase {
@@ -226,7 +231,7 @@ func (ps *podSet) removeFrom(i int, now time.Duration) {
 // to mark stale.
 func (ps *podSet) leave(p *pod, now time.Duration) {
 	if ps.cl != nil {
-		ps.cl.unbind(p, now)
+		ps.unbind(p, now)
 	}
 	if p.cadvisor.live {
 		ps.gone = append(ps.gone, p)
@@ -253,7 +258,7 @@ func (ps *podSet) scaleTo(want int32, now time.Duration, startup func() time.Dur
 				// a grace period (pkg/registry/core/pod/strategy.go:
 				// CheckGracefulDelete).
 				p.goneAt = now
-				ps.cl.endPending(p, now)
+				ps.endPending(p, now)
 			}
 			p.deleting = true
 			p.ready = false

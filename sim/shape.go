@@ -141,3 +141,11 @@ func (s Sum) At(t time.Duration) float64 {
 	}
 	return v
 }
+
+// Fed is the shape of a load whose arrivals another workload of a
+// Namespace serves (see Feed): it has no shape of its own, and is 0 in a
+// run of its own.
+type Fed struct{}
+
+// At implements Shape.
+func (Fed) At(time.Duration) float64 { return 0 }

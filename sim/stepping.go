@@ -84,9 +84,7 @@ func (s *Simulator) quietTick(now time.Duration) {
 	if overloaded && now < s.spec.Duration {
 		s.result.OverloadedSeconds += dt
 	}
-	if len(s.spec.Loads) > 0 && !s.result.LoadRises && s.spec.Loads[0].Shape.At(now) > s.spec.Loads[0].Shape.At(0) {
-		s.result.LoadRise, s.result.LoadRises = now, true
-	}
+	s.noteLoadRise(now)
 	s.deferred = true
 }
 

@@ -42,6 +42,9 @@ func steppingSpecs(t *testing.T) map[string]sim.Spec {
 	for _, p := range paths {
 		sc, err := scenarios.Load(p)
 		require.NoError(t, err)
+		if sc.Namespace != nil {
+			continue // namespaceSpecs
+		}
 		specs[strings.TrimPrefix(p, "../examples/")] = sc.Spec
 	}
 	r := rand.New(rand.NewPCG(19, 1))

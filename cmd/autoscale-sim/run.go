@@ -83,6 +83,9 @@ func (o *runOptions) run(e *env, file string) error {
 		return err
 	}
 	e.guards.protect(sc, inputs...)
+	if sc.Namespace != nil {
+		return o.runNamespace(e, sc)
+	}
 	n := o.runs
 	if n == 0 {
 		n = sc.Runs

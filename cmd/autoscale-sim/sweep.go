@@ -305,6 +305,9 @@ func writeSweep(ctx context.Context, o *sweepOptions, stdout, out io.Writer, hea
 		if err != nil {
 			return err
 		}
+		if base.Namespace != nil {
+			return usageError{fmt.Sprintf("%s: --html is not yet available for a scenario with spec.workloads (the table, --csv, --plot and --heatmap are)", base.File)}
+		}
 		run, err := check.RunScenario(ctx, base)
 		if err != nil {
 			return err
@@ -373,7 +376,9 @@ func runVariants(ctx context.Context, g *guards, vs []*variant, n int, progress 
 				if err == nil {
 					g.protect(sc)
 					var run *check.Run
-					if run, err = check.RunScenario(ctx, sc); err == nil {
+					if sc.Namespace != nil {
+						v.Variant, err = namespaceVariant(ctx, v, sc)
+					} else if run, err = check.RunScenario(ctx, sc); err == nil {
 						v.Variant = report.VariantOf(v.Label, v.Settings, run)
 						if v.keep {
 							v.run = run
@@ -655,4 +660,24 @@ func compareCommand(ctx context.Context, files []string, o *compareOptions, stdo
 			B: output.Compared{Scenario: files[1], Figures: output.FiguresOf(vs[1].Figures)}})
 	}
 	return nil
+}
+
+// namespaceVariant is a sweep's row for a scenario with spec.workloads:
+// the namespace as one run (check.NamespaceRun.Total), with every
+// workload's expectations named after it.
+func namespaceVariant(ctx context.Context, v *variant, sc *scenarios.Scenario) (report.Variant, error) {
+	nr, err := check.RunNamespace(ctx, sc)
+	if err != nil {
+		return report.Variant{}, err
+	}
+	total, f := nr.Total()
+	out := report.VariantOf(v.Label, v.Settings, total)
+	out.Figures = f
+	for i, w := range nr.Workloads {
+		for _, x := range report.ExpectationsOf(w) {
+			x.Name = sc.Namespace.Names[i] + ": " + x.Name
+			out.Expectations = append(out.Expectations, x)
+		}
+	}
+	return out, nil
 }

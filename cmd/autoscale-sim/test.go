@@ -86,13 +86,32 @@ func (o *testOptions) runTests(e *env, args []string) error {
 			e.guards.protect(sc, inputs...)
 		}
 		var verdicts []check.Verdict
+		if err == nil && sc.Namespace != nil && sc.Runs > 1 {
+			err = fmt.Errorf("%s: spec.runs is not yet available for a scenario with spec.workloads", sc.File)
+		}
 		if err == nil && sc.Runs > 1 {
 			// spec.runs: each claim is judged over the runs, in the
 			// share its quantile asks for.
 			verdicts, err = runVerdicts(e, sc)
 		}
-		if err == nil {
+		// The claims to judge: the scenario's, or each workload's of a
+		// namespace, named after it.
+		type judged struct {
+			prefix string
+			sc     *scenarios.Scenario
+			run    *check.Run
+		}
+		var targets []judged
+		if err == nil && sc.Namespace != nil {
+			var nr *check.NamespaceRun
+			if nr, err = check.RunNamespace(e.ctx, sc); err == nil {
+				for i, w := range nr.Workloads {
+					targets = append(targets, judged{sc.Namespace.Names[i] + ": ", w.Scenario, w})
+				}
+			}
+		} else if err == nil {
 			run, err = check.RunScenario(e.ctx, sc)
+			targets = append(targets, judged{"", sc, run})
 		}
 		if err != nil {
 			invalid++
@@ -104,34 +123,42 @@ func (o *testOptions) runTests(e *env, args []string) error {
 			res.Files = append(res.Files, tf)
 			continue
 		}
-		if len(sc.Expect) == 0 {
+		claims := 0
+		for _, t := range targets {
+			claims += len(t.sc.Expect)
+		}
+		if claims == 0 {
 			say("  no expectations (add an expect: list to the spec)\n")
 		}
-		for i, a := range run.Expectations() {
-			ex := sc.Expect[i]
-			if filter != nil && !filter.MatchString(ex.Name) {
-				continue
+		for _, t := range targets {
+			run := t.run
+			for i, a := range run.Expectations() {
+				ex := t.sc.Expect[i]
+				ex.Name = t.prefix + ex.Name
+				if filter != nil && !filter.MatchString(ex.Name) {
+					continue
+				}
+				total++
+				tc := junitCase{Name: ex.Name, Classname: sc.File}
+				r := output.Expectation{Name: ex.Name, File: ex.File, Line: ex.Line, Status: output.Passed}
+				err := a.Check(run.Result)
+				if verdicts != nil {
+					err = verdicts[i].Err()
+				}
+				if err != nil {
+					failed++
+					tf.Status, r.Status, r.Message = output.Failed, output.Failed, err.Error()
+					say("  FAIL  %s\n", ex.Name)
+					say("        %s\n", strings.ReplaceAll(err.Error(), "\n", "\n        "))
+					tc.Failure = &junitFailure{Message: firstLine(err.Error()), Text: err.Error()}
+					suite.Failures++
+				} else {
+					say("  PASS  %s\n", ex.Name)
+				}
+				tf.Expectations = append(tf.Expectations, r)
+				suite.Tests++
+				suite.Cases = append(suite.Cases, tc)
 			}
-			total++
-			tc := junitCase{Name: ex.Name, Classname: sc.File}
-			r := output.Expectation{Name: ex.Name, File: ex.File, Line: ex.Line, Status: output.Passed}
-			err := a.Check(run.Result)
-			if verdicts != nil {
-				err = verdicts[i].Err()
-			}
-			if err != nil {
-				failed++
-				tf.Status, r.Status, r.Message = output.Failed, output.Failed, err.Error()
-				say("  FAIL  %s\n", ex.Name)
-				say("        %s\n", strings.ReplaceAll(err.Error(), "\n", "\n        "))
-				tc.Failure = &junitFailure{Message: firstLine(err.Error()), Text: err.Error()}
-				suite.Failures++
-			} else {
-				say("  PASS  %s\n", ex.Name)
-			}
-			tf.Expectations = append(tf.Expectations, r)
-			suite.Tests++
-			suite.Cases = append(suite.Cases, tc)
 		}
 		suites.Suites = append(suites.Suites, suite)
 		res.Files = append(res.Files, tf)
