@@ -78,7 +78,10 @@
 // (PodMarker, a zero load); a pod reports once it is Ready and scraped,
 // and until then counts as missing, as the HPA counts a pod without a
 // value (a pod that reported in the cluster before it was Ready is not
-// seen). A status value in units is turned back into milli-units by the
+// seen). Raw series of a Pods metric served by an adapter configuration
+// are queried for the simulated pods' names, which a cluster's pods do
+// not have: only InputStatus replays such a metric from a cluster. A
+// status value in units is turned back into milli-units by the
 // HPA's own conversion, which may lose one milli-unit; a failed read of
 // a plain HPA's metric is not replayed (the status keeps no failure).
 //
