@@ -44,13 +44,24 @@
 #  4. Start prometheus in the background with a config that has no scrape
 #     jobs and wait (at most 30 s) for /-/ready and for the data to answer.
 #
-# A third instance serves data a test brings (the round trip of
-# autoscale-sim run --openmetrics and backtest):
+# Tests bring data of their own (the round trip of autoscale-sim run
+# --openmetrics and backtest) into the same instance:
 #
-#   bash .ci/prometheus.sh backfill FILE.om   # last line of stdout: "URL PID"
+#   bash .ci/prometheus.sh backfill FILE.om...   # last line of stdout: URL
 #
-# turns FILE.om into blocks with promtool in a fresh data directory and
-# (re)starts that instance on it; `stop` stops it with the others.
+# turns each FILE.om into blocks with promtool, written straight into the
+# running instance's data directory, and waits (at most 90 s) until the
+# instance answers the newest sample of every file. Prometheus has no API
+# that loads new blocks: its TSDB rereads the data directory once a minute
+# (tsdb/db.go DB.run calls reloadBlocks every minute), and /-/reload only
+# rereads the configuration; so a backfill takes up to a minute, and tests
+# give all their files in one call. Overlapping blocks are merged at query
+# time and by the next compaction (allowed by default since Prometheus
+# 2.39), so a file may cover the window of an earlier one, but must not
+# give a series different values at the same instants (Prometheus would
+# keep either): tests shift such data to a window of its own. Retention is
+# 100 years, so that the blocks of fixed past windows (1970, November
+# 2026) are not deleted at the next reload.
 #
 # Settings (environment):
 #   AUTOSCALE_SIM_PROMETHEUS_PORT  first port to try (default 19090)
@@ -99,7 +110,7 @@ stop_ours() {
 if [ "${1:-}" = stop ]; then
 	stop_ours
 	pidfile=$work/prometheus-tls.pid stop_ours
-	pidfile=$work/prometheus-backfill.pid stop_ours
+	rm -f "$work/prometheus.url"
 	exit 0
 fi
 
@@ -108,51 +119,56 @@ port_in_use() {
 	(exec 9<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# wait_ready URL PID LOG: wait at most 30 s for /-/ready.
-wait_ready() {
-	local deadline=$(($(date +%s) + 30))
-	until curl -fsS --max-time 2 "$1/-/ready" >/dev/null 2>&1; do
-		if ! kill -0 "$2" 2>/dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
-			tail -n 30 "$3" >&2 || true
-			die "prometheus on $1 did not start (log: $3)"
-		fi
-		sleep 0.1
-	done
+# newest FILE: "SERIES TIMESTAMP" of the sample with the greatest timestamp.
+newest() {
+	awk '!/^#/ && NF >= 3 {
+		ts = $NF + 0
+		if (!seen || ts > best) { seen = 1; best = ts; line = $0 }
+	}
+	END {
+		if (!seen) exit 1
+		sub(/ [^ ]+ [^ ]+$/, "", line)
+		print line, best
+	}' "$1"
 }
 
 if [ "${1:-}" = backfill ]; then
-	[ $# -eq 2 ] && [ -f "$2" ] || die "usage: prometheus.sh backfill FILE.om"
+	shift
+	[ $# -ge 1 ] || die "usage: prometheus.sh backfill FILE.om..."
+	for f in "$@"; do [ -f "$f" ] || die "backfill: no file $f"; done
 	command -v promtool >/dev/null 2>&1 || die "promtool is not installed: run prometheus.sh without arguments first"
-	mkdir -p "$work"
-	pidfile=$work/prometheus-backfill.pid stop_ours
-	bdata=$work/data-backfill
-	rm -rf "$bdata"
-	promtool tsdb create-blocks-from openmetrics "$2" "$bdata" >"$work/promtool-backfill.log" 2>&1 || {
-		cat "$work/promtool-backfill.log" >&2
-		die "promtool could not create blocks from $2"
-	}
-	[ -f "$work/prometheus.yml" ] || printf 'global:\n  scrape_interval: 15s\n' >"$work/prometheus.yml"
-	bport=$((port + 10))
-	while port_in_use "$bport"; do
-		bport=$((bport + 1))
-		[ "$bport" -lt $((port + 110)) ] || die "no free port for the backfill instance"
+	pid=$(cat "$pidfile" 2>/dev/null || true)
+	url=$(cat "$work/prometheus.url" 2>/dev/null || true)
+	case "$pid" in '' | *[!0-9]*) die "no running instance in $work: run prometheus.sh without arguments first" ;; esac
+	kill -0 "$pid" 2>/dev/null && [ -n "$url" ] || die "the instance of $work (pid $pid) is not running: run prometheus.sh without arguments first"
+	t0=$(date +%s.%N)
+	checks=()
+	for f in "$@"; do
+		# Written into the live data directory: promtool creates each
+		# block under a temporary name and renames it when complete, so
+		# the instance never loads half a block.
+		promtool tsdb create-blocks-from openmetrics "$f" "$work/data" >"$work/promtool-backfill.log" 2>&1 || {
+			cat "$work/promtool-backfill.log" >&2
+			die "promtool could not create blocks from $f"
+		}
+		c=$(newest "$f") || die "$f holds no sample"
+		checks+=("$c")
 	done
-	# Retention far beyond the data's age: blocks of a fixed past window
-	# must not be deleted at start-up.
-	nohup setsid prometheus \
-		--config.file="$work/prometheus.yml" \
-		--storage.tsdb.path="$bdata" \
-		--storage.tsdb.retention.time=100y \
-		--web.listen-address="127.0.0.1:$bport" \
-		</dev/null >"$work/prometheus-backfill.log" 2>&1 3>&- &
-	bpid=$!
-	echo "$bpid" >"$work/prometheus-backfill.pid"
-	wait_ready "http://127.0.0.1:$bport" "$bpid" "$work/prometheus-backfill.log"
-	log "backfill instance pid $bpid ready on http://127.0.0.1:$bport ($(grep -c . "$2") lines of $2)"
-	echo "http://127.0.0.1:$bport $bpid" >&3
+	deadline=$(($(date +%s) + 90))
+	for c in "${checks[@]}"; do
+		series=${c% *} ts=${c##* }
+		until body=$(curl -fsS --max-time 5 "$url/api/v1/query" --data-urlencode "query=timestamp($series)" --data-urlencode "time=$ts") &&
+			echo "$body" | awk -v want="$ts" '{ if (match($0, /"value":\[[^,]+,"[^"]+"\]/)) { v = substr($0, RSTART, RLENGTH); sub(/.*,"/, "", v); sub(/"\]$/, "", v); ok = (v + 0 == want + 0) } } END { exit !ok }'; do
+			kill -0 "$pid" 2>/dev/null || die "the instance (pid $pid) stopped while loading the backfill"
+			[ "$(date +%s)" -lt "$deadline" ] || die "the instance on $url has not loaded the backfilled blocks after 90s (it rereads its data directory every minute; last answer to timestamp($series) at $ts: ${body:-none})"
+			sleep 0.5
+		done
+	done
+	log "backfilled $# file(s) into pid $pid on $url (data dir $work/data), answered after $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1fs", b-a}')"
+	echo "$url" >&3
 	exit 0
 fi
-[ $# -eq 0 ] || die "unknown argument '$1' (usage: prometheus.sh [stop | backfill FILE.om])"
+[ $# -eq 0 ] || die "unknown argument '$1' (usage: prometheus.sh [stop | backfill FILE.om...])"
 
 # ---- 1. install -------------------------------------------------------------
 t_begin=$(date +%s.%N)
@@ -235,13 +251,14 @@ logfile=$work/prometheus.log
 nohup setsid prometheus \
 	--config.file="$work/prometheus.yml" \
 	--storage.tsdb.path="$data" \
-	--storage.tsdb.retention.time=30d \
+	--storage.tsdb.retention.time=100y \
 	--web.listen-address="127.0.0.1:$port" \
 	</dev/null >"$logfile" 2>&1 3>&- &
 pid=$!
 echo "$pid" >"$pidfile"
 
 url=http://127.0.0.1:$port
+echo "$url" >"$work/prometheus.url"
 deadline=$(($(date +%s) + 30))
 until curl -fsS --max-time 2 "$url/-/ready" >/dev/null 2>&1; do
 	if ! kill -0 "$pid" 2>/dev/null; then

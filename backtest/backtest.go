@@ -27,6 +27,20 @@ const (
 	// InputKEDA: keda_scaler_metrics_value of the trigger, the value
 	// KEDA's operator last read.
 	InputKEDA = "keda"
+	// InputStatus: kube_horizontalpodautoscaler_status_target_metric of a
+	// plain HPA's metric, the value its status last reported.
+	InputStatus = "status"
+)
+
+// PodMarker is the per-pod series of the replay of a plain HPA's Pods
+// metric: every Ready simulated pod exposes it, and the metric's query
+// gives each of them the recorded average.
+const PodMarker = "autoscale_sim_replayed_pod"
+
+// The kinds of object a backtest is about.
+const (
+	KindScaledObject = "ScaledObject"
+	KindHPA          = "HorizontalPodAutoscaler"
 )
 
 // InputMetric is the metric name of the replayed inputs in the simulated
@@ -39,21 +53,100 @@ const DefaultMaxLag = 5 * time.Minute
 
 // Target is what the manifests say the recording is about.
 type Target struct {
+	// Kind is KindScaledObject or KindHPA (a plain autoscaling/v2 HPA).
+	Kind         string
 	Namespace    string
 	ScaledObject string
 	// HPA is the name kube-state-metrics labels the HPA with.
 	HPA        string
 	Deployment string
-	// Triggers are the ScaledObject's triggers that need a metric input.
+	// Triggers are the ScaledObject's triggers that need a metric input,
+	// or a plain HPA's metrics.
 	Triggers []Trigger
+	// SeriesQueries are the seriesQuery of each prometheus-adapter rule
+	// of a plain HPA, whose series a live backtest records raw when a
+	// metric is served by the adapter's configuration.
+	SeriesQueries []string
 }
 
-// Trigger is one trigger that reads Prometheus.
+// Trigger is one trigger that reads Prometheus, or one metric of a plain
+// HPA.
 type Trigger struct {
 	Index int
-	// Metric is KEDA's External metric name (s<index>-prometheus).
+	// Metric is KEDA's External metric name (s<index>-prometheus), or the
+	// HPA metric's name.
 	Metric string
-	Query  string
+	// Query is the trigger's query, or the query of the adapter rule
+	// (spec.adapter.rules) that serves the HPA metric; "" when the
+	// adapter's configuration renders it at each request.
+	Query string
+	// Type and TargetType are the HPA metric's source and target types
+	// (empty for a trigger).
+	Type       hpa.MetricSourceType
+	TargetType hpa.MetricTargetType
+}
+
+// What names the trigger or metric in messages.
+func (tr Trigger) What() string {
+	if tr.Type != "" {
+		return fmt.Sprintf("%s metric %s", strings.ToLower(string(tr.Type)), tr.Metric)
+	}
+	return "trigger " + tr.Metric
+}
+
+// field is the manifest field of the trigger or metric.
+func (tr Trigger) field() string {
+	if tr.Type != "" {
+		return fmt.Sprintf("spec.metrics[%d]", tr.Index)
+	}
+	return fmt.Sprintf("spec.triggers[%d]", tr.Index)
+}
+
+// Object names the backtested object in messages.
+func (t Target) Object() string {
+	if t.Kind == KindHPA {
+		return fmt.Sprintf("HorizontalPodAutoscaler %s/%s", t.Namespace, t.HPA)
+	}
+	return fmt.Sprintf("ScaledObject %s/%s", t.Namespace, t.ScaledObject)
+}
+
+// CheckInput says whether input can be replayed for t: keda_scaler_metrics_value
+// exists only for a ScaledObject, and the HPA's status only holds the
+// inputs of some metrics (see hpaTarget).
+func (t Target) CheckInput(input string) error {
+	switch {
+	case input == InputKEDA && t.Kind == KindHPA:
+		return fmt.Errorf("--input keda reads KEDA's keda_scaler_metrics_value, which a plain HPA has none of; use --input query (the answers of each metric's adapter query) or --input status (%s)", openmetrics.HPAStatusTarget)
+	case input == InputStatus && t.Kind != KindHPA:
+		return fmt.Errorf("--input status reads a plain HPA's %s; a ScaledObject's triggers are replayed from their queries (--input query) or from keda_scaler_metrics_value (--input keda)", openmetrics.HPAStatusTarget)
+	case input == InputStatus:
+		for _, tr := range t.Triggers {
+			if why := statusRefusal(tr); why != "" {
+				return fmt.Errorf("%s: %s", tr.field(), why)
+			}
+		}
+	}
+	return nil
+}
+
+// statusRefusal says why the HPA's status cannot replay metric tr, "" when
+// it can. kube-state-metrics exports status.currentMetrics as
+// metric_target_type value, average and utilization (internal/store/hpa.go
+// createHPAStatusTargetMetric): a Pods metric's average is the input
+// itself, an External metric's Value target the value; an External
+// AverageValue target's average is the value divided by the replicas and
+// rounded up, and an Object metric's series carries its described object,
+// which the export does not write.
+func statusRefusal(tr Trigger) string {
+	switch {
+	case tr.Type == hpa.PodsMetricSourceType:
+		return ""
+	case tr.Type == hpa.ExternalMetricSourceType && tr.TargetType == hpa.ValueMetricType:
+		return ""
+	case tr.Type == hpa.ExternalMetricSourceType:
+		return fmt.Sprintf("the %s with an AverageValue target: its status holds the value divided by the replicas and rounded up, not the value the adapter answered; record the answers of its adapter query (--input query)", tr.What())
+	}
+	return fmt.Sprintf("the %s: kube-state-metrics labels its status with the described object, which the replay does not read; record the answers of its adapter query (--input query)", tr.What())
 }
 
 // TargetOf checks that spec can be backtested and names what to look for.
@@ -62,12 +155,14 @@ func TargetOf(spec sim.Spec) (Target, error) {
 		switch {
 		case spec.ScaledJob != nil:
 			return Target{}, errors.New("backtest compares HPA decisions; a ScaledJob has no HPA")
+		case spec.HPA != nil:
+			return hpaTarget(spec)
 		default:
-			return Target{}, errors.New("backtest replays ScaledObjects; a plain HPA's metrics come from pods and adapters the recording does not replay")
+			return Target{}, errors.New("backtest compares HPA decisions; the scenario has no autoscaler")
 		}
 	}
 	so := spec.KEDA.Object
-	t := Target{Namespace: openmetrics.Namespace(spec), ScaledObject: so.Name, HPA: so.HPAName(), Deployment: spec.Workload.Name}
+	t := Target{Kind: KindScaledObject, Namespace: openmetrics.Namespace(spec), ScaledObject: so.Name, HPA: so.HPAName(), Deployment: spec.Workload.Name}
 	for i, tr := range so.Triggers {
 		switch tr.Type {
 		case "prometheus":
@@ -78,6 +173,44 @@ func TargetOf(spec sim.Spec) (Target, error) {
 			return Target{}, fmt.Errorf("spec.triggers[%d]: a %s trigger reads %s, which a recording of Prometheus series does not replay (backtest replays prometheus and cron triggers)",
 				i, tr.Type, map[bool]string{true: "the pods' resource usage", false: "the broker's offsets"}[tr.Type == "cpu" || tr.Type == "memory"])
 		}
+	}
+	return t, nil
+}
+
+// hpaTarget names what a plain HPA's recording holds: each metric's
+// input is the answers of its adapter rule's query, the raw series the
+// adapter's configuration reads, or the HPA's own status. Resource
+// metrics are refused: metrics-server's per-pod usage is not a Prometheus
+// series the replay could give the simulated pods.
+func hpaTarget(spec sim.Spec) (Target, error) {
+	h := spec.HPA
+	t := Target{Kind: KindHPA, Namespace: openmetrics.Namespace(spec), HPA: h.Spec.Name, Deployment: spec.Workload.Name}
+	rules := map[string]string{}
+	for _, r := range h.Rules {
+		rules[r.Name] = r.Query
+	}
+	if h.Adapter != nil {
+		seen := map[string]bool{}
+		for _, r := range h.Adapter.Rules {
+			if !seen[r.SeriesQuery] {
+				seen[r.SeriesQuery] = true
+				t.SeriesQueries = append(t.SeriesQueries, r.SeriesQuery)
+			}
+		}
+	}
+	names := map[string]int{}
+	for i, m := range h.Spec.Metrics {
+		switch m.Type {
+		case hpa.PodsMetricSourceType, hpa.ObjectMetricSourceType, hpa.ExternalMetricSourceType:
+		default:
+			return Target{}, fmt.Errorf("spec.metrics[%d]: a %s metric (%s) reads the pods' usage from metrics-server, which a recording of Prometheus series does not replay: kube-state-metrics' %s holds only the HPA's average over the pods, and the replay would need each pod's usage and requests; backtest replays Pods, Object and External metrics",
+				i, m.Type, m.Name, openmetrics.HPAStatusTarget)
+		}
+		if j, ok := names[m.Name]; ok {
+			return Target{}, fmt.Errorf("spec.metrics[%d]: metric %s is also spec.metrics[%d]; the replay gives each metric name one recorded input", i, m.Name, j)
+		}
+		names[m.Name] = i
+		t.Triggers = append(t.Triggers, Trigger{Index: i, Metric: m.Name, Query: rules[m.Name], Type: m.Type, TargetType: m.Target.Type})
 	}
 	return t, nil
 }
@@ -144,6 +277,23 @@ func Classify(t Target, series []replay.Series, input string) (*Recording, []str
 				return nil, nil, fmt.Errorf("the recording holds %s twice for Deployment %s/%s", name, t.Namespace, t.Deployment)
 			}
 			rec.SpecReplicas = s.Points
+		case openmetrics.HPAStatusTarget:
+			if ns != t.Namespace || s.Labels[openmetrics.LabelHPA] != t.HPA || input != InputStatus {
+				ignored[name]++
+				continue
+			}
+			i, ok := statusOf(t, s.Labels)
+			if !ok {
+				ignored[name]++
+				continue
+			}
+			in := rec.Inputs[i]
+			if len(in.Series) > 0 {
+				return nil, nil, fmt.Errorf("the recording holds %s twice for metric %s of %s", name, s.Labels[openmetrics.LabelMetricName], t.Object())
+			}
+			in.Source = InputStatus
+			in.Series = append(in.Series, s)
+			rec.Inputs[i] = in
 		case openmetrics.KEDAScalerMetricsValue:
 			if ns != t.Namespace || s.Labels[openmetrics.LabelScaledObject] != t.ScaledObject || input != InputKEDA {
 				ignored[name]++
@@ -196,6 +346,26 @@ func Classify(t Target, series []replay.Series, input string) (*Recording, []str
 	return rec, notes, nil
 }
 
+// statusTypes is the metric_target_type of kube-state-metrics' status
+// series that holds each replayable metric's input.
+func statusType(tr Trigger) string {
+	if tr.Type == hpa.PodsMetricSourceType {
+		return "average"
+	}
+	return "value"
+}
+
+// statusOf is the index of the HPA metric whose status a
+// kube_horizontalpodautoscaler_status_target_metric series is.
+func statusOf(t Target, ls map[string]string) (int, bool) {
+	for _, tr := range t.Triggers {
+		if tr.Metric == ls[openmetrics.LabelMetricName] && ls[openmetrics.LabelTargetType] == statusType(tr) && statusRefusal(tr) == "" {
+			return tr.Index, true
+		}
+	}
+	return 0, false
+}
+
 // ObjectNamespace is the namespace of the object a recorded series
 // describes: its namespace label, or exported_namespace when the scrape
 // renamed it (a ServiceMonitor without honorLabels scraping KEDA's
@@ -225,9 +395,17 @@ func answerOf(t Target, s replay.Series) (int, error) {
 				}
 			}
 		}
-		return 0, fmt.Errorf("series %s: %s %q is not the index of a prometheus trigger of ScaledObject %s/%s", s, TriggerLabel, v, t.Namespace, t.ScaledObject)
+		what := "a prometheus trigger"
+		if t.Kind == KindHPA {
+			what = "a metric"
+		}
+		return 0, fmt.Errorf("series %s: %s %q is not the index of %s of %s", s, TriggerLabel, v, what, t.Object())
 	}
 	if len(t.Triggers) != 1 {
+		if t.Kind == KindHPA {
+			return 0, fmt.Errorf("series %s has no metric name: it is the answer of a query, but the HPA has %d metrics and nothing says whose; add the label %s with label_replace(QUERY, %q, \"<index>\", \"\", \"\"), or record %s or the raw series the adapter's queries read",
+				s, len(t.Triggers), TriggerLabel, TriggerLabel, openmetrics.HPAStatusTarget)
+		}
 		return 0, fmt.Errorf("series %s has no metric name: it is the answer of a query, but the ScaledObject has %d prometheus triggers and nothing says whose; add the label %s with label_replace(QUERY, %q, \"<index>\", \"\", \"\"), or record keda_scaler_metrics_value or the raw series the queries read",
 			s, len(t.Triggers), TriggerLabel, TriggerLabel)
 	}
@@ -274,9 +452,17 @@ func Prepare(spec sim.Spec, t Target, rec *Recording, warmup time.Duration) (sim
 	if err != nil {
 		return spec, "", err
 	}
-	so := *spec.KEDA.Object
-	so.Triggers = slices.Clone(so.Triggers)
-	spec.KEDA = &sim.KEDA{Object: &so, Version: spec.KEDA.Version}
+	var so keda.ScaledObject
+	var h sim.HPA
+	if t.Kind == KindHPA {
+		h = *spec.HPA
+		h.Rules = slices.Clone(h.Rules)
+		spec.HPA = &h
+	} else {
+		so = *spec.KEDA.Object
+		so.Triggers = slices.Clone(so.Triggers)
+		spec.KEDA = &sim.KEDA{Object: &so, Version: spec.KEDA.Version}
+	}
 	spec.Start = begin
 	spec.Duration = rec.To.Sub(begin) / spec.Tick * spec.Tick
 	spec.Loads, spec.Series, spec.Faults = nil, nil, nil
@@ -290,9 +476,12 @@ func Prepare(spec sim.Spec, t Target, rec *Recording, warmup time.Duration) (sim
 			if len(rec.Raw) > 0 {
 				continue // the trigger's own query reads the raw series
 			}
-			return spec, "", fmt.Errorf("spec.triggers[%d]: the recording has no metric input for trigger %s (query %s)", tr.Index, tr.Metric, tr.Query)
+			q := tr.Query
+			if q == "" {
+				q = "rendered by the adapter's rules"
+			}
+			return spec, "", fmt.Errorf("%s: the recording has no metric input for %s (query %s)", tr.field(), tr.What(), q)
 		}
-		md := maps.Clone(so.Triggers[tr.Index].Metadata)
 		sel := fmt.Sprintf("%s{trigger=%q}", InputMetric, strconv.Itoa(tr.Index))
 		if len(in.Series) == 1 {
 			// One series: sum() of it is the same answer (and empty
@@ -300,11 +489,35 @@ func Prepare(spec sim.Spec, t Target, rec *Recording, warmup time.Duration) (sim
 			// without the engine's per-query setup (promql.Direct).
 			sel = "sum(" + sel + ")"
 		}
-		md["query"] = sel
-		so.Triggers[tr.Index].Metadata = md
 		for _, s := range in.Series {
 			spec.Series = append(spec.Series, rawSeries(s, begin, map[string]string{"trigger": strconv.Itoa(tr.Index)}))
 		}
+		if t.Kind != KindHPA {
+			md := maps.Clone(so.Triggers[tr.Index].Metadata)
+			md["query"] = sel
+			so.Triggers[tr.Index].Metadata = md
+			continue
+		}
+		switch tr.Type {
+		case hpa.PodsMetricSourceType:
+			// Each Ready simulated pod reports the recorded average (of
+			// the answers of the adapter's query, one per cluster pod, or
+			// the HPA's status), so the HPA's average is the recorded
+			// one whatever the pods are named. A pod reports once it is
+			// Ready and scraped, as the workload's own metric did.
+			sel = fmt.Sprintf("0 * %s + on() group_left() avg(%s{trigger=%q})", PodMarker, InputMetric, strconv.Itoa(tr.Index))
+			spec.Prometheus.Jobs = nil // the marker carries namespace, pod and job
+			if len(spec.Loads) == 0 {
+				spec.Loads = append(spec.Loads, sim.Load{Metric: PodMarker, Model: sim.Requests, Shape: sim.Steps{Interval: time.Minute, Values: []float64{0}}})
+			}
+		case hpa.ObjectMetricSourceType:
+			sel = fmt.Sprintf("sum(%s{trigger=%q})", InputMetric, strconv.Itoa(tr.Index))
+		}
+		// An adapter rule of the replay serves the metric from its
+		// recorded input; spec.adapter.rules come before the adapter's
+		// configuration.
+		h.Rules = slices.DeleteFunc(h.Rules, func(r sim.AdapterRule) bool { return r.Name == tr.Metric })
+		h.Rules = append(h.Rules, sim.AdapterRule{Name: tr.Metric, Query: sel})
 	}
 	for _, tr := range t.Triggers {
 		spec.Faults = append(spec.Faults, failedReads(tr.Index, rec.Errors[tr.Index], begin, spec.Tick, spec.Duration)...)
@@ -431,7 +644,9 @@ func spacing(ps []replay.Point) time.Duration {
 
 // Report is the outcome of a backtest.
 type Report struct {
-	Scenario     string
+	Scenario string
+	// Kind is KindScaledObject or KindHPA.
+	Kind         string
 	Namespace    string
 	ScaledObject string
 	HPA          string
@@ -470,8 +685,11 @@ type Report struct {
 
 // InputInfo describes a trigger's replayed input.
 type InputInfo struct {
+	// Trigger is the index of the trigger, or of the plain HPA's metric.
 	Trigger int
 	Metric  string
+	// Type is the HPA metric's source type (empty for a trigger).
+	Type hpa.MetricSourceType
 	// Source is InputQuery, InputKEDA, or "raw" (the trigger's own query
 	// over recorded raw series).
 	Source string
@@ -519,11 +737,11 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 	}
 	replaySpec = s.Spec()
 	sync := replaySpec.Controller.SyncPeriod
-	r := &Report{Scenario: spec.Name, Namespace: t.Namespace, ScaledObject: t.ScaledObject, HPA: t.HPA,
+	r := &Report{Scenario: spec.Name, Kind: t.Kind, Namespace: t.Namespace, ScaledObject: t.ScaledObject, HPA: t.HPA,
 		From: rec.From, To: replaySpec.Start.Add(replaySpec.Duration), SyncPeriod: sync, Warmup: opts.Warmup,
 		Start: replaySpec.Workload.InitialReplicas, StartFrom: startFrom}
 	for _, tr := range t.Triggers {
-		info := InputInfo{Trigger: tr.Index, Metric: tr.Metric, Source: "raw"}
+		info := InputInfo{Trigger: tr.Index, Metric: tr.Metric, Type: tr.Type, Source: "raw"}
 		if in, ok := rec.Inputs[tr.Index]; ok {
 			info.Source, info.Series = in.Source, len(in.Series)
 			for _, s := range in.Series {
@@ -659,6 +877,13 @@ func Run(ctx context.Context, spec sim.Spec, t Target, rec *Recording, opts Opti
 	}
 	r.ReplicaSecondsError = r.SimulatedReplicaSeconds - r.RecordedReplicaSeconds
 	r.Lag, r.LagAgreement = bestLag(r.Points, sync, opts.MaxLag, value)
+	for _, tr := range t.Triggers {
+		if tr.Type == hpa.PodsMetricSourceType {
+			if _, ok := rec.Inputs[tr.Index]; ok {
+				r.Notes = append(r.Notes, fmt.Sprintf("%s: every Ready simulated pod reports the recorded average, once scraped (pods that are not yet are missing, as the HPA counts them)", tr.What()))
+			}
+		}
+	}
 	r.Notes = append(r.Notes,
 		"the loads, raw series and faults of the scenario are left out: the recording holds what happened",
 		startNote(opts.Warmup),

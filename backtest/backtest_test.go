@@ -3,6 +3,8 @@ package backtest_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/autoscale-sim/autoscale-sim/backtest"
+	"github.com/autoscale-sim/autoscale-sim/hpa"
 	"github.com/autoscale-sim/autoscale-sim/openmetrics"
 	"github.com/autoscale-sim/autoscale-sim/replay"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
@@ -145,12 +148,43 @@ func TestTargetRefusesWhatARecordingCannotReplay(t *testing.T) {
 	spec := load(t, "../examples/kafka-partitions/scenario.yaml")
 	_, err := backtest.TargetOf(spec)
 	require.ErrorContains(t, err, "spec.triggers[0]: a kafka trigger reads the broker's offsets")
-	spec = load(t, "../examples/prometheus-adapter-websocket/scenario.yaml")
-	_, err = backtest.TargetOf(spec)
-	require.ErrorContains(t, err, "backtest replays ScaledObjects")
 	spec = load(t, "../examples/scaledjob-burst/scenario-default.yaml")
 	_, err = backtest.TargetOf(spec)
 	require.ErrorContains(t, err, "a ScaledJob has no HPA")
+
+	// A plain HPA: its Pods, Object and External metrics are replayed,
+	// a Resource metric is refused with its index.
+	spec = load(t, "../examples/prometheus-adapter-websocket/scenario.yaml")
+	target, err := backtest.TargetOf(spec)
+	require.NoError(t, err)
+	require.Equal(t, backtest.KindHPA, target.Kind)
+	require.Equal(t, "myapp", target.HPA)
+	require.Equal(t, []backtest.Trigger{{Index: 0, Metric: "myapp_websockets_connections_avg", Query: `sum by (pod) (myapp_websockets_connections{namespace="demo"})`,
+		Type: hpa.PodsMetricSourceType, TargetType: hpa.AverageValueMetricType}}, target.Triggers)
+	require.ErrorContains(t, target.CheckInput(backtest.InputKEDA), "--input keda reads KEDA's keda_scaler_metrics_value, which a plain HPA has none of")
+	require.NoError(t, target.CheckInput(backtest.InputStatus))
+	h := *spec.HPA
+	h.Spec.Metrics = slices.Clone(h.Spec.Metrics)
+	spec.HPA = &h
+	fifty, hundred := int32(50), int64(100_000)
+	h.Spec.Metrics = append(h.Spec.Metrics, hpa.MetricSpec{Type: hpa.ResourceMetricSourceType, Name: "cpu", Target: hpa.MetricTarget{Type: hpa.UtilizationMetricType, AverageUtilization: &fifty}})
+	_, err = backtest.TargetOf(spec)
+	require.ErrorContains(t, err, "spec.metrics[1]: a Resource metric (cpu) reads the pods' usage from metrics-server, which a recording of Prometheus series does not replay")
+	require.ErrorContains(t, err, "the replay would need each pod's usage and requests")
+	h.Spec.Metrics[1] = hpa.MetricSpec{Type: hpa.ExternalMetricSourceType, Name: "queue_depth", Target: hpa.MetricTarget{Type: hpa.AverageValueMetricType, AverageValueMilli: &hundred}}
+	target, err = backtest.TargetOf(spec)
+	require.NoError(t, err)
+	require.NoError(t, target.CheckInput(backtest.InputQuery))
+	require.ErrorContains(t, target.CheckInput(backtest.InputStatus), "spec.metrics[1]: the external metric queue_depth with an AverageValue target: its status holds the value divided by the replicas and rounded up")
+	h.Spec.Metrics[1] = hpa.MetricSpec{Type: hpa.ObjectMetricSourceType, Name: "requests", Target: hpa.MetricTarget{Type: hpa.ValueMetricType, ValueMilli: &hundred}}
+	target, err = backtest.TargetOf(spec)
+	require.NoError(t, err)
+	require.ErrorContains(t, target.CheckInput(backtest.InputStatus), "spec.metrics[1]: the object metric requests: kube-state-metrics labels its status with the described object")
+
+	spec = load(t, "../examples/queue/scenario.yaml")
+	target, err = backtest.TargetOf(spec)
+	require.NoError(t, err)
+	require.ErrorContains(t, target.CheckInput(backtest.InputStatus), "--input status reads a plain HPA's kube_horizontalpodautoscaler_status_target_metric")
 }
 
 // TestClassifyReadsExportedNamespace: scraped without honorLabels, KEDA's
@@ -379,4 +413,170 @@ func TestAnswersOfSeveralTriggers(t *testing.T) {
 	answers[0].Labels[backtest.TriggerLabel] = "7"
 	_, _, err = backtest.Classify(target, answers, backtest.InputQuery)
 	require.ErrorContains(t, err, `autoscale_sim_trigger "7" is not the index of a prometheus trigger of ScaledObject demo/queue-workers`)
+}
+
+// TestPlainHPARoundTrip: a plain HPA's run, exported, backtests at every
+// sync with zero lag: a Pods metric from the HPA's status (each Ready
+// pod reporting the recorded average), from the raw series its adapter
+// rule reads, and the answers of that rule's query.
+func TestPlainHPARoundTrip(t *testing.T) {
+	for _, tc := range []struct{ file, input string }{
+		{"../examples/prometheus-adapter-websocket/scenario.yaml", backtest.InputStatus},
+		{"../examples/prometheus-adapter-websocket/scenario.yaml", backtest.InputQuery},
+		{"../examples/adapter-websocket-tutorial/scenario.yaml", backtest.InputStatus},
+		{"../examples/adapter-websocket-tutorial/scenario.yaml", backtest.InputQuery},
+	} {
+		t.Run(tc.file+"/"+tc.input, func(t *testing.T) {
+			r, _ := roundTrip(t, tc.file, tc.input, nil)
+			require.Equal(t, backtest.KindHPA, r.Kind)
+			require.Positive(t, r.Syncs)
+			require.Empty(t, r.Disagreement)
+			require.Equal(t, 1.0, r.Agreement)
+			require.Equal(t, time.Duration(0), r.Lag)
+			require.Zero(t, r.ReplicaSecondsError)
+		})
+	}
+}
+
+// externalHPA is examples/prometheus-adapter-websocket with its metric
+// made the External (or Object) metric of the connections' total.
+func externalHPA(t *testing.T, typ hpa.MetricSourceType) sim.Spec {
+	spec := load(t, "../examples/prometheus-adapter-websocket/scenario.yaml")
+	spec.Start = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	h := *spec.HPA
+	twenty := int64(20_000)
+	m := hpa.MetricSpec{Type: typ, Name: "myapp_websockets_connections_total", Target: hpa.MetricTarget{Type: hpa.ValueMetricType, ValueMilli: &twenty}}
+	if typ == hpa.ObjectMetricSourceType {
+		m.DescribedObject = hpa.CrossVersionObjectReference{Kind: "Service", Name: "myapp", APIVersion: "v1"}
+	}
+	h.Spec.Metrics = []hpa.MetricSpec{m}
+	h.Rules = []sim.AdapterRule{{Name: m.Name, Query: `sum(myapp_websockets_connections{namespace="demo"})`}}
+	spec.HPA = &h
+	return spec
+}
+
+// TestPlainHPAExternalAndObject: External and Object metrics replay the
+// answers of their adapter rule's query (here the value the simulated
+// HPA read, as the query answered it), an External Value target its
+// status too.
+func TestPlainHPAExternalAndObject(t *testing.T) {
+	for _, tc := range []struct {
+		typ   hpa.MetricSourceType
+		input string
+	}{
+		{hpa.ExternalMetricSourceType, backtest.InputStatus},
+		{hpa.ExternalMetricSourceType, backtest.InputQuery},
+		{hpa.ObjectMetricSourceType, backtest.InputQuery},
+	} {
+		t.Run(string(tc.typ)+"/"+tc.input, func(t *testing.T) {
+			spec := externalHPA(t, tc.typ)
+			x, err := openmetrics.Simulate(context.Background(), spec)
+			require.NoError(t, err)
+			target, err := backtest.TargetOf(spec)
+			require.NoError(t, err)
+			require.NoError(t, target.CheckInput(tc.input))
+			var series []replay.Series
+			for _, s := range recorded(x) {
+				switch s.Labels[replay.NameLabel] {
+				case openmetrics.HPADesiredReplicas, openmetrics.HPACurrentReplicas, openmetrics.HPAStatusTarget:
+					series = append(series, s)
+				}
+			}
+			if tc.input == backtest.InputQuery {
+				// The answers of the rule's query: the value read at
+				// each sync, a series without a name.
+				col := 0
+				var ps []replay.Point
+				for _, smp := range x.Result.Samples {
+					if smp.T%(15*time.Second) == 0 && !math.IsNaN(smp.Metrics[col]) {
+						ps = append(ps, replay.Point{T: spec.Start.Add(smp.T), V: smp.Metrics[col]})
+					}
+				}
+				require.NotEmpty(t, ps)
+				series = append(series, replay.Series{Labels: map[string]string{}, Points: ps})
+			}
+			rec, _, err := backtest.Classify(target, series, tc.input)
+			require.NoError(t, err)
+			require.Contains(t, rec.Inputs, 0)
+			rec.From, rec.To = spec.Start, spec.Start.Add(spec.Duration)
+			r, err := backtest.Run(context.Background(), spec, target, rec, backtest.Options{})
+			require.NoError(t, err)
+			require.Equal(t, 1.0, r.Agreement, "%+v", r.Disagreement)
+			require.Zero(t, r.Lag)
+			peak := int32(0)
+			for _, p := range r.Points {
+				peak = max(peak, p.Simulated)
+			}
+			require.Equal(t, int32(10), peak, "40 connections against a value of 20 double the replicas up to maxReplicas")
+		})
+	}
+}
+
+// TestPlainHPAPodsAnswersAverage: the answers of a Pods metric's query
+// are the cluster's pods' values, under names the simulated pods do not
+// have; every Ready simulated pod reports their average. Answers of two
+// pods a connection either side of the average agree at every sync.
+func TestPlainHPAPodsAnswersAverage(t *testing.T) {
+	const file = "../examples/prometheus-adapter-websocket/scenario.yaml"
+	spec := load(t, file)
+	x, err := openmetrics.Simulate(context.Background(), spec)
+	require.NoError(t, err)
+	target, err := backtest.TargetOf(spec)
+	require.NoError(t, err)
+	var series []replay.Series
+	for _, s := range recorded(x) {
+		switch s.Labels[replay.NameLabel] {
+		case openmetrics.HPADesiredReplicas, openmetrics.HPACurrentReplicas:
+			series = append(series, s)
+		case openmetrics.HPAStatusTarget:
+			if s.Labels[openmetrics.LabelTargetType] != "average" {
+				continue
+			}
+			for k, d := range []float64{-1, 1} {
+				a := replay.Series{Labels: map[string]string{"pod": fmt.Sprintf("myapp-7c9d8-%d", k)}}
+				for _, p := range s.Points {
+					a.Points = append(a.Points, replay.Point{T: p.T, V: p.V + d})
+				}
+				series = append(series, a)
+			}
+		}
+	}
+	rec, _, err := backtest.Classify(target, series, backtest.InputQuery)
+	require.NoError(t, err)
+	require.Len(t, rec.Inputs[0].Series, 2)
+	spec = spec.Defaulted()
+	rec.From, rec.To = spec.Start, spec.Start.Add(spec.Duration)
+	r, err := backtest.Run(context.Background(), spec, target, rec, backtest.Options{})
+	require.NoError(t, err)
+	require.Equal(t, 1.0, r.Agreement, "%+v", r.Disagreement)
+	require.Equal(t, backtest.InputQuery, r.Inputs[0].Source)
+}
+
+// TestPlainHPAPerturbedStatus: the HPA's recorded average doubled for a
+// minute (what a pod that reported twice its connections would do) is
+// what the replay acts on: the simulated HPA scales out there, and the
+// backtest names those syncs.
+func TestPlainHPAPerturbedStatus(t *testing.T) {
+	var from time.Time
+	r, _ := roundTrip(t, "../examples/prometheus-adapter-websocket/scenario.yaml", backtest.InputStatus, func(series []replay.Series) {
+		for _, s := range series {
+			if s.Labels[replay.NameLabel] != openmetrics.HPAStatusTarget || s.Labels[openmetrics.LabelTargetType] != "average" {
+				continue
+			}
+			for j := range s.Points {
+				if off := s.Points[j].T.Sub(s.Points[0].T); off >= 6*time.Minute && off < 7*time.Minute {
+					s.Points[j].V *= 2
+					if from.IsZero() {
+						from = s.Points[j].T
+					}
+				}
+			}
+		}
+	})
+	require.Less(t, r.Agreement, 1.0)
+	require.NotEmpty(t, r.Disagreement)
+	require.Equal(t, from, r.Disagreement[0].At)
+	require.Equal(t, int32(8), *r.Disagreement[0].Recorded)
+	require.Equal(t, int32(10), r.Disagreement[0].Simulated)
+	require.Contains(t, r.Disagreement[0].Why, "pods metric myapp_websockets_connections_avg = 10, ratio 2.00, proposes 16")
 }

@@ -28,7 +28,24 @@
 //     (same labels): a rise between two samples makes the trigger's reads
 //     fail in the replay over that interval (a metricsDown fault on the
 //     trigger), so that fallback and the HPA's failed metrics happen as
-//     they did.
+//     they did;
+//   - for a plain autoscaling/v2 HPA (no KEDA), each Pods, Object or
+//     External metric's input: the answers of the query of the adapter
+//     rule that serves it (spec.adapter.rules; InputQuery), the raw
+//     series the prometheus-adapter configuration's rules read (live, the
+//     samples of each rule's seriesQuery; the replay's adapter then
+//     renders and runs metricsQuery as the cluster's did), or the HPA's
+//     own status, kube-state-metrics'
+//     kube_horizontalpodautoscaler_status_target_metric with labels
+//     namespace, horizontalpodautoscaler, metric_name and
+//     metric_target_type (InputStatus; kube-state-metrics
+//     internal/store/hpa.go createHPAStatusTargetMetric): a Pods metric's
+//     "average", an External metric's "value" when its target is a Value.
+//     An External AverageValue target's status is the value divided by
+//     the replicas and rounded up, and an Object metric's status carries
+//     its described object: both are replayed from their query only.
+//     Resource metrics are refused: metrics-server's per-pod usage is no
+//     Prometheus series, and the HPA's status holds only its average.
 //
 // Names and namespaces come from the manifests, so a recording of a
 // whole cluster can be given as it is: series of other objects are left
@@ -47,7 +64,26 @@
 // still does); the workload starts from the recorded replica count, with
 // every pod ready and the HPA's stabilization window empty. Cron triggers
 // need no input. Triggers that read pods or brokers (cpu, memory, kafka)
-// and HPAs without KEDA are refused with the reason.
+// are refused with the reason.
+//
+// A plain HPA's metric is served in the replay by an adapter rule of the
+// same name whose query reads the recorded input (rules come before the
+// adapter's configuration): an External metric the recorded series as
+// they are (the HPA sums them), an Object metric their sum. A Pods
+// metric's recording holds the cluster's pods, whose names the simulated
+// pods do not have, so the replay assumes every pod reports the same
+// value: each Ready simulated pod reports the recorded average (of the
+// answers, or the status' average), so the HPA's average is the recorded
+// one. The simulated pods expose a series of their own for it
+// (PodMarker, a zero load); a pod reports once it is Ready and scraped,
+// and until then counts as missing, as the HPA counts a pod without a
+// value (a pod that reported in the cluster before it was Ready is not
+// seen). Raw series of a Pods metric served by an adapter configuration
+// are queried for the simulated pods' names, which a cluster's pods do
+// not have: only InputStatus replays such a metric from a cluster. A
+// status value in units is turned back into milli-units by the
+// HPA's own conversion, which may lose one milli-unit; a failed read of
+// a plain HPA's metric is not replayed (the status keeps no failure).
 //
 // # The figures
 //

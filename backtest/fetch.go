@@ -50,6 +50,9 @@ func Fetch(ctx context.Context, c *replay.Client, t Target, from, to time.Time, 
 	if rec.SpecReplicas, err = raw(openmetrics.DeploymentSpecReplicas, openmetrics.LabelDeployment, t.Deployment); err != nil {
 		return nil, err
 	}
+	if t.Kind == KindHPA {
+		return fetchHPAInputs(ctx, c, t, rec, from, to, step, window, input)
+	}
 	for _, tr := range t.Triggers {
 		q := fmt.Sprintf("%s{%s=%s,%s=%s}[%dms]", openmetrics.KEDAScalerErrors, openmetrics.LabelScaledObject, strconv.Quote(t.ScaledObject),
 			openmetrics.LabelTriggerIndex, strconv.Quote(strconv.Itoa(tr.Index)), window.Milliseconds())
@@ -86,6 +89,61 @@ func Fetch(ctx context.Context, c *replay.Client, t Target, from, to time.Time, 
 			series = inNamespace(series, t.Namespace)
 		}
 		rec.Inputs[tr.Index] = Input{Source: source, Series: series}
+	}
+	return rec, nil
+}
+
+// fetchHPAInputs reads a plain HPA's metric inputs: with InputStatus its
+// status series of each metric over the window at step; with InputQuery
+// the answers of each metric's adapter rule query (spec.adapter.rules),
+// and for the metrics that the adapter's configuration serves the raw
+// samples of every rule's seriesQuery, which the replay's adapter then
+// queries as the cluster's did.
+func fetchHPAInputs(ctx context.Context, c *replay.Client, t Target, rec *Recording, from, to time.Time, step, window time.Duration, input string) (*Recording, error) {
+	if err := t.CheckInput(input); err != nil {
+		return nil, err
+	}
+	raw := false
+	for _, tr := range t.Triggers {
+		var q string
+		switch {
+		case input == InputStatus:
+			q = fmt.Sprintf("%s{%s=%s,%s=%s,%s=%s}", openmetrics.HPAStatusTarget, openmetrics.LabelHPA, strconv.Quote(t.HPA),
+				openmetrics.LabelMetricName, strconv.Quote(tr.Metric), openmetrics.LabelTargetType, strconv.Quote(statusType(tr)))
+		case tr.Query != "":
+			q = tr.Query
+		default:
+			raw = true
+			continue
+		}
+		series, err := queryRange(ctx, c, q, from, to, step)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", tr.field(), err)
+		}
+		if input == InputStatus {
+			series = inNamespace(series, t.Namespace)
+			if len(series) > 1 {
+				return nil, fmt.Errorf("%s: %s: %d series answer, want one (is kube-state-metrics scraped twice? add the job label to tell them apart)", tr.field(), q, len(series))
+			}
+		}
+		rec.Inputs[tr.Index] = Input{Source: input, Series: series}
+	}
+	if raw {
+		seen := map[string]bool{}
+		for _, sq := range t.SeriesQueries {
+			q := fmt.Sprintf("%s[%dms]", sq, window.Milliseconds())
+			series, err := c.Query(ctx, q, to)
+			if err != nil {
+				return nil, fmt.Errorf("the adapter's seriesQuery %s: %w", q, err)
+			}
+			for _, s := range series {
+				// Two rules may select the same series.
+				if k := s.String(); !seen[k] {
+					seen[k] = true
+					rec.Raw = append(rec.Raw, s)
+				}
+			}
+		}
 	}
 	return rec, nil
 }

@@ -14,9 +14,10 @@ import (
 
 // Series are the recording's series under the exporters' names and
 // labels, as Classify reads them back: the HPA's and the Deployment's
-// status, KEDA's error counters and each trigger's input
-// (keda_scaler_metrics_value, or the answer of the trigger's query, which
-// has no name: with several triggers it carries TriggerLabel).
+// status, KEDA's error counters, each trigger's or HPA metric's input
+// (keda_scaler_metrics_value, the HPA's status_target_metric, or the
+// answer of the query, which has no name: with several triggers it
+// carries TriggerLabel), and the raw series an adapter reads.
 func (r *Recording) Series(t Target) ([]replay.Series, error) {
 	var out []replay.Series
 	add := func(ls map[string]string, ps []replay.Point) {
@@ -45,6 +46,12 @@ func (r *Recording) Series(t Target) ([]replay.Series, error) {
 				add(keda(openmetrics.KEDAScalerMetricsValue, tr.Index), s.Points)
 				continue
 			}
+			if in.Source == InputStatus {
+				ls := hpa(openmetrics.HPAStatusTarget)
+				ls[openmetrics.LabelMetricName], ls[openmetrics.LabelTargetType] = tr.Metric, statusType(tr)
+				add(ls, s.Points)
+				continue
+			}
 			ls := map[string]string{}
 			for k, v := range s.Labels {
 				if k != replay.NameLabel {
@@ -56,6 +63,10 @@ func (r *Recording) Series(t Target) ([]replay.Series, error) {
 			}
 			add(ls, s.Points)
 		}
+	}
+	// The raw series an adapter's configuration reads, as recorded.
+	for _, s := range r.Raw {
+		add(s.Labels, s.Points)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out, nil

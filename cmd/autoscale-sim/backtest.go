@@ -47,12 +47,20 @@ with kube-state-metrics' kube_horizontalpodautoscaler_status_desired_replicas:
 agreement, replica-seconds of both, mean absolute error, the lag that
 aligns them best, and each disagreement beside the simulated decision.
 
+A plain autoscaling/v2 HPA's Pods, Object and External metrics are
+replayed from the answers of their adapter rule's query, or the raw
+series of the prometheus-adapter configuration's seriesQuery (--input
+query), or from kube_horizontalpodautoscaler_status_target_metric
+(--input status); a Pods metric's recorded average is given to every
+Ready simulated pod. Resource metrics cannot be replayed.
+
 The recording comes from a live Prometheus (--prometheus-url, with
 --http-config for its credentials) or from saved answers of its HTTP API
 (--recorded, repeatable: query_range or instant answers, for example of
 kube_horizontalpodautoscaler_status_desired_replicas{...}[2h]).`,
 		Example: `  autoscale-sim backtest examples/backtest/scenario.yaml --recorded examples/backtest/trigger.json \
     --recorded examples/backtest/kube-state-metrics.json --plot backtest.png
+  autoscale-sim backtest examples/backtest-hpa/scenario.yaml --recorded examples/backtest-hpa/kube-state-metrics.json --input status
   autoscale-sim backtest scenario.yaml --prometheus-url https://prometheus:9090 --http-config http.yaml \
     --from 2026-11-30T12:00:00Z --to 2026-11-30T14:00:00Z --min-agreement 0.9`,
 		Args:         exactArgs(1, "backtest needs exactly one scenario file"),
@@ -65,7 +73,7 @@ kube_horizontalpodautoscaler_status_desired_replicas{...}[2h]).`,
 	f.StringVar(&o.from, "from", "", "start of the window: RFC 3339 or Unix seconds (with --recorded: default the recording's first sample)")
 	f.StringVar(&o.to, "to", "", "end of the window: RFC 3339 or Unix seconds (with --recorded: default the recording's last sample)")
 	f.StringArrayVar(&o.recorded, "recorded", nil, "saved answer of the Prometheus HTTP API (query_range or query) holding the recording (repeatable)")
-	f.StringVar(&o.input, "input", o.input, "each trigger's metric input: query (the trigger's own query) or keda (keda_scaler_metrics_value)")
+	f.StringVar(&o.input, "input", o.input, "each trigger's metric input: query (the trigger's own query) or keda (keda_scaler_metrics_value); of a plain HPA's metric: query (its adapter query, or the raw series of the adapter's rules) or status (kube_horizontalpodautoscaler_status_target_metric)")
 	f.Var(&fractionValue{f: &o.minAgreement}, "min-agreement", "exit 1 when the agreement (0 to 1) is below this (default: no bound)")
 	f.StringVar(&o.save, "save-recording", "", "with --prometheus-url: also write what was read to this file, a query_range answer that --recorded reads back (for offline runs and CI)")
 	f.StringVar(&o.plot, "plot", "", "write the simulated and the recorded desired replicas over time to this .png or .svg file")
@@ -94,8 +102,8 @@ func (o *backtestOptions) run(e *env, file string) error {
 		return err
 	}
 	switch {
-	case o.input != backtest.InputQuery && o.input != backtest.InputKEDA:
-		return usageError{fmt.Sprintf("--input %q: want query or keda", o.input)}
+	case o.input != backtest.InputQuery && o.input != backtest.InputKEDA && o.input != backtest.InputStatus:
+		return usageError{fmt.Sprintf("--input %q: want query, keda or status", o.input)}
 	case o.minAgreement > 1:
 		return usageError{fmt.Sprintf("--min-agreement %g: the agreement is a fraction from 0 to 1 (0.9 is 90%%)", o.minAgreement)}
 	case (o.promURL == "") == (len(o.recorded) == 0):
@@ -140,6 +148,9 @@ func (o *backtestOptions) run(e *env, file string) error {
 		return usageError{fmt.Sprintf("%s: backtest replays one workload; a scenario with spec.workloads is not yet backtested (backtest each workload's own scenario)", sc.File)}
 	}
 	target, err := backtest.TargetOf(sc.Spec)
+	if err == nil {
+		err = target.CheckInput(o.input)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
@@ -215,7 +226,11 @@ func (o *backtestOptions) run(e *env, file string) error {
 		bound = &o.minAgreement
 	}
 	if o.plot != "" {
-		title := fmt.Sprintf("Backtest of %s/%s, %s to %s", r.Namespace, r.ScaledObject, r.From.UTC().Format(time.RFC3339), r.To.UTC().Format(time.RFC3339))
+		name := r.ScaledObject
+		if r.Kind == backtest.KindHPA {
+			name = r.HPA
+		}
+		title := fmt.Sprintf("Backtest of %s/%s, %s to %s", r.Namespace, name, r.From.UTC().Format(time.RFC3339), r.To.UTC().Format(time.RFC3339))
 		if err := savePlot(e.guards, o.plot, func(w io.Writer, format string) error {
 			return report.WriteOverlay(w, format, title, backtestVariants(r), nil)
 		}); err != nil {
@@ -247,8 +262,13 @@ func percent(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) +
 func writeBacktest(w io.Writer, r *backtest.Report, bound *float64) error {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	p("Backtest of ScaledObject %s/%s (HPA %s), %s to %s (%s)\n", r.Namespace, r.ScaledObject, r.HPA,
-		r.From.UTC().Format(time.RFC3339), r.To.UTC().Format(time.RFC3339), check.Duration(r.To.Sub(r.From)))
+	if r.Kind == backtest.KindHPA {
+		p("Backtest of HorizontalPodAutoscaler %s/%s, %s to %s (%s)\n", r.Namespace, r.HPA,
+			r.From.UTC().Format(time.RFC3339), r.To.UTC().Format(time.RFC3339), check.Duration(r.To.Sub(r.From)))
+	} else {
+		p("Backtest of ScaledObject %s/%s (HPA %s), %s to %s (%s)\n", r.Namespace, r.ScaledObject, r.HPA,
+			r.From.UTC().Format(time.RFC3339), r.To.UTC().Format(time.RFC3339), check.Duration(r.To.Sub(r.From)))
+	}
 	if r.Warmup > 0 {
 		p("  warm-up: %s before the window, replayed and not compared\n", check.Duration(r.Warmup))
 	}
@@ -256,7 +276,13 @@ func writeBacktest(w io.Writer, r *backtest.Report, bound *float64) error {
 	for _, in := range r.Inputs {
 		what := map[string]string{backtest.InputQuery: "answers of the trigger's query", backtest.InputKEDA: openmetrics.KEDAScalerMetricsValue,
 			"raw": "the trigger's query over the recorded series"}[in.Source]
-		p("  input of trigger %d (%s): %s, %d series, %d points", in.Trigger, in.Metric, what, in.Series, in.Points)
+		of := fmt.Sprintf("trigger %d (%s)", in.Trigger, in.Metric)
+		if in.Type != "" {
+			what = map[string]string{backtest.InputQuery: "answers of its adapter query", backtest.InputStatus: openmetrics.HPAStatusTarget,
+				"raw": "the adapter's query over the recorded series"}[in.Source]
+			of = fmt.Sprintf("metric %d (%s %s)", in.Trigger, strings.ToLower(string(in.Type)), in.Metric)
+		}
+		p("  input of %s: %s, %d series, %d points", of, what, in.Series, in.Points)
 		if in.FailedFor > 0 {
 			p("; its reads fail for %s (%s)", check.Duration(in.FailedFor), openmetrics.KEDAScalerErrors)
 		}

@@ -11,6 +11,32 @@ import (
 var backtestExample = []string{"backtest", "../../examples/backtest/scenario.yaml",
 	"--recorded", "../../examples/backtest/trigger.json", "--recorded", "../../examples/backtest/kube-state-metrics.json"}
 
+var backtestHPAExample = []string{"backtest", "../../examples/backtest-hpa/scenario.yaml",
+	"--recorded", "../../examples/backtest-hpa/kube-state-metrics.json", "--input", "status"}
+
+// TestBacktestHPAExampleReport: a plain HPA backtested from
+// kube-state-metrics alone; the committed report is what the command
+// prints (regenerate with -update).
+func TestBacktestHPAExampleReport(t *testing.T) {
+	code, stdout, stderr := runCLI(t, backtestHPAExample...)
+	require.Equal(t, exitOK, code, stderr)
+	golden := "../../examples/backtest-hpa/report.txt"
+	if *update {
+		require.NoError(t, os.WriteFile(golden, []byte(stdout), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	require.Equal(t, string(want), stdout)
+	// The lost scrape and the manual scale of two syncs, no more.
+	require.Contains(t, stdout, "Backtest of HorizontalPodAutoscaler demo/myapp")
+	require.Contains(t, stdout, "input of metric 0 (pods myapp_websockets_connections_avg): kube_horizontalpodautoscaler_status_target_metric, 1 series, 101 points")
+	require.Contains(t, stdout, "Agreement: 97.0% (98 of 101 syncs; 1 without a recorded value)")
+	require.Regexp(t, `14:06:00 +6m +none +8 `, stdout)
+	require.Regexp(t, `14:20:00 +20m +4 +2 `, stdout)
+	require.Regexp(t, `14:20:15 +20m15s +4 +2 `, stdout)
+	require.Contains(t, stdout, "Disagreements (3):")
+}
+
 // TestBacktestExampleReport: the committed report of examples/backtest is
 // what the command prints (regenerate with -update).
 func TestBacktestExampleReport(t *testing.T) {
@@ -69,14 +95,16 @@ func TestBacktestUsage(t *testing.T) {
 	}{
 		{[]string{"backtest", "../../examples/backtest/scenario.yaml"}, "backtest needs the recording"},
 		{[]string{"backtest", "../../examples/backtest/scenario.yaml", "--prometheus-url", "http://127.0.0.1:1"}, "--prometheus-url needs the window"},
-		{append(backtestExample, "--input", "logs"), `--input "logs": want query or keda`},
+		{append(backtestExample, "--input", "logs"), `--input "logs": want query, keda or status`},
 		{append(backtestExample, "--save-recording", "x.json"), "--save-recording applies to --prometheus-url"},
 		{append(backtestExample, "--min-agreement", "90"), "--min-agreement 90: the agreement is a fraction from 0 to 1"},
 		{append(backtestExample, "--min-agreement", "-0.5"), "want a fraction from 0 to 1, such as 0.9"},
 		{append(backtestExample, "--from", "yesterday"), `--from "yesterday": want an RFC 3339 time`},
 		{[]string{"backtest", "../../examples/backtest/scenario.yaml", "--prometheus-url", "http://127.0.0.1:1", "--from", "0", "--to", "4102444800"},
 			"is 4102444800 steps; at most 31622400 are allowed; raise the limit with --max-steps"},
-		{[]string{"backtest", "../../examples/prometheus-adapter-websocket/scenario.yaml", "--recorded", "../../examples/backtest/trigger.json"}, "backtest replays ScaledObjects"},
+		{append(backtestHPAExample, "--input", "keda"), "--input keda reads KEDA's keda_scaler_metrics_value, which a plain HPA has none of"},
+		{append(backtestExample, "--input", "status"), "--input status reads a plain HPA's kube_horizontalpodautoscaler_status_target_metric"},
+		{append(backtestHPAExample[:len(backtestHPAExample)-2:len(backtestHPAExample)-2], "--input", "query"), "spec.metrics[0]: the recording has no metric input for pods metric myapp_websockets_connections_avg (query sum by (pod) (myapp_websockets_connections{namespace=\"demo\"}))"},
 		{[]string{"backtest", "../../examples/backtest/scenario.yaml", "--recorded", "../../examples/backtest/scenario.yaml"}, "examples/backtest/scenario.yaml: "},
 		{[]string{"backtest", "../../examples/backtest/scenario.yaml", "--recorded", "/dev/zero"}, "/dev/zero: not a regular file (a character device)"},
 		{[]string{"backtest", "../../examples/backtest/scenario.yaml", "--recorded", "../../examples/backtest/trigger.json"}, "no kube_horizontalpodautoscaler_status_desired_replicas of HPA demo/keda-hpa-queue-workers"},
