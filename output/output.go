@@ -457,6 +457,9 @@ type NamespaceResult struct {
 	Workloads       []RunResult      `json:"workloads"`
 	Events          []Event          `json:"events"`
 	Figures         NamespaceFigures `json:"figures"`
+	// Warnings are the namespace's own (an autoscaler of the manifests
+	// that no workload simulates); each workload's are in its RunResult.
+	Warnings []Problem `json:"warnings"`
 }
 
 // NamespaceFigures are the workloads' figures summed, and the pool's.
@@ -470,7 +473,10 @@ type NamespaceFigures struct {
 func NamespaceResultOf(run *check.NamespaceRun) NamespaceResult {
 	out := NamespaceResult{TypeMeta: Meta(KindNamespaceResult), Scenario: run.Scenario.File, Name: run.Scenario.Name,
 		DurationSeconds: Seconds(run.Result.Duration), Names: append([]string{}, run.Scenario.Namespace.Names...),
-		Workloads: []RunResult{}, Events: []Event{}}
+		Workloads: []RunResult{}, Events: []Event{}, Warnings: []Problem{}}
+	for _, w := range run.Scenario.Namespace.Warnings {
+		out.Warnings = append(out.Warnings, Problem(w))
+	}
 	for _, w := range run.Workloads {
 		out.Workloads = append(out.Workloads, RunResultOf(w))
 	}

@@ -24,6 +24,9 @@ type Namespace struct {
 	Names []string
 	// Feeds are the loads given by arrivalsFrom.
 	Feeds []sim.Feed
+	// Warnings are the namespace's own (Scenario.Warnings adds the
+	// workloads').
+	Warnings []Problem
 }
 
 // arrival is a load's arrivalsFrom, resolved once every workload is known.
@@ -196,6 +199,25 @@ func parseNamespace(file string, rootN *yaml.Node, read ReadFunc, opts Options, 
 			sc.KubernetesVersion = sub.KubernetesVersion
 		}
 	}
+	// The autoscalers of the manifests no workload simulates: their pods
+	// would be on the pool in the cluster.
+	var chosen, left []string
+	for _, sub := range subs {
+		chosen = append(chosen, sub.chosen)
+	}
+	for _, sub := range subs {
+		for _, a := range sub.inManifests {
+			if !slices.Contains(chosen, a) && !slices.Contains(left, a) {
+				left = append(left, a)
+			}
+		}
+	}
+	for _, a := range left {
+		kind, name, _ := strings.Cut(a, "/")
+		ns.Warnings = append(ns.Warnings, Problem{File: file, Line: items.n.Line, Path: "spec.workloads",
+			Message: fmt.Sprintf("the manifests hold %s, which no workload simulates: it does not scale in this run and its pods take no room on the pool; add a workload with autoscaler: {kind: %s, name: %s} to simulate it", a, kind, name)})
+	}
+	sc.Warnings = append(sc.Warnings, ns.Warnings...)
 	for k, sub := range subs {
 		for _, a := range sub.arrivals {
 			a.n.ps, a.wn.ps = ps, ps
@@ -228,7 +250,13 @@ func parseNamespace(file string, rootN *yaml.Node, read ReadFunc, opts Options, 
 		return nil, relocateWorkloads(err, file, items.n)
 	}
 	if _, err := sim.NewNamespace(ns.Spec(sc.Name)); err != nil {
-		return nil, &Error{Problems: []Problem{{File: file, Line: items.n.Line, Path: "spec.workloads", Message: err.Error()}}}
+		p := Problem{File: file, Line: items.n.Line, Path: "spec.workloads", Message: err.Error()}
+		var we *sim.WorkloadError
+		if errors.As(err, &we) && we.Index < len(ranges) {
+			// At the workload's item, which every workload has.
+			p.Line, p.Path = ranges[we.Index][1], fmt.Sprintf("spec.workloads[%d]", ranges[we.Index][0])
+		}
+		return nil, &Error{Problems: []Problem{p}}
 	}
 	return sc, nil
 }

@@ -150,3 +150,22 @@ func TestParseNamespaceProblems(t *testing.T) {
 		})
 	}
 }
+
+// A subset: workloads chosen by name from shared manifests; an
+// autoscaler of the manifests that no workload simulates is a warning
+// that names it and how to add it, not a silent omission.
+func TestParseNamespaceSubset(t *testing.T) {
+	third := strings.Replace(apiObject, "name: api\n  namespace", "name: batch\n  namespace", 1)
+	third = strings.Replace(third, "name: api\n  minReplicaCount", "name: batch\n  minReplicaCount", 1)
+	all := goodScaledObject + "---\n" + apiObject + "---\n" + third
+	src := strings.Replace(namespaceScenario, "  workloads:\n", "  autoscaler:\n    manifests: all.yaml\n  workloads:\n", 1)
+	src = strings.Replace(src, "      manifests: so.yaml\n", "      kind: ScaledObject\n      name: ws\n", 1)
+	src = strings.Replace(src, "      manifests: api.yaml\n", "      name: api\n", 1)
+	sc, err := Parse("scenario.yaml", []byte(src), files(map[string]string{"all.yaml": all}))
+	require.NoError(t, err)
+	require.Equal(t, "ws", sc.Namespace.Workloads[0].Spec.KEDA.Object.Name)
+	require.Equal(t, "api", sc.Namespace.Workloads[1].Spec.KEDA.Object.Name)
+	require.Len(t, sc.Warnings, 1)
+	require.Contains(t, sc.Warnings[0].String(), "the manifests hold ScaledObject/batch, which no workload simulates")
+	require.Contains(t, sc.Warnings[0].String(), "autoscaler: {kind: ScaledObject, name: batch}")
+}

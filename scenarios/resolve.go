@@ -247,6 +247,17 @@ func (rs *resolution) pickAutoscaler() bool {
 	where := r.node.child("autoscaler", r.node.n)
 	var candidates []string
 	for _, so := range rs.all.ScaledObjects {
+		sc.inManifests = append(sc.inManifests, "ScaledObject/"+so.Name)
+	}
+	for _, sj := range rs.all.ScaledJobs {
+		sc.inManifests = append(sc.inManifests, "ScaledJob/"+sj.Name)
+	}
+	for _, h := range rs.all.HPAs {
+		if !h.OwnedByKEDA {
+			sc.inManifests = append(sc.inManifests, "HorizontalPodAutoscaler/"+h.Name)
+		}
+	}
+	for _, so := range rs.all.ScaledObjects {
 		if r.matches("ScaledObject", so.Name) {
 			candidates = append(candidates, "ScaledObject/"+so.Name)
 			sc.autoscaler = rs.all.docs[so]
@@ -281,6 +292,9 @@ func (rs *resolution) pickAutoscaler() bool {
 			s.Workload.Kind = h.TargetKind
 			s.Workload.Namespace = h.Namespace
 		}
+	}
+	if len(candidates) == 1 {
+		sc.chosen = candidates[0]
 	}
 	switch len(candidates) {
 	case 0:

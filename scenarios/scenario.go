@@ -66,6 +66,10 @@ type Scenario struct {
 	queryOrigins map[int]Problem
 	// arrivals are the loads fed by another workload (arrivalsFrom).
 	arrivals []arrival
+	// inManifests are the autoscalers the manifests hold (kind/name),
+	// chosen the one simulated.
+	inManifests []string
+	chosen      string
 
 	// Namespace is set for a scenario with spec.workloads: several
 	// workloads simulated together (Spec is then empty).

@@ -26,16 +26,12 @@ func TestEvaluationModesAgree(t *testing.T) {
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(paths), 7)
 	specs := map[string]sim.Spec{}
+	namespaces := map[string]sim.NamespaceSpec{}
 	for _, p := range paths {
 		sc, err := scenarios.Load(p)
 		require.NoError(t, err)
 		if sc.Namespace != nil {
-			for i, w := range sc.Namespace.Workloads {
-				// A workload of a namespace, run alone: the modes
-				// must agree on it as on any run (the namespace's own
-				// run is TestNamespaceEvaluationModesAgree).
-				specs[strings.TrimPrefix(p, "../examples/")+"#"+sc.Namespace.Names[i]] = w.Spec
-			}
+			namespaces[strings.TrimPrefix(p, "../examples/")] = sc.Namespace.Spec(sc.Name)
 			continue
 		}
 		specs[strings.TrimPrefix(p, "../examples/")] = sc.Spec
@@ -59,6 +55,30 @@ func TestEvaluationModesAgree(t *testing.T) {
 			}
 			require.Equal(t, string(traces[1]), string(traces[0]), "direct against engine")
 			require.Equal(t, string(traces[1]), string(traces[2]), "cross-checked against engine")
+		})
+	}
+	require.NotEmpty(t, namespaces)
+	for name, spec := range namespaces {
+		t.Run(name, func(t *testing.T) {
+			var traces []string
+			for _, mode := range []promql.Evaluation{promql.Direct, promql.EngineOnly, promql.CrossCheck} {
+				ws := make([]sim.Spec, len(spec.Workloads))
+				for i, w := range spec.Workloads {
+					w.Prometheus.Evaluation = mode
+					ws[i] = w
+				}
+				ns := spec
+				ns.Workloads = ws
+				res, err := sim.RunNamespace(context.Background(), ns)
+				require.NoError(t, err, mode)
+				var buf bytes.Buffer
+				for _, w := range res.Workloads {
+					require.NoError(t, report.WriteJSON(&buf, w))
+				}
+				traces = append(traces, buf.String())
+			}
+			require.Equal(t, traces[1], traces[0], "direct against engine")
+			require.Equal(t, traces[1], traces[2], "cross-checked against engine")
 		})
 	}
 }

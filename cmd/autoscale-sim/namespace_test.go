@@ -105,3 +105,26 @@ func TestNamespaceJSON(t *testing.T) {
 	require.Equal(t, 6, doc.Figures.Nodes.PeakNodes)
 	require.Equal(t, 3, doc.Figures.Nodes.PodsWaited)
 }
+
+// A ScaledJob in a namespace drains a queue fed by a frontend; on a node
+// pool it is refused (its pods are not modelled there), at the workload.
+func TestNamespaceScaledJob(t *testing.T) {
+	code, out, stderr := runCLI(t, "run", "../../testdata/namespace/scenario-scaledjob.yaml")
+	require.Equal(t, exitOK, code, stderr)
+	require.Contains(t, out, "Figures: cost 1800 replica-seconds, overloaded 0s, above target 0s, no scale-up after the load rises, 0 scale events, 0 flaps\n")
+	renders := out[strings.Index(out, "== workload renders =="):]
+	require.Regexp(t, `Jobs: \d+ created`, renders)
+
+	src, err := os.ReadFile("../../testdata/namespace/scenario-scaledjob.yaml")
+	require.NoError(t, err)
+	pool := strings.Replace(string(src), "  workloads:\n", "  nodePool: {name: pool, nodes: 2, allocatable: {cpu: 4, memory: 8Gi, pods: 110}}\n  workloads:\n", 1)
+	examples, err := filepath.Abs("../../examples")
+	require.NoError(t, err)
+	pool = strings.ReplaceAll(pool, "../../examples", examples)
+	file := filepath.Join(t.TempDir(), "scenario.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(pool), 0o644))
+	code, _, stderr = runCLI(t, "run", file)
+	require.NotEqual(t, exitOK, code)
+	require.Contains(t, stderr, "scenario.yaml:24: spec.workloads[1]: workloads[1] (Job/render-default): nodePool:")
+	require.Contains(t, stderr, "a ScaledJob's pods on a node pool are not modelled")
+}

@@ -152,11 +152,11 @@ func (o *runOptions) run(e *env, file string) error {
 // writeFigures prints the figures a design review compares, after the
 // timeline.
 func writeFigures(w io.Writer, f check.Figures) {
-	first := "none (no scale-up after the load rises)"
+	first := "no scale-up after the load rises"
 	if f.ScaledUpAfterRise {
-		first = check.Duration(f.TimeToFirstScaleUp)
+		first = "first scale-up " + check.Duration(f.TimeToFirstScaleUp) + " after the load rises"
 	}
-	fmt.Fprintf(w, "Figures: cost %s replica-seconds, overloaded %s, above target %s, first scale-up %s after the load rises, %s, %s\n",
+	fmt.Fprintf(w, "Figures: cost %s replica-seconds, overloaded %s, above target %s, %s, %s, %s\n",
 		formatFloat(f.ReplicaSeconds), check.Duration(seconds(f.OverloadedSeconds)), check.Duration(f.AboveTarget), first,
 		plural(f.ScaleEvents, "scale event"), plural(f.DirectionChanges, "flap"))
 	if n := f.Nodes; n != nil {
