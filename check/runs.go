@@ -87,6 +87,79 @@ type Step struct {
 // in the share quantiles gives (1 where it is short or 0). A run that
 // fails to simulate fails RunMany with the seed that broke.
 func RunMany(ctx context.Context, spec sim.Spec, n, workers int, as []Assertion, quantiles []float64, shard Shard) (*Distribution, error) {
+	names := make([]string, len(as))
+	for k, a := range as {
+		names[k] = a.Name()
+	}
+	return runMany(ctx, spec.Name, spec.Duration, spec.Defaulted().Seed, n, workers, names, quantiles, shard, func(ctx context.Context, seed int64) (Record, error) {
+		v := spec
+		v.Seed = seed
+		res, err := sim.Run(ctx, v)
+		if err != nil {
+			return Record{}, err
+		}
+		rec := Record{Figures: FiguresOf(res), Steps: stepsOf(res), Failed: make([]string, len(as))}
+		for k, a := range as {
+			if err := a.Check(res); err != nil {
+				rec.Failed[k] = err.Error()
+			}
+		}
+		return rec, nil
+	})
+}
+
+// WorkloadAssertion is a claim about one workload of a namespace, by its
+// index.
+type WorkloadAssertion struct {
+	Workload int
+	Assertion
+}
+
+// RunManyNamespace is RunMany for a namespace: each run is the
+// namespace with the run's seed (each workload's mixed from it, see
+// sim.NamespaceSpec), its figures and steps those of the namespace as one
+// (NamespaceRun.Total), and each claim is checked against its workload's
+// result.
+func RunManyNamespace(ctx context.Context, spec sim.NamespaceSpec, n, workers int, as []WorkloadAssertion, quantiles []float64, shard Shard) (*Distribution, error) {
+	if len(spec.Workloads) == 0 {
+		return nil, errors.New("a namespace needs at least one workload")
+	}
+	names := make([]string, len(as))
+	for k, a := range as {
+		if a.Workload < 0 || a.Workload >= len(spec.Workloads) {
+			return nil, fmt.Errorf("assertion %q: the namespace has no workload %d", a.Name(), a.Workload)
+		}
+		names[k] = a.Name()
+	}
+	first := spec.Workloads[0]
+	return runMany(ctx, spec.Name, first.Duration, first.Defaulted().Seed, n, workers, names, quantiles, shard, func(ctx context.Context, seed int64) (Record, error) {
+		v := spec
+		v.Workloads = slices.Clone(spec.Workloads)
+		for i := range v.Workloads {
+			v.Workloads[i].Seed = seed
+		}
+		res, err := sim.RunNamespace(ctx, v)
+		if err != nil {
+			return Record{}, err
+		}
+		nr := &NamespaceRun{Result: res}
+		for _, w := range res.Workloads {
+			nr.Workloads = append(nr.Workloads, &Run{Result: w})
+		}
+		total, f := nr.Total()
+		rec := Record{Figures: f, Steps: stepsOf(total.Result), Failed: make([]string, len(as))}
+		for k, a := range as {
+			if err := a.Check(res.Workloads[a.Workload]); err != nil {
+				rec.Failed[k] = err.Error()
+			}
+		}
+		return rec, nil
+	})
+}
+
+// runMany runs the records of shard among n runs, one(seed) each.
+func runMany(ctx context.Context, name string, duration time.Duration, seed int64, n, workers int, names []string, quantiles []float64, shard Shard,
+	one func(ctx context.Context, seed int64) (Record, error)) (*Distribution, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("runs must be at least 1, got %d", n)
 	}
@@ -96,14 +169,13 @@ func RunMany(ctx context.Context, spec sim.Spec, n, workers int, as []Assertion,
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	seed := spec.Defaulted().Seed
-	d := &Distribution{Name: spec.Name, Runs: n, Shard: shard, Duration: spec.Duration}
-	for k, a := range as {
+	d := &Distribution{Name: name, Runs: n, Shard: shard, Duration: duration}
+	for k, a := range names {
 		q := 1.0
 		if k < len(quantiles) && quantiles[k] > 0 {
 			q = quantiles[k]
 		}
-		d.Assertions = append(d.Assertions, AssertionInfo{Name: a.Name(), Quantile: q})
+		d.Assertions = append(d.Assertions, AssertionInfo{Name: a, Quantile: q})
 	}
 	var idx []int
 	for i := range n {
@@ -121,19 +193,13 @@ func RunMany(ctx context.Context, spec sim.Spec, n, workers int, as []Assertion,
 			defer wg.Done()
 			for j := range next {
 				i := idx[j]
-				v := spec
-				v.Seed = seed + int64(i)
-				res, err := sim.Run(ctx, v)
+				s := seed + int64(i)
+				rec, err := one(ctx, s)
 				if err != nil {
-					errs[j] = fmt.Errorf("run %d (seed %d): %w", i, v.Seed, err)
+					errs[j] = fmt.Errorf("run %d (seed %d): %w", i, s, err)
 					continue
 				}
-				rec := Record{Index: i, Seed: v.Seed, Figures: FiguresOf(res), Steps: stepsOf(res), Failed: make([]string, len(as))}
-				for k, a := range as {
-					if err := a.Check(res); err != nil {
-						rec.Failed[k] = err.Error()
-					}
-				}
+				rec.Index, rec.Seed = i, s
 				d.Records[j] = rec
 			}
 		}()

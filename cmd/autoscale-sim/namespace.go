@@ -15,10 +15,20 @@ import (
 // runNamespace runs a scenario with spec.workloads: each workload's
 // timeline and figures as for one workload, then the namespace's.
 func (o *runOptions) runNamespace(e *env, sc *scenarios.Scenario) error {
-	for flag, set := range map[string]bool{"--html": o.html != "", "--openmetrics": o.openMetrics != "", "--runs": o.runs > 1 || sc.Runs > 1, "--shard": o.shard != ""} {
+	for flag, set := range map[string]bool{"--html": o.html != "", "--openmetrics": o.openMetrics != ""} {
 		if set {
 			return usageError{fmt.Sprintf("%s: %s is not yet available for a scenario with spec.workloads (run it without, or simulate one workload at a time)", sc.File, flag)}
 		}
+	}
+	n := o.runs
+	if n == 0 {
+		n = sc.Runs
+	}
+	if n < 0 {
+		return usageError{fmt.Sprintf("--runs %d: want at least 1", n)}
+	}
+	if n > 1 || o.shard != "" {
+		return o.runMany(e, sc, max(n, 1))
 	}
 	run, err := check.RunNamespace(e.ctx, sc)
 	if err != nil {

@@ -68,7 +68,6 @@ func TestNamespaceCommands(t *testing.T) {
 	for _, args := range [][]string{
 		{"run", namespaceScenario, "--html", filepath.Join(dir, "x.html")},
 		{"run", namespaceScenario, "--openmetrics", filepath.Join(dir, "x.om")},
-		{"run", namespaceScenario, "--runs", "3"},
 		{"explain", namespaceScenario, "--at", "1m", "--set", "spec.cooldownPeriod=30"},
 		{"backtest", namespaceScenario, "--recorded", "../../examples/backtest/trigger.json"},
 		{"sweep", namespaceScenario, "--set", "spec.nodePool.nodes=3,4", "--html", filepath.Join(dir, "s.html")},
@@ -77,6 +76,16 @@ func TestNamespaceCommands(t *testing.T) {
 		require.Equal(t, exitInvalid, code, "%v: %s", args, stderr)
 		require.Contains(t, stderr, "spec.workloads", args)
 	}
+}
+
+// --runs of a namespace: the namespace's figures as one over the seeds,
+// each claim named after its workload and judged over the runs.
+func TestNamespaceRuns(t *testing.T) {
+	code, out, stderr := runCLI(t, "run", namespaceScenario, "--runs", "8")
+	require.Equal(t, exitOK, code, stderr)
+	require.Contains(t, out, "websocket-namespace: 8 runs (seeds 1 to 8), each 40m")
+	require.Regexp(t, `longest wait for a node +2m\d+s`, out)
+	require.Contains(t, out, "  ok   api: no API pod waits for a node: 0 of 8 runs failed")
 }
 
 // The JSON of a namespace run holds the numbers its text shows.

@@ -37,12 +37,10 @@ func (o *runOptions) runMany(e *env, sc *scenarios.Scenario, n int) error {
 	if err := e.guards.checkRuns(sc, n); err != nil {
 		return err
 	}
-	as, qs := assertionsOf(sc)
-	d, err := check.RunMany(e.ctx, sc.Spec, n, o.workers, as, qs, shard)
+	d, err := distributionOf(e, sc, n, o.workers, shard)
 	if err != nil {
-		return sc.LocateError(err)
+		return err
 	}
-	d.File = sc.File
 	if o.shard != "" {
 		write := func(w io.Writer) error {
 			enc := json.NewEncoder(w)
@@ -200,6 +198,43 @@ any order.`,
 }
 
 // assertionsOf is a scenario's expect: entries with their quantiles.
+// distributionOf runs n seeded variants of a scenario, or of a namespace
+// (its claims named after their workloads, its figures the namespace's
+// as one).
+func distributionOf(e *env, sc *scenarios.Scenario, n, workers int, shard check.Shard) (*check.Distribution, error) {
+	var d *check.Distribution
+	var err error
+	if ns := sc.Namespace; ns != nil {
+		var as []check.WorkloadAssertion
+		var qs []float64
+		for i, w := range ns.Workloads {
+			was, wqs := assertionsOf(w)
+			for k, a := range was {
+				as = append(as, check.WorkloadAssertion{Workload: i, Assertion: named{a, ns.Names[i] + ": "}})
+				qs = append(qs, wqs[k])
+			}
+		}
+		if d, err = check.RunManyNamespace(e.ctx, ns.Spec(sc.Name), n, workers, as, qs, shard); err != nil {
+			return nil, ns.LocateError(err)
+		}
+	} else {
+		as, qs := assertionsOf(sc)
+		if d, err = check.RunMany(e.ctx, sc.Spec, n, workers, as, qs, shard); err != nil {
+			return nil, sc.LocateError(err)
+		}
+	}
+	d.File = sc.File
+	return d, nil
+}
+
+// named is an assertion named after its workload.
+type named struct {
+	check.Assertion
+	prefix string
+}
+
+func (a named) Name() string { return a.prefix + a.Assertion.Name() }
+
 func assertionsOf(sc *scenarios.Scenario) ([]check.Assertion, []float64) {
 	as := make([]check.Assertion, len(sc.Expect))
 	qs := make([]float64, len(sc.Expect))

@@ -86,9 +86,6 @@ func (o *testOptions) runTests(e *env, args []string) error {
 			e.guards.protect(sc, inputs...)
 		}
 		var verdicts []check.Verdict
-		if err == nil && sc.Namespace != nil && sc.Runs > 1 {
-			err = fmt.Errorf("%s: spec.runs is not yet available for a scenario with spec.workloads", sc.File)
-		}
 		if err == nil && sc.Runs > 1 {
 			// spec.runs: each claim is judged over the runs, in the
 			// share its quantile asks for.
@@ -130,10 +127,12 @@ func (o *testOptions) runTests(e *env, args []string) error {
 		if claims == 0 {
 			say("  no expectations (add an expect: list to the spec)\n")
 		}
+		offset := 0
 		for _, t := range targets {
 			run := t.run
 			for i, a := range run.Expectations() {
 				ex := t.sc.Expect[i]
+				verdict := offset + i
 				ex.Name = t.prefix + ex.Name
 				if filter != nil && !filter.MatchString(ex.Name) {
 					continue
@@ -143,7 +142,7 @@ func (o *testOptions) runTests(e *env, args []string) error {
 				r := output.Expectation{Name: ex.Name, File: ex.File, Line: ex.Line, Status: output.Passed}
 				err := a.Check(run.Result)
 				if verdicts != nil {
-					err = verdicts[i].Err()
+					err = verdicts[verdict].Err()
 				}
 				if err != nil {
 					failed++
@@ -159,6 +158,7 @@ func (o *testOptions) runTests(e *env, args []string) error {
 				suite.Tests++
 				suite.Cases = append(suite.Cases, tc)
 			}
+			offset += len(t.sc.Expect)
 		}
 		suites.Suites = append(suites.Suites, suite)
 		res.Files = append(res.Files, tf)
@@ -250,10 +250,9 @@ func runVerdicts(e *env, sc *scenarios.Scenario) ([]check.Verdict, error) {
 	if err := e.guards.checkRuns(sc, sc.Runs); err != nil {
 		return nil, err
 	}
-	as, qs := assertionsOf(sc)
-	d, err := check.RunMany(e.ctx, sc.Spec, sc.Runs, 0, as, qs, check.Shard{})
+	d, err := distributionOf(e, sc, sc.Runs, 0, check.Shard{})
 	if err != nil {
-		return nil, sc.LocateError(err)
+		return nil, err
 	}
 	return d.Verdicts(), nil
 }
