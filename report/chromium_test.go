@@ -362,18 +362,21 @@ func TestExamplesInChromium(t *testing.T) {
 	texts := 0
 	for _, p := range paths {
 		name := filepath.Base(filepath.Dir(p))
-		if sc, err := scenarios.Load(p); err == nil && sc.Namespace != nil {
-			// run --html refuses a namespace (one review per run).
-			continue
-		}
 		page := filepath.Join(dir, name+".html")
 		var b bytes.Buffer
-		require.NoError(t, report.WriteReviewHTML(&b, exampleReview(t, p)))
+		svgs := 1
+		if sc, err := scenarios.Load(p); err == nil && sc.Namespace != nil {
+			// The namespace's plot, then each workload's.
+			require.NoError(t, report.WriteNamespaceHTML(&b, namespaceReview(t, sc)))
+			svgs += len(sc.Namespace.Workloads)
+		} else {
+			require.NoError(t, report.WriteReviewHTML(&b, exampleReview(t, p)))
+		}
 		require.NoError(t, os.WriteFile(page, b.Bytes(), 0o644))
 		d.open(page, 1200)
 		var res layoutResult
 		d.evaluate(layoutCheck, &res)
-		require.Equal(t, 1, res.SVGs, name)
+		require.Equal(t, svgs, res.SVGs, name)
 		require.Empty(t, res.Problems, name)
 		texts += res.Texts
 	}

@@ -558,3 +558,55 @@ nav a { margin-right: 1em; }
 {{- end}}
 {{- end}}
 `))
+
+// Namespace is what WriteNamespaceHTML shows: the namespace as one (its
+// replicas summed and its pool, check.NamespaceRun.Total) and each
+// workload's review.
+type Namespace struct {
+	Title string
+	// Names name the workloads, in the order of Workloads.
+	Names     []string
+	Total     *sim.Result
+	Workloads []Review
+}
+
+// WriteNamespaceHTML writes the review document of a namespace: the
+// workloads' policies and figures side by side, the plot of the
+// namespace as one (replicas summed, the pool's Ready nodes and Pending
+// pods), then each workload's full review.
+func WriteNamespaceHTML(w io.Writer, n Namespace) error {
+	if len(n.Names) != len(n.Workloads) {
+		return fmt.Errorf("report: %d names for %d workloads", len(n.Names), len(n.Workloads))
+	}
+	if n.Total == nil {
+		return fmt.Errorf("report: nil namespace total")
+	}
+	if err := validate(n.Total); err != nil {
+		return err
+	}
+	p := page{Title: n.Title, Heading: n.Title}
+	for i, rv := range n.Workloads {
+		if rv.Run == nil {
+			return fmt.Errorf("report: nil run")
+		}
+		if err := validate(rv.Run.Result); err != nil {
+			return err
+		}
+		run := *rv.Run
+		run.Result = printable(run.Result)
+		rv.Run = &run
+		sec, err := runSectionOf(rv, fmt.Sprintf("w%d-", i+1), "Workload "+n.Names[i])
+		if err != nil {
+			return err
+		}
+		p.Runs = append(p.Runs, sec)
+	}
+	p.Side = sideBySide(n.Names, p.Runs)
+	total := printable(n.Total)
+	svg, err := svgOf(func(w io.Writer) error { return WritePlot(w, total, "svg") })
+	if err != nil {
+		return err
+	}
+	p.Plots = []template.HTML{svg}
+	return writePage(w, p)
+}

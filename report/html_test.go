@@ -224,3 +224,40 @@ func contains(t *testing.T, page, want string, msg ...any) {
 	t.Helper()
 	require.True(t, strings.Contains(page, want), "missing %q %v", want, msg)
 }
+
+// namespaceReview is the page run --html writes for a namespace.
+func namespaceReview(t *testing.T, sc *scenarios.Scenario) report.Namespace {
+	t.Helper()
+	run, err := check.RunNamespace(context.Background(), sc)
+	require.NoError(t, err)
+	total, _ := run.Total()
+	page := report.Namespace{Title: "namespace " + sc.Name, Names: sc.Namespace.Names, Total: total.Result}
+	for _, w := range run.Workloads {
+		findings, err := check.Lint(context.Background(), w.Scenario)
+		require.NoError(t, err)
+		page.Workloads = append(page.Workloads, report.Review{Run: w, Linted: true, Findings: findings})
+	}
+	return page
+}
+
+// A namespace's page sets its workloads side by side, with the rows that
+// differ marked, plots the namespace as one and then reviews each
+// workload in full, each section's ids kept apart; it loads nothing.
+func TestNamespaceHTML(t *testing.T) {
+	sc, err := scenarios.Load("../examples/namespace/scenario.yaml")
+	require.NoError(t, err)
+	var b strings.Builder
+	require.NoError(t, report.WriteNamespaceHTML(&b, namespaceReview(t, sc)))
+	page := b.String()
+	selfContained(t, page)
+	require.Contains(t, page, "Workload websocket")
+	require.Contains(t, page, "Workload api")
+	require.Contains(t, page, "The namespace as one")
+	require.Contains(t, page, `id="w1-`)
+	require.Contains(t, page, `id="w2-`)
+	require.Equal(t, 3, strings.Count(page, "<svg"), "the namespace's plot and one per workload")
+	var again strings.Builder
+	require.NoError(t, report.WriteNamespaceHTML(&again, namespaceReview(t, sc)))
+	require.Equal(t, page, again.String(), "the same input gives the same bytes")
+	require.Error(t, report.WriteNamespaceHTML(&b, report.Namespace{Names: []string{"a"}}))
+}

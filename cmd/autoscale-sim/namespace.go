@@ -15,7 +15,7 @@ import (
 // runNamespace runs a scenario with spec.workloads: each workload's
 // timeline and figures as for one workload, then the namespace's.
 func (o *runOptions) runNamespace(e *env, sc *scenarios.Scenario) error {
-	for flag, set := range map[string]bool{"--html": o.html != "", "--openmetrics": o.openMetrics != ""} {
+	for flag, set := range map[string]bool{"--openmetrics": o.openMetrics != ""} {
 		if set {
 			return usageError{fmt.Sprintf("%s: %s is not yet available for a scenario with spec.workloads (run it without, or simulate one workload at a time)", sc.File, flag)}
 		}
@@ -37,6 +37,18 @@ func (o *runOptions) runNamespace(e *env, sc *scenarios.Scenario) error {
 	text := o.output.text() && !o.quiet
 	if text {
 		writeNamespace(e.stdout, run)
+	}
+	if o.html != "" {
+		page, err := namespaceReview(e, run)
+		if err != nil {
+			return err
+		}
+		if err := e.guards.writeFile(o.html, func(w io.Writer) error { return report.WriteNamespaceHTML(w, page) }); err != nil {
+			return err
+		}
+		if text {
+			fmt.Fprintf(e.stdout, "wrote %s\n", o.html)
+		}
 	}
 	if o.out != "" {
 		// The namespace as one (replicas summed, the pool's nodes) at the
@@ -81,4 +93,19 @@ func writeNamespace(w io.Writer, run *check.NamespaceRun) {
 	if n := f.Nodes; n != nil {
 		writeNodeFigures(w, n)
 	}
+}
+
+// namespaceReview is the review of each workload (linted) and the
+// namespace as one.
+func namespaceReview(e *env, run *check.NamespaceRun) (report.Namespace, error) {
+	total, _ := run.Total()
+	page := report.Namespace{Title: "autoscale-sim: namespace " + run.Scenario.Name, Names: run.Scenario.Namespace.Names, Total: total.Result}
+	for _, w := range run.Workloads {
+		rv, err := reviewOf(e.ctx, w)
+		if err != nil {
+			return report.Namespace{}, err
+		}
+		page.Workloads = append(page.Workloads, rv)
+	}
+	return page, nil
 }

@@ -54,6 +54,11 @@ func TestNamespaceCommands(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr = runCLI(t, "run", namespaceScenario, "--out", dir)
 	require.Equal(t, exitOK, code, stderr)
+	code, _, stderr = runCLI(t, "run", namespaceScenario, "-q", "--html", filepath.Join(dir, "ns.html"))
+	require.Equal(t, exitOK, code, stderr)
+	page, err := os.ReadFile(filepath.Join(dir, "ns.html"))
+	require.NoError(t, err)
+	require.Contains(t, string(page), "Workload websocket")
 	svg, err := os.ReadFile(filepath.Join(dir, "plot.svg"))
 	require.NoError(t, err)
 	require.Contains(t, string(svg), "The namespace as one", "the namespace's plot is the total")
@@ -66,7 +71,6 @@ func TestNamespaceCommands(t *testing.T) {
 	}
 
 	for _, args := range [][]string{
-		{"run", namespaceScenario, "--html", filepath.Join(dir, "x.html")},
 		{"run", namespaceScenario, "--openmetrics", filepath.Join(dir, "x.om")},
 		{"explain", namespaceScenario, "--at", "1m", "--set", "spec.cooldownPeriod=30"},
 		{"backtest", namespaceScenario, "--recorded", "../../examples/backtest/trigger.json"},
