@@ -169,3 +169,27 @@ func TestParseNamespaceSubset(t *testing.T) {
 	require.Contains(t, sc.Warnings[0].String(), "the manifests hold ScaledObject/batch, which no workload simulates")
 	require.Contains(t, sc.Warnings[0].String(), "autoscaler: {kind: ScaledObject, name: batch}")
 }
+
+// --set of a manifest field names its workload: the edit goes to that
+// workload's autoscaler only, and a problem it causes is at the
+// manifest's line; a path without a workload is refused with the form.
+func TestNamespaceOverrides(t *testing.T) {
+	sc, err := LoadWith("../examples/namespace/scenario.yaml", Options{Overrides: []Override{
+		{Path: "api/spec.minReplicaCount", Value: "3"},
+		{Path: "websocket/spec.maxReplicaCount", Value: "7"},
+		{Path: "spec.nodePool.nodes", Value: "4"},
+	}})
+	require.NoError(t, err)
+	ws, api := sc.Namespace.Workloads[0].Spec, sc.Namespace.Workloads[1].Spec
+	require.Equal(t, int32(3), *api.KEDA.Object.MinReplicaCount)
+	require.Equal(t, int32(7), *ws.KEDA.Object.MaxReplicaCount)
+	require.Equal(t, int32(1), *ws.KEDA.Object.MinReplicaCount, "the other workload is untouched")
+	require.Equal(t, 4, ws.NodePool.Nodes)
+
+	_, err = LoadWith("../examples/namespace/scenario.yaml", Options{Overrides: []Override{{Path: "api/spec.minReplicaCount", Value: "abc"}}})
+	require.ErrorContains(t, err, "api-scaledobject.yaml:11: spec.minReplicaCount: must be an integer")
+	_, err = LoadWith("../examples/namespace/scenario.yaml", Options{Overrides: []Override{{Path: "spec.cooldownPeriod", Value: "30"}}})
+	require.ErrorContains(t, err, "names the workload first: WORKLOAD/PATH, e.g. websocket/spec.cooldownPeriod=30 (workloads: websocket, api)")
+	_, err = LoadWith("../examples/namespace/scenario.yaml", Options{Overrides: []Override{{Path: "web/spec.cooldownPeriod", Value: "30"}}})
+	require.ErrorContains(t, err, "WORKLOAD/PATH")
+}

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/autoscale-sim/autoscale-sim/sim"
 )
 
 // Override sets one field of the autoscaler manifest (the ScaledObject or
@@ -104,18 +107,37 @@ func parseOverridden(file string, data []byte, read ReadFunc, opts Options) (*Sc
 	if err != nil {
 		return sc, err
 	}
-	if sc.Namespace != nil {
-		return nil, &Error{Problems: []Problem{{File: file, Path: overrides[0].Path,
-			Message: "--set of a manifest field names one autoscaler; with spec.workloads say which: edit the manifests, or set a scenario field (spec.workloads[0].workload.podStartup=20s)"}}}
+	// The autoscalers to edit, each with its overrides: the scenario's
+	// one, or, with spec.workloads, the workload each path names
+	// (websocket/spec.cooldownPeriod).
+	type target struct {
+		kind, name string
+		overrides  []Override
+		edited     bool
 	}
-	kind, name := "HorizontalPodAutoscaler", ""
-	switch {
-	case sc.Spec.KEDA != nil:
-		kind, name = "ScaledObject", sc.Spec.KEDA.Object.Name
-	case sc.Spec.ScaledJob != nil:
-		kind, name = "ScaledJob", sc.Spec.ScaledJob.Object.Name
-	case sc.Spec.HPA != nil:
-		name = sc.Spec.HPA.Spec.Name
+	var targets []*target
+	if ns := sc.Namespace; ns != nil {
+		byName := map[string]*target{}
+		for _, o := range overrides {
+			w, path, ok := strings.Cut(o.Path, "/")
+			i := slices.Index(ns.Names, w)
+			if !ok || i < 0 {
+				return nil, &Error{Problems: []Problem{{File: file, Path: o.Path,
+					Message: fmt.Sprintf("--set of a manifest field with spec.workloads names the workload first: WORKLOAD/PATH, e.g. %s/spec.cooldownPeriod=30 (workloads: %s); a scenario field is spec.workloads[0]...", ns.Names[0], strings.Join(ns.Names, ", "))}}}
+			}
+			t := byName[w]
+			if t == nil {
+				t = &target{}
+				t.kind, t.name = autoscalerOf(ns.Workloads[i].Spec)
+				byName[w] = t
+				targets = append(targets, t)
+			}
+			t.overrides = append(t.overrides, Override{Path: path, Value: o.Value})
+		}
+	} else {
+		t := &target{overrides: overrides}
+		t.kind, t.name = autoscalerOf(sc.Spec)
+		targets = append(targets, t)
 	}
 	var edits []*editedFile
 	var editErr error
@@ -124,25 +146,30 @@ func parseOverridden(file string, data []byte, read ReadFunc, opts Options) (*Sc
 		if err != nil {
 			return nil, err
 		}
-		ef, err := editManifests(displayPath(file, ref), raw, kind, name, overrides)
-		if err != nil {
-			editErr = errors.Join(editErr, err)
-			return raw, nil
+		for _, t := range targets {
+			ef, err := editManifests(displayPath(file, ref), raw, t.kind, t.name, t.overrides)
+			if err != nil {
+				editErr = errors.Join(editErr, err)
+				continue
+			}
+			if ef != nil {
+				edits = append(edits, ef)
+				t.edited = true
+				raw = ef.data
+			}
 		}
-		if ef == nil {
-			return raw, nil
-		}
-		edits = append(edits, ef)
-		return ef.data, nil
+		return raw, nil
 	}
 	sc, err = ParseWith(file, data, wrapped, opts)
 	if editErr != nil {
 		return nil, editErr
 	}
-	if len(edits) == 0 {
-		// The autoscaler came from -f input or the files hold it under
-		// another name: the values would silently not be set.
-		return nil, fmt.Errorf("--set %s: no manifest file the scenario names holds %s/%s, so the value cannot be set; name its file in spec.autoscaler.manifests", overrides[0], kind, name)
+	for _, t := range targets {
+		if !t.edited {
+			// The autoscaler came from -f input or the files hold it
+			// under another name: the values would silently not be set.
+			return nil, fmt.Errorf("--set %s: no manifest file the scenario names holds %s/%s, so the value cannot be set; name its file in spec.autoscaler.manifests", t.overrides[0], t.kind, t.name)
+		}
 	}
 	if err != nil {
 		var e *Error
@@ -154,6 +181,19 @@ func parseOverridden(file string, data []byte, read ReadFunc, opts Options) (*Sc
 		return nil, err
 	}
 	return sc, nil
+}
+
+// autoscalerOf is the kind and name of a spec's autoscaler.
+func autoscalerOf(spec sim.Spec) (kind, name string) {
+	switch {
+	case spec.KEDA != nil:
+		return "ScaledObject", spec.KEDA.Object.Name
+	case spec.ScaledJob != nil:
+		return "ScaledJob", spec.ScaledJob.Object.Name
+	case spec.HPA != nil:
+		return "HorizontalPodAutoscaler", spec.HPA.Spec.Name
+	}
+	return "HorizontalPodAutoscaler", ""
 }
 
 // editedFile is a manifest file re-encoded after editing, with what is
