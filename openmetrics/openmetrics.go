@@ -201,61 +201,146 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec = s.Spec()
-	ns, hpaName := Namespace(spec), HPAName(spec)
-	b := newBuilder()
-	hpaLabels := func(name string) promql.Labels {
-		return promql.Labels{metricName: name, LabelNamespace: ns, LabelHPA: hpaName}
-	}
-	type kedaState struct {
-		polled, paused bool
-		poll           keda.PollResult
-	}
-	states := map[time.Duration]kedaState{}
-	// recreated is when KEDA last created the HPA again after a pause.
-	var recreated time.Time
-	wasPaused := false
-	for t := time.Duration(0); t <= spec.Duration; t += step {
+	x := newExporter(s)
+	for t := time.Duration(0); t <= x.spec.Duration; t += step {
 		if err := s.RunUntil(ctx, t); err != nil {
 			return nil, err
 		}
-		ms := spec.Start.Add(t).UnixMilli()
-		var st kedaState
-		if loop := s.KEDA(); loop != nil {
-			st.poll, st.polled = s.LastPoll()
-			st.paused = st.polled && st.poll.Paused
-		}
-		states[t] = st
-		if wasPaused && !st.paused {
-			recreated = spec.Start.Add(t)
-		}
-		wasPaused = st.paused
-		// While a ScaledObject is paused KEDA has deleted its HPA, and
-		// kube-state-metrics exports nothing for it.
-		if d, ok := s.LastHPADecision(); ok && s.HPA() != nil && !st.paused {
-			// Status as horizontal.go setStatus leaves it:
-			// currentReplicas is scale.spec.replicas at the sync,
-			// desiredReplicas the applied recommendation. The HPA KEDA
-			// creates after a pause has an empty status (zeros) until
-			// its first sync.
-			desired, current := float64(d.StatusDesiredReplicas), float64(d.CurrentReplicas)
-			if !recreated.IsZero() && d.Time.Before(recreated) {
-				desired, current = 0, 0
-			}
-			hpaSeries := func(name string) *Series {
-				return b.series(refKey{name: name}, func() promql.Labels { return hpaLabels(name) })
-			}
-			hpaSeries(HPADesiredReplicas).add(ms, desired)
-			hpaSeries(HPACurrentReplicas).add(ms, current)
-			hpaSeries(HPAMinReplicas).add(ms, float64(d.MinReplicas))
-			hpaSeries(HPAMaxReplicas).add(ms, float64(d.MaxReplicas))
-			addTargets(b, hpaLabels, s.HPA().Spec(), d, ms, !recreated.IsZero() && d.Time.Before(recreated))
-		}
+		x.sample(t)
 	}
 	res, err := s.Run(ctx)
 	if err != nil {
 		return nil, err
 	}
+	x.finish(res)
+	b := x.b
+	if err := b.addStore(ctx, s); err != nil {
+		return nil, err
+	}
+	return &Export{Result: res, Step: step, Series: b.sorted()}, nil
+}
+
+// SimulateNamespace is Simulate for a namespace: every workload's series
+// (its pods' in the one Prometheus, and kube-state-metrics' and KEDA's
+// for its HPA, Deployment and ScaledObject) in one export, sampled at the
+// step that suits them all. Export.Result is the namespace as one.
+func SimulateNamespace(ctx context.Context, spec sim.NamespaceSpec) (*Export, *sim.NamespaceResult, error) {
+	if len(spec.Workloads) == 0 {
+		return nil, nil, fmt.Errorf("a namespace needs at least one workload")
+	}
+	var step time.Duration
+	for _, w := range spec.Workloads {
+		step = gcd(step, Step(w))
+	}
+	spec.Workloads = append([]sim.Spec(nil), spec.Workloads...)
+	for i := range spec.Workloads {
+		spec.Workloads[i].TraceInterval = step
+	}
+	ns, err := sim.NewNamespace(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	var xs []*exporter
+	for _, s := range ns.Workloads() {
+		xs = append(xs, newExporter(s))
+	}
+	for t := time.Duration(0); t <= xs[0].spec.Duration; t += step {
+		if err := ns.RunUntil(ctx, t); err != nil {
+			return nil, nil, err
+		}
+		for _, x := range xs {
+			x.sample(t)
+		}
+	}
+	res, err := ns.Run(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	b := newBuilder()
+	for i, x := range xs {
+		x.finish(res.Workloads[i])
+		for k, sr := range x.b.byKey {
+			if _, ok := b.byKey[k]; ok {
+				return nil, nil, fmt.Errorf("workloads %s: the export would write series %s twice; give the workloads' objects distinct names", spec.Workloads[i].Workload.Name, k)
+			}
+			b.byKey[k] = sr
+		}
+	}
+	if err := b.addStore(ctx, ns.Workloads()[0]); err != nil {
+		return nil, nil, err
+	}
+	return &Export{Result: res.Total(), Step: step, Series: b.sorted()}, res, nil
+}
+
+// exporter turns one simulator's state into the series its exporters
+// would have written: kube-state-metrics' for its HPA and Deployment,
+// KEDA's for its ScaledObject or ScaledJob.
+type exporter struct {
+	spec        sim.Spec
+	s           *sim.Simulator
+	b           *builder
+	ns, hpaName string
+	hpaLabels   func(string) promql.Labels
+	states      map[time.Duration]kedaState
+	recreated   time.Time
+	wasPaused   bool
+}
+
+// kedaState is what KEDA's last poll said at a sample.
+type kedaState struct {
+	polled, paused bool
+	poll           keda.PollResult
+}
+
+func newExporter(s *sim.Simulator) *exporter {
+	spec := s.Spec()
+	x := &exporter{spec: spec, s: s, b: newBuilder(), ns: Namespace(spec), hpaName: HPAName(spec), states: map[time.Duration]kedaState{}}
+	x.hpaLabels = func(name string) promql.Labels {
+		return promql.Labels{metricName: name, LabelNamespace: x.ns, LabelHPA: x.hpaName}
+	}
+	return x
+}
+
+// sample records the exporters' state at t, once the run reached it.
+func (x *exporter) sample(t time.Duration) {
+	spec, s, b, hpaLabels := x.spec, x.s, x.b, x.hpaLabels
+	ms := spec.Start.Add(t).UnixMilli()
+	var st kedaState
+	if loop := s.KEDA(); loop != nil {
+		st.poll, st.polled = s.LastPoll()
+		st.paused = st.polled && st.poll.Paused
+	}
+	x.states[t] = st
+	if x.wasPaused && !st.paused {
+		x.recreated = spec.Start.Add(t)
+	}
+	x.wasPaused = st.paused
+	// While a ScaledObject is paused KEDA has deleted its HPA, and
+	// kube-state-metrics exports nothing for it.
+	if d, ok := s.LastHPADecision(); ok && s.HPA() != nil && !st.paused {
+		// Status as horizontal.go setStatus leaves it:
+		// currentReplicas is scale.spec.replicas at the sync,
+		// desiredReplicas the applied recommendation. The HPA KEDA
+		// creates after a pause has an empty status (zeros) until
+		// its first sync.
+		desired, current := float64(d.StatusDesiredReplicas), float64(d.CurrentReplicas)
+		if !x.recreated.IsZero() && d.Time.Before(x.recreated) {
+			desired, current = 0, 0
+		}
+		hpaSeries := func(name string) *Series {
+			return b.series(refKey{name: name}, func() promql.Labels { return hpaLabels(name) })
+		}
+		hpaSeries(HPADesiredReplicas).add(ms, desired)
+		hpaSeries(HPACurrentReplicas).add(ms, current)
+		hpaSeries(HPAMinReplicas).add(ms, float64(d.MinReplicas))
+		hpaSeries(HPAMaxReplicas).add(ms, float64(d.MaxReplicas))
+		addTargets(b, hpaLabels, s.HPA().Spec(), d, ms, !x.recreated.IsZero() && d.Time.Before(x.recreated))
+	}
+}
+
+// finish records the series read from the finished run's trace.
+func (x *exporter) finish(res *sim.Result) {
+	spec, b, ns, states := x.spec, x.b, x.ns, x.states
 	if spec.ScaledJob == nil && (spec.Workload.Kind == "" || spec.Workload.Kind == "Deployment") {
 		dl := func(name string) promql.Labels {
 			return promql.Labels{metricName: name, LabelNamespace: ns, LabelDeployment: spec.Workload.Name}
@@ -364,10 +449,6 @@ func Simulate(ctx context.Context, spec sim.Spec) (*Export, error) {
 			}
 		}
 	}
-	if err := b.addStore(ctx, s); err != nil {
-		return nil, err
-	}
-	return &Export{Result: res, Step: step, Series: b.sorted()}, nil
 }
 
 // addTargets adds each metric's target and, after a sync that read it,

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/autoscale-sim/autoscale-sim/check"
+	"github.com/autoscale-sim/autoscale-sim/openmetrics"
 	"github.com/autoscale-sim/autoscale-sim/output"
 	"github.com/autoscale-sim/autoscale-sim/report"
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
@@ -15,11 +16,6 @@ import (
 // runNamespace runs a scenario with spec.workloads: each workload's
 // timeline and figures as for one workload, then the namespace's.
 func (o *runOptions) runNamespace(e *env, sc *scenarios.Scenario) error {
-	for flag, set := range map[string]bool{"--openmetrics": o.openMetrics != ""} {
-		if set {
-			return usageError{fmt.Sprintf("%s: %s is not yet available for a scenario with spec.workloads (run it without, or simulate one workload at a time)", sc.File, flag)}
-		}
-	}
 	n := o.runs
 	if n == 0 {
 		n = sc.Runs
@@ -48,6 +44,18 @@ func (o *runOptions) runNamespace(e *env, sc *scenarios.Scenario) error {
 		}
 		if text {
 			fmt.Fprintf(e.stdout, "wrote %s\n", o.html)
+		}
+	}
+	if o.openMetrics != "" {
+		x, _, err := openmetrics.SimulateNamespace(e.ctx, sc.Namespace.Spec(sc.Name))
+		if err != nil {
+			return sc.Namespace.LocateError(err)
+		}
+		if err := e.guards.writeFile(o.openMetrics, x.Write); err != nil {
+			return err
+		}
+		if text {
+			fmt.Fprintf(e.stdout, "wrote %s\n", o.openMetrics)
 		}
 	}
 	if o.out != "" {

@@ -59,6 +59,12 @@ func TestNamespaceCommands(t *testing.T) {
 	page, err := os.ReadFile(filepath.Join(dir, "ns.html"))
 	require.NoError(t, err)
 	require.Contains(t, string(page), "Workload websocket")
+	code, _, stderr = runCLI(t, "run", namespaceScenario, "-q", "--openmetrics", filepath.Join(dir, "ns.om"))
+	require.Equal(t, exitOK, code, stderr)
+	om, err := os.ReadFile(filepath.Join(dir, "ns.om"))
+	require.NoError(t, err)
+	require.Contains(t, string(om), `horizontalpodautoscaler="keda-hpa-websocket-scaledobject"`)
+	require.Contains(t, string(om), `horizontalpodautoscaler="keda-hpa-demo-api"`)
 	svg, err := os.ReadFile(filepath.Join(dir, "plot.svg"))
 	require.NoError(t, err)
 	require.Contains(t, string(svg), "The namespace as one", "the namespace's plot is the total")
@@ -71,7 +77,6 @@ func TestNamespaceCommands(t *testing.T) {
 	}
 
 	for _, args := range [][]string{
-		{"run", namespaceScenario, "--openmetrics", filepath.Join(dir, "x.om")},
 		{"explain", namespaceScenario, "--at", "1m", "--set", "spec.cooldownPeriod=30"},
 		{"backtest", namespaceScenario, "--recorded", "../../examples/backtest/trigger.json"},
 		{"sweep", namespaceScenario, "--set", "spec.nodePool.nodes=3,4", "--html", filepath.Join(dir, "s.html")},
