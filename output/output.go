@@ -274,9 +274,7 @@ func RunResultOf(run *check.Run) RunResult {
 			out.Warnings = append(out.Warnings, Problem(w))
 		}
 	}
-	for _, e := range r.Events {
-		out.Events = append(out.Events, Event{T: Seconds(e.T), Source: e.Source, Type: e.Type, Reason: e.Reason, From: e.From, To: e.To, Message: e.Message})
-	}
+	out.Events = eventsOf(r.Events)
 	for _, k := range r.KEDA {
 		out.KEDA = append(out.KEDA, KEDAState{T: Seconds(k.T), Activity: k.Activity, Fallback: k.Fallback})
 	}
@@ -480,13 +478,20 @@ func NamespaceResultOf(run *check.NamespaceRun) NamespaceResult {
 	for _, w := range run.Workloads {
 		out.Workloads = append(out.Workloads, RunResultOf(w))
 	}
-	for _, e := range run.Result.Events {
-		out.Events = append(out.Events, Event{T: Seconds(e.T), Source: e.Source, Type: e.Type, Reason: e.Reason, From: e.From, To: e.To, Message: e.Message})
-	}
+	out.Events = eventsOf(run.Result.Events)
 	f := run.Figures()
 	out.Figures = NamespaceFigures{ReplicaSeconds: f.ReplicaSeconds, OverloadedSeconds: f.OverloadedSeconds}
 	if f.Nodes != nil {
 		out.Figures.Nodes = FiguresOf(check.Figures{Figures: sim.Figures{Nodes: f.Nodes}}).Nodes
+	}
+	return out
+}
+
+// eventsOf is a timeline as the documents write it (never null).
+func eventsOf(es []sim.Event) []Event {
+	out := make([]Event, 0, len(es))
+	for _, e := range es {
+		out = append(out, Event{T: Seconds(e.T), Source: e.Source, Type: e.Type, Reason: e.Reason, From: e.From, To: e.To, Message: e.Message})
 	}
 	return out
 }

@@ -37,14 +37,20 @@ func WriteReviewHTML(w io.Writer, rv Review) error {
 	if err := validate(rv.Run.Result); err != nil {
 		return err
 	}
-	run := *rv.Run
-	run.Result = printable(run.Result)
-	rv.Run = &run
+	rv = printableReview(rv)
 	sec, err := runSectionOf(rv, "", "")
 	if err != nil {
 		return err
 	}
 	return writePage(w, page{Title: "autoscale-sim: " + orDash(rv.Run.Result.Name), Runs: []runSection{sec}})
+}
+
+// printableReview is rv with its result made printable (see printable).
+func printableReview(rv Review) Review {
+	run := *rv.Run
+	run.Result = printable(run.Result)
+	rv.Run = &run
+	return rv
 }
 
 // Sweep is what WriteSweepHTML shows of a sweep.
@@ -592,10 +598,7 @@ func WriteNamespaceHTML(w io.Writer, n Namespace) error {
 		if err := validate(rv.Run.Result); err != nil {
 			return err
 		}
-		run := *rv.Run
-		run.Result = printable(run.Result)
-		rv.Run = &run
-		sec, err := runSectionOf(rv, fmt.Sprintf("w%d-", i+1), "Workload "+n.Names[i])
+		sec, err := runSectionOf(printableReview(rv), fmt.Sprintf("w%d-", i+1), "Workload "+n.Names[i])
 		if err != nil {
 			return err
 		}

@@ -48,7 +48,10 @@ func load(n node, sc *Scenario, index int) (sim.Load, bool) {
 				case "load":
 					fed.from = int(v.int32())
 				case "factor":
-					fed.factor = v.float()
+					// 0 would feed nothing, and Feed reads 0 as 1.
+					if fed.factor = v.float(); fed.factor <= 0 {
+						v.fail("must be positive: arrivals per served request (default 1)")
+					}
 				}
 			})
 		case "metric":

@@ -168,19 +168,9 @@ func parseNamespace(file string, rootN *yaml.Node, read ReadFunc, opts Options, 
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
-	sc := &Scenario{File: file, Namespace: ns}
-	(node{n: rootN, ps: &problems{file: file}}).walk(rootSection, func(key string, v node) {
-		if key == "metadata" {
-			v.walk(metadataSection, func(key string, v node) {
-				switch key {
-				case "name":
-					sc.Name = v.str()
-				case "description":
-					sc.Description = v.str()
-				}
-			})
-		}
-	})
+	// Every workload's parse read the same metadata; its Spec.Name is
+	// still metadata.name here.
+	sc := &Scenario{File: file, Namespace: ns, Name: subs[0].Spec.Name, Description: subs[0].Description}
 	ns.Workloads = subs
 	for k, sub := range subs {
 		i := ranges[k][0]

@@ -117,6 +117,8 @@ func TestParseNamespaceProblems(t *testing.T) {
 		"shape and arrivals": {func(s string) string {
 			return strings.Replace(s, "      arrivalsFrom: {workload: ws-server, factor: 2}\n", "      arrivalsFrom: {workload: ws-server}\n      stages: [{duration: 1m, target: 3}]\n", 1)
 		}, []string{"spec.workloads[1].load[0]: arrivalsFrom gives the load's arrivals; remove its shape"}},
+		"factor 0": {func(s string) string { return strings.Replace(s, "factor: 2}", "factor: 0}", 1) }, []string{
+			"spec.workloads[1].load[0].arrivalsFrom.factor: must be positive"}},
 		"arrivals alone": {func(string) string {
 			return strings.Replace(goodScenario, "    stages: [{duration: 10s, target: 200}]\n", "    model: requests\n    arrivalsFrom: {workload: x}\n", 1)
 		}, []string{

@@ -104,6 +104,10 @@ type NamespaceResult struct {
 	Duration time.Duration
 }
 
+// MaxWorkloads bounds the workloads of a namespace (each of which its
+// Spec.Limits bounds).
+const MaxWorkloads = 100
+
 // seedMix spreads the workloads' seeds (the golden ratio's odd constant).
 const seedMix = -7046029254386353131
 
@@ -111,6 +115,10 @@ const seedMix = -7046029254386353131
 func NewNamespace(spec NamespaceSpec) (*Namespace, error) {
 	if len(spec.Workloads) == 0 {
 		return nil, errors.New("a namespace needs at least one workload")
+	}
+	// Each workload is bounded by its Limits; this bounds how many.
+	if len(spec.Workloads) > MaxWorkloads {
+		return nil, fmt.Errorf("%d workloads: at most %d are simulated in one namespace", len(spec.Workloads), MaxWorkloads)
 	}
 	ws := make([]Spec, len(spec.Workloads))
 	for i, w := range spec.Workloads {
@@ -397,17 +405,21 @@ func (ns *Namespace) RunUntil(ctx context.Context, t time.Duration) error {
 		if ns.cl != nil {
 			ns.cl.step(now)
 		}
-		for _, part := range []func(*Simulator) error{
-			func(s *Simulator) error { return s.tickInputs(ctx) },
-			func(s *Simulator) error { return s.tickControllers(ctx) },
-		} {
+		for part := range 2 {
 			for _, i := range ns.order {
-				if err := part(ns.sims[i]); err != nil {
+				s := ns.sims[i]
+				var err error
+				if part == 0 {
+					err = s.tickInputs(ctx)
+				} else {
+					err = s.tickControllers(ctx)
+				}
+				if err != nil {
 					var ie *InterruptedError
 					if errors.As(err, &ie) {
 						return ie
 					}
-					return fmt.Errorf("t=%s: %w", now, workloadError(i, ns.sims[i].spec, err))
+					return fmt.Errorf("t=%s: %w", now, workloadError(i, s.spec, err))
 				}
 			}
 		}

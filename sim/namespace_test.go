@@ -263,6 +263,7 @@ func TestNamespaceRefuses(t *testing.T) {
 		want string
 	}{
 		"no workload": {sim.NamespaceSpec{}, "at least one workload"},
+		"too many":    {sim.NamespaceSpec{Workloads: make([]sim.Spec, sim.MaxWorkloads+1)}, "101 workloads: at most 100"},
 		"same name":   {sim.NamespaceSpec{Workloads: []sim.Spec{day("a"), day("a")}}, `workloads[1] (Deployment/a): the name "a" is also workloads[0]'s`},
 		"controller": {func() sim.NamespaceSpec {
 			b := day("b")

@@ -13,19 +13,10 @@ import (
 	"github.com/autoscale-sim/autoscale-sim/scenarios"
 )
 
-// runNamespace runs a scenario with spec.workloads: each workload's
-// timeline and figures as for one workload, then the namespace's.
+// runNamespace runs a scenario with spec.workloads once (run takes
+// --runs first): each workload's timeline and figures as for one
+// workload, then the namespace's.
 func (o *runOptions) runNamespace(e *env, sc *scenarios.Scenario) error {
-	n := o.runs
-	if n == 0 {
-		n = sc.Runs
-	}
-	if n < 0 {
-		return usageError{fmt.Sprintf("--runs %d: want at least 1", n)}
-	}
-	if n > 1 || o.shard != "" {
-		return o.runMany(e, sc, max(n, 1))
-	}
 	run, err := check.RunNamespace(e.ctx, sc)
 	if err != nil {
 		return err

@@ -83,9 +83,6 @@ func (o *runOptions) run(e *env, file string) error {
 		return err
 	}
 	e.guards.protect(sc, inputs...)
-	if sc.Namespace != nil {
-		return o.runNamespace(e, sc)
-	}
 	n := o.runs
 	if n == 0 {
 		n = sc.Runs
@@ -94,7 +91,11 @@ func (o *runOptions) run(e *env, file string) error {
 		return usageError{fmt.Sprintf("--runs %d: want at least 1", n)}
 	}
 	if n > 1 || o.shard != "" {
+		// A namespace's runs too (distributionOf).
 		return o.runMany(e, sc, max(n, 1))
+	}
+	if sc.Namespace != nil {
+		return o.runNamespace(e, sc)
 	}
 	run, err := check.RunScenario(e.ctx, sc)
 	if err != nil {
