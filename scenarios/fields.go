@@ -437,7 +437,7 @@ var arrivalsFromSection = &section{
 	fields: []field{
 		{name: "workload", typ: tString, doc: "The workload's name in spec.workloads."},
 		{name: "load", typ: tInteger, min: nonNeg(), doc: "Its load, by index (default 0); a requests or queue load."},
-		{name: "factor", typ: tNumber, min: nonNeg(), doc: "Arrivals per served request (default 1)."},
+		{name: "factor", typ: tNumber, min: nonNeg(), doc: "Arrivals per served request, positive (default 1)."},
 	},
 }
 
